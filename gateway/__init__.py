@@ -1,0 +1,1 @@
+"""The Woonbrug service: flow engine, store, delivery, API, dashboard, reports and CLI."""

@@ -1,0 +1,35 @@
+"""The `woonbrug` command line. Each command group lives in its own module and is imported lazily,
+so `woonbrug --help` stays fast and one broken optional part cannot take the others down."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+# Command name -> "module:attribute" of a click command. Add a line here to add a command.
+COMMANDS: dict[str, str] = {
+    "schemas": "gateway.cli.schemas_cmd:schemas",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMANDS) | set(super().list_commands(ctx)))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module_name, attribute = target.split(":")
+        command: Any = getattr(importlib.import_module(module_name), attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{target} is not a click command")
+        return command
+
+
+@click.group(cls=LazyGroup)
+@click.version_option(package_name="woonbrug")
+def main() -> None:
+    """Woonbrug: the neutral gateway for regional social-housing allocation (woonruimteverdeling)."""

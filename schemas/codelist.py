@@ -1,0 +1,111 @@
+"""The base of every VERA code-list enum: VERA's code, name and validity, travelling as VERA does.
+
+On the wire a code-list value is VERA's `Referentiedata` object, `{"code": "LOT", "naam": "Lotingmodel"}`.
+The code decides; a `naam` that differs from VERA's (vendors abbreviate) is accepted and replaced by
+VERA's own on output. A code VERA does not know is refused with the list's name and the allowed codes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Any, ClassVar, Self
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+Period = tuple[date | None, date | None]
+
+
+class Codelijst(str, Enum):
+    """A VERA code list. Members are their code (`str`), with `naam` and validity `periods`."""
+
+    soort: ClassVar[str]
+    naam: str
+    periods: tuple[Period, ...]
+
+    def __init_subclass__(cls, *, soort: str = "", **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.soort = soort
+
+    def __new__(cls, code: str, naam: str, periods: tuple[Period, ...]) -> Self:
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.naam = naam
+        member.periods = periods
+        return member
+
+    @property
+    def code(self) -> str:
+        return str(self.value)
+
+    def __str__(self) -> str:
+        return self.code
+
+    def valid_on(self, day: date) -> bool:
+        """Whether VERA lists this code as valid on `day` (begin inclusive, end exclusive)."""
+        return any(
+            (begin is None or begin <= day) and (end is None or day < end) for begin, end in self.periods
+        )
+
+    @classmethod
+    def from_code(cls, code: str) -> Self:
+        try:
+            return cls(code)
+        except ValueError:
+            raise PydanticCustomError(
+                "vera_code",
+                "unknown {soort} code '{code}'; allowed: {allowed}",
+                {"soort": cls.soort, "code": code[:20], "allowed": ", ".join(m.code for m in cls)},
+            ) from None
+
+    @classmethod
+    def _validate(cls, value: Any) -> Self:
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, dict):
+            extra = set(value) - {"code", "naam"}
+            if extra:
+                raise PydanticCustomError(
+                    "vera_referentiedata", "unexpected keys {keys} in {soort}", {"keys": sorted(extra), "soort": cls.soort}
+                )
+            code = value.get("code")
+            if not isinstance(code, str):
+                raise PydanticCustomError(
+                    "vera_referentiedata", "{soort} needs a string 'code'", {"soort": cls.soort}
+                )
+            return cls.from_code(code)
+        raise PydanticCustomError(
+            "vera_referentiedata",
+            "{soort} must be an object like {{\"code\": ..., \"naam\": ...}}",
+            {"soort": cls.soort},
+        )
+
+    def as_referentiedata(self) -> dict[str, str]:
+        return {"code": self.code, "naam": self.naam}
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls._validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda member: member.as_referentiedata(), return_schema=core_schema.dict_schema()
+            ),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "title": cls.__name__,
+            "description": f"VERA Referentiedata {cls.soort}",
+            "type": "object",
+            "properties": {
+                "code": {"type": "string", "enum": [member.code for member in cls]},
+                "naam": {"type": "string"},
+            },
+            "required": ["code"],
+            "additionalProperties": False,
+        }

@@ -1,0 +1,49 @@
+"""Sanctie and Reclamatie: consequences of refusals and the seeker's objection to them."""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from schemas.base import CanonicalModel, Sleutel
+from schemas.referentiedata import ReclamatieSoort, ReclamatieStatus, SanctieSoort, SanctieStatus
+from schemas.types import Datum
+
+__all__ = ["Reclamatie", "Sanctie"]
+
+
+class Sanctie(CanonicalModel):
+    """A sanction on a registration, e.g. after too many refusals (VERA `Sancties-Sanctie`)."""
+
+    id: str = Field(min_length=1, max_length=100)
+    soort: SanctieSoort
+    status: SanctieStatus
+    omschrijving: str | None = Field(default=None, max_length=500)
+    begindatum: Datum
+    einddatum: Datum | None = None
+    inschrijving: Sleutel
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Sanctie:
+        if self.einddatum is not None and self.einddatum < self.begindatum:
+            raise ValueError("einddatum is before begindatum")
+        return self
+
+    def active_on(self, day: Datum) -> bool:
+        return (
+            self.status is SanctieStatus.DEF
+            and self.begindatum <= day
+            and (self.einddatum is None or day <= self.einddatum)
+        )
+
+
+class Reclamatie(CanonicalModel):
+    """An objection (BEZ) or complaint (KLA) by a seeker about a decision (VERA `Reclamaties-Reclamatie`)."""
+
+    id: str = Field(min_length=1, max_length=100)
+    soort: ReclamatieSoort
+    status: ReclamatieStatus
+    begindatum: Datum
+    einddatum: Datum | None = None
+    inschrijving: Sleutel
+    publicatie: Sleutel | None = None
+    sanctie: Sleutel | None = None

@@ -1,0 +1,46 @@
+"""Toewijzing: the allocation of a unit to a household, written back to the owner (VERA `Toewijzingen-Toewijzing`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from schemas.base import CanonicalModel, Sleutel
+from schemas.inschrijving import Voorrangsregeling
+from schemas.referentiedata import AanvullendeDoelgroep, Doelgroep, PassendheidDetailSoort, PassendheidSoort
+from schemas.types import Bedrag, PersonalData, Tijdstip
+
+__all__ = ["Toewijzing"]
+
+
+class Toewijzing(CanonicalModel):
+    """An allocation with the figures the passend-toewijzen test used.
+
+    `passendheiddetailsoort` (the recorded exception) belongs only to a non-passend (NIE) allocation.
+    """
+
+    id: str = Field(min_length=1, max_length=100)
+    id_organisatie: str = Field(min_length=1, max_length=100)
+    datum: Tijdstip
+    publicatie: Sleutel
+    eenheid: Sleutel
+    kandidaat: Sleutel
+    inschrijving: Sleutel
+    huishoudgrootte: int = Field(ge=1, le=20)
+    rekeninkomen: Annotated[Bedrag, Field(repr=False), PersonalData("inkomen")]
+    rekenhuur: Bedrag
+    is_ouderenhuishouden: bool
+    passendheidsoort: PassendheidSoort
+    passendheiddetailsoort: PassendheidDetailSoort | None = None
+    doelgroep: Doelgroep | None = None
+    aanvullende_doelgroep: AanvullendeDoelgroep | None = None
+    voorrangsregelingen: list[Voorrangsregeling] = Field(default_factory=list, max_length=10)
+
+    @model_validator(mode="after")
+    def _exception_only_when_not_passend(self) -> Toewijzing:
+        if self.passendheiddetailsoort is not None and self.passendheidsoort is not PassendheidSoort.NIE:
+            raise ValueError("passendheiddetailsoort is only recorded for a non-passend (NIE) toewijzing")
+        if self.passendheidsoort is PassendheidSoort.NIE and self.passendheiddetailsoort is None:
+            raise ValueError("a non-passend (NIE) toewijzing needs its passendheiddetailsoort (the exception)")
+        return self

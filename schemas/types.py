@@ -1,0 +1,221 @@
+"""Dutch and domain value types of the canonical model.
+
+Each type validates once at the edge and serialises the way VERA expects: postcodes as `1234 AB`,
+money as a JSON number of euros with at most two decimals (VERA types amounts as `number`), timestamps
+as UTC `...Z`. Personal data is marked with `PersonalData` so logs, errors and exports can redact it
+by type; `BSN` additionally hides itself in `str`/`repr`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    PlainSerializer,
+    WithJsonSchema,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+__all__ = [
+    "BSN",
+    "Bedrag",
+    "Datum",
+    "Geboortedatum",
+    "Huisnummer",
+    "PersonalData",
+    "PersonalText",
+    "Postcode",
+    "Tijdstip",
+]
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """Marks a field as personal data (AVG/GDPR): kept out of reprs, error inputs, logs and exports."""
+
+    kind: str
+
+
+# --- Postcode -----------------------------------------------------------------------------------------
+
+_POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s?([A-Za-z]{2})\s*$")
+# PostNL never issues these letter pairs (SA, SD, SS carry unwanted associations).
+_FORBIDDEN_POSTCODE_LETTERS = frozenset({"SA", "SD", "SS"})
+
+
+def _normalise_postcode(value: str) -> str:
+    match = _POSTCODE.match(value)
+    if not match:
+        raise PydanticCustomError(
+            "postcode", "postcode must be four digits (not starting with 0) and two letters, like 6511 AB"
+        )
+    digits, letters = match.group(1), match.group(2).upper()
+    if letters in _FORBIDDEN_POSTCODE_LETTERS:
+        raise PydanticCustomError("postcode", "postcode letters {letters} are never issued", {"letters": letters})
+    return f"{digits} {letters}"
+
+
+Postcode = Annotated[str, Field(strict=True), AfterValidator(_normalise_postcode)]
+"""Dutch postcode, normalised to `1234 AB`."""
+
+Huisnummer = Annotated[str, Field(strict=True, pattern=r"^[1-9][0-9]{0,4}$")]
+"""House number; a string as in VERA, digits only, 1..99999."""
+
+
+# --- Money --------------------------------------------------------------------------------------------
+
+_CENT = Decimal("0.01")
+_MAX_AMOUNT = Decimal("1000000000")
+
+
+def _to_decimal(value: Any) -> Any:
+    # A JSON number arrives as float: go through its shortest repr so 650.43 stays 650.43.
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, bool):
+        raise PydanticCustomError("bedrag", "an amount cannot be a boolean")
+    return value
+
+
+def _check_cents(value: Decimal) -> Decimal:
+    if not value.is_finite():
+        raise PydanticCustomError("bedrag", "an amount must be a finite number of euros")
+    try:
+        cents = value.quantize(_CENT)
+    except InvalidOperation:
+        raise PydanticCustomError("bedrag", "amount out of range") from None
+    if cents != value:
+        raise PydanticCustomError("bedrag", "an amount has at most two decimals (whole cents)")
+    if value < 0:
+        raise PydanticCustomError("bedrag", "an amount cannot be negative")
+    if value >= _MAX_AMOUNT:
+        raise PydanticCustomError("bedrag", "an amount must be below 1,000,000,000 euros")
+    return cents
+
+
+Bedrag = Annotated[
+    Decimal,
+    BeforeValidator(_to_decimal),
+    Field(strict=False),
+    AfterValidator(_check_cents),
+    PlainSerializer(float, return_type=float, when_used="json"),
+    WithJsonSchema({"type": "number", "minimum": 0, "multipleOf": 0.01}),
+]
+"""A non-negative amount in euros with whole cents; a JSON number on the wire (VERA types it so)."""
+
+
+# --- Time ---------------------------------------------------------------------------------------------
+
+
+def _to_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+def _utc_text(value: datetime) -> str:
+    text = value.astimezone(UTC).isoformat()
+    return text.replace("+00:00", "Z")
+
+
+Tijdstip = Annotated[
+    AwareDatetime,
+    Field(strict=False),
+    AfterValidator(_to_utc),
+    PlainSerializer(_utc_text, return_type=str, when_used="json"),
+    WithJsonSchema(
+        {"type": "string", "format": "date-time", "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$"}
+    ),
+]
+"""A moment in time: timezone required, kept and written as UTC (`2026-01-05T09:00:00Z`)."""
+
+Datum = Annotated[date, Field(strict=False)]
+"""A calendar date (`2026-01-05`)."""
+
+
+def _not_in_future(value: date) -> date:
+    # A birth date is checked against the real calendar: it is a fact, not a policy parameter.
+    if value > date.today():  # noqa: DTZ011 - local calendar date is what a birth date means
+        raise PydanticCustomError("geboortedatum", "a birth date cannot be in the future")
+    if value.year < 1900:
+        raise PydanticCustomError("geboortedatum", "a birth date before 1900 is not plausible")
+    return value
+
+
+Geboortedatum = Annotated[
+    date, Field(strict=False, repr=False), AfterValidator(_not_in_future), PersonalData("geboortedatum")
+]
+
+PersonalText = Annotated[str, Field(strict=True, min_length=1, max_length=200, repr=False)]
+"""Free text that identifies a person (names, contact details); combine with a `PersonalData` marker."""
+
+
+# --- BSN ----------------------------------------------------------------------------------------------
+
+
+class BSN:
+    """A burgerservicenummer: nine digits passing the 11-check. Never shows itself by accident.
+
+    `str()` and `repr()` are masked; `reveal()` gives the digits to code that is allowed to use them.
+    Models leave it out of dumps unless the serialisation context says `{"include_bsn": True}`.
+    """
+
+    __slots__ = ("_digits",)
+
+    def __init__(self, digits: str) -> None:
+        if not (len(digits) == 9 and digits.isascii() and digits.isdigit()):
+            raise ValueError("a BSN has exactly nine digits")
+        weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+        if sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11 != 0 or digits == "000000000":
+            raise ValueError("this BSN fails the 11-check")
+        self._digits = digits
+
+    def reveal(self) -> str:
+        return self._digits
+
+    def __str__(self) -> str:
+        return "*********"
+
+    def __repr__(self) -> str:
+        return "BSN('*********')"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, BSN) and other._digits == self._digits
+
+    def __hash__(self) -> int:
+        return hash(("BSN", self._digits))
+
+    @classmethod
+    def _validate(cls, value: Any) -> BSN:
+        if isinstance(value, BSN):
+            return value
+        if not isinstance(value, str):
+            raise PydanticCustomError("bsn", "a BSN is a string of nine digits")
+        try:
+            return cls(value.strip())
+        except ValueError as error:
+            raise PydanticCustomError("bsn", str(error)) from None
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls._validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                BSN.reveal, return_schema=core_schema.str_schema()
+            ),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "pattern": "^[0-9]{9}$", "description": "BSN (11-check); personal data"}

@@ -1,0 +1,47 @@
+"""Shared test fixtures: real databases, the VERA spec from ../shared, and the rule that CI never skips.
+
+PostgreSQL tests use `WOONBRUG_TEST_POSTGRES_URL` (default: the local server's `test` database). On a
+machine without PostgreSQL they skip with the reason; with `WOONBRUG_REQUIRE_POSTGRES=1` (set by .ci/run)
+that skip becomes a failure, so CI can never pass by skipping them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_VERA = REPO.parent / "shared" / "vera"
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def require_or_skip(flag: str, reason: str) -> None:
+    """Skip with `reason`, unless `flag` is set in the environment: then fail, because CI needs it."""
+    if os.environ.get(flag) == "1":
+        pytest.fail(f"{reason} ({flag}=1 forbids skipping)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def vera_dir() -> Path:
+    """`../shared/vera`, the VERA WRV spec and Referentiedata; skips when absent (a vendor's checkout)."""
+    if not (SHARED_VERA / "WRV-4.3.0.yaml").is_file():
+        require_or_skip("CI", f"VERA spec not found at {SHARED_VERA} (needs ../shared/vera beside the repo)")
+    return SHARED_VERA
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """A reachable PostgreSQL URL (SQLAlchemy form), or a skip with the reason."""
+    url = os.environ.get("WOONBRUG_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+    try:
+        import psycopg
+
+        dsn = url.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(dsn, connect_timeout=3) as connection:
+            connection.execute("select 1")
+    except Exception as error:
+        require_or_skip("WOONBRUG_REQUIRE_POSTGRES", f"PostgreSQL not reachable at {url}: {type(error).__name__}")
+    return url
