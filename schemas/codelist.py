@@ -8,8 +8,8 @@ VERA's own on output. A code VERA does not know is refused with the list's name 
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
-from typing import Any, ClassVar, Self
+from enum import StrEnum
+from typing import Any, ClassVar, Self, cast
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError, core_schema
 Period = tuple[date | None, date | None]
 
 
-class Codelijst(str, Enum):
+class Codelijst(StrEnum):
     """A VERA code list. Members are their code (`str`), with `naam` and validity `periods`."""
 
     soort: ClassVar[str]
@@ -51,14 +51,14 @@ class Codelijst(str, Enum):
 
     @classmethod
     def from_code(cls, code: str) -> Self:
-        try:
-            return cls(code)
-        except ValueError:
+        member = cls._value2member_map_.get(code)
+        if member is None:
             raise PydanticCustomError(
                 "vera_code",
                 "unknown {soort} code '{code}'; allowed: {allowed}",
                 {"soort": cls.soort, "code": code[:20], "allowed": ", ".join(m.code for m in cls)},
-            ) from None
+            )
+        return cast(Self, member)
 
     @classmethod
     def _validate(cls, value: Any) -> Self:
@@ -68,7 +68,9 @@ class Codelijst(str, Enum):
             extra = set(value) - {"code", "naam"}
             if extra:
                 raise PydanticCustomError(
-                    "vera_referentiedata", "unexpected keys {keys} in {soort}", {"keys": sorted(extra), "soort": cls.soort}
+                    "vera_referentiedata",
+                    "unexpected keys {keys} in {soort}",
+                    {"keys": sorted(extra), "soort": cls.soort},
                 )
             code = value.get("code")
             if not isinstance(code, str):

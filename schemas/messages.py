@@ -6,6 +6,7 @@ union on `type`, so callers never guess which payload they hold.
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar, Literal, Self, TypeVar
@@ -96,9 +97,10 @@ class Message(CanonicalModel):
     def business_key(self) -> str:
         return str(getattr(self.payload, self.business_key_field))
 
-    def caused(self, message_type: type[_M], payload: Any, source: MessageSource) -> _M:
+    def caused(self, message_type: builtins.type[_M], payload: Any, source: MessageSource) -> _M:
         """A follow-up message in the same flow: same correlation id, this message as its cause."""
-        return message_type(
+        # Every concrete message type defaults its own `type`; only the abstract base lacks one.
+        return message_type(  # type: ignore[call-arg]
             correlation_id=self.correlation_id, causation_id=self.message_id, source=source, payload=payload
         )
 

@@ -144,7 +144,7 @@ Datum = Annotated[date, Field(strict=False)]
 
 def _not_in_future(value: date) -> date:
     # A birth date is checked against the real calendar: it is a fact, not a policy parameter.
-    if value > date.today():  # noqa: DTZ011 - local calendar date is what a birth date means
+    if value > date.today():
         raise PydanticCustomError("geboortedatum", "a birth date cannot be in the future")
     if value.year < 1900:
         raise PydanticCustomError("geboortedatum", "a birth date before 1900 is not plausible")

@@ -1,0 +1,1 @@
+"""The adapter SDK: declaration, translation and transport hooks, one error tree, discovery."""

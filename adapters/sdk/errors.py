@@ -1,0 +1,104 @@
+"""One error tree for every adapter, grouped by what the caller should do.
+
+- `TransientError`: try again later (timeouts, connection errors, 5xx, 429; `retry_after` kept).
+- `PermanentError`: do not retry; a person must fix something (4xx, SOAP client faults, bad config).
+- `MappingError`: the vendor's data cannot be translated; `location` says where (field path, XML line,
+  CSV row and column). One bad record is one MappingError; the rest of the file goes on.
+
+Texts never include the offending values: vendor data carries personal data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "AdapterError",
+    "Location",
+    "MappingError",
+    "PermanentError",
+    "TransientError",
+    "UnsupportedOperation",
+]
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in a vendor payload something went wrong. Only the parts that apply are set."""
+
+    field: str | None = None
+    line: int | None = None
+    column: int | None = None
+    row: int | None = None
+    csv_column: str | None = None
+    record: int | None = None
+
+    def __str__(self) -> str:
+        parts = []
+        if self.record is not None:
+            parts.append(f"record {self.record}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.csv_column is not None:
+            parts.append(f"column {self.csv_column!r}")
+        if self.line is not None:
+            parts.append(f"line {self.line}" + (f", column {self.column}" if self.column is not None else ""))
+        if self.field is not None:
+            parts.append(f"field {self.field}")
+        return ", ".join(parts) or "(whole payload)"
+
+
+class AdapterError(Exception):
+    """Base of every error an adapter raises. `adapter` names who raised it."""
+
+    retryable: bool = False
+
+    def __init__(self, reason: str, *, adapter: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.adapter = adapter
+
+    def __str__(self) -> str:
+        return f"[{self.adapter}] {self.reason}" if self.adapter else self.reason
+
+
+class TransientError(AdapterError):
+    """Retry later. `retry_after` is the vendor's own wish in seconds (Retry-After), when it gave one."""
+
+    retryable = True
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        adapter: str | None = None,
+        retry_after: float | None = None,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(reason, adapter=adapter)
+        self.retry_after = retry_after
+        self.status = status
+
+
+class PermanentError(AdapterError):
+    """Do not retry: the request itself is wrong or refused. `status` is the HTTP status when there was one."""
+
+    def __init__(self, reason: str, *, adapter: str | None = None, status: int | None = None) -> None:
+        super().__init__(reason, adapter=adapter)
+        self.status = status
+
+
+class UnsupportedOperation(PermanentError):
+    """The adapter does not declare the capability that was asked of it."""
+
+
+class MappingError(AdapterError):
+    """Vendor data that cannot be translated, with where it is."""
+
+    def __init__(self, reason: str, *, location: Location | None = None, adapter: str | None = None) -> None:
+        super().__init__(reason, adapter=adapter)
+        self.location = location or Location()
+
+    def __str__(self) -> str:
+        prefix = f"[{self.adapter}] " if self.adapter else ""
+        return f"{prefix}{self.location}: {self.reason}"
