@@ -18,7 +18,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, BinaryIO, ClassVar, Generic, TypeVar
 
 import httpx
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -148,11 +148,27 @@ class Adapter(Generic[ConfigT]):
         """Canonical message -> vendor payload."""
         raise UnsupportedOperation(f"{self.name} does not encode {message.type}", adapter=self.name)
 
-    def decode_all(self, payload: bytes) -> Iterator[Decoded]:
-        """`decode` behind the boundary: a whole-payload failure becomes one located MappingError."""
+    def decode_stream(self, stream: BinaryIO) -> Iterator[Decoded]:
+        """Decode from a file object. Formats that stream (CSV) override this to run in constant memory."""
+        return self.decode(stream.read())
+
+    def encode_many(self, messages: Iterable[Message]) -> VendorPayload:
+        """Several messages as one vendor payload. Default: one payload per line, for line-based formats;
+        file formats (CSV) override this to write one header and many rows."""
+        payloads = [self.encode(message) for message in messages]
+        if not payloads:
+            raise UnsupportedOperation("nothing to encode", adapter=self.name)
+        return VendorPayload(b"\n".join(p.body for p in payloads), payloads[0].content_type)
+
+    def decode_all(self, payload: bytes | BinaryIO) -> Iterator[Decoded]:
+        """`decode` (or `decode_stream` for a file object) behind the boundary, never raising: a failure of
+        the whole payload becomes one located MappingError at the end of what could be read."""
         try:
             with vendor_boundary(self.name):
-                yield from self.decode(payload)
+                if isinstance(payload, bytes | bytearray):
+                    yield from self.decode(bytes(payload))
+                else:
+                    yield from self.decode_stream(payload)
         except MappingError as error:
             yield error
 

@@ -182,6 +182,7 @@ TRANSLATIONS: dict[type[BaseException], Translator] = {
     zeep.exceptions.IncompleteMessage: _mapping("SOAP message is incomplete"),
     zeep.exceptions.DTDForbidden: _mapping("XML with a DTD is refused"),
     zeep.exceptions.EntitiesForbidden: _mapping("XML with entity declarations is refused"),
+    zeep.exceptions.ExternalReferenceForbidden: _mapping("XML referring to external resources is refused"),
     zeep.exceptions.WsdlSyntaxError: _permanent("the WSDL is invalid"),
     zeep.exceptions.LookupError: _permanent("the WSDL has no such element or operation"),
     zeep.exceptions.NamespaceError: _permanent("the WSDL refers to an unknown namespace"),

@@ -10,7 +10,9 @@ import click
 
 # Command name -> "module:attribute" of a click command. Add a line here to add a command.
 COMMANDS: dict[str, str] = {
+    "adapters": "gateway.cli.adapters_cmd:adapters",
     "schemas": "gateway.cli.schemas_cmd:schemas",
+    "translate": "gateway.cli.adapters_cmd:translate",
 }
 
 

@@ -1,0 +1,109 @@
+"""Huurhuis: a small out-of-tree adapter, the shape a vendor's own package takes.
+
+Huurhuis sends a vacant unit as one flat JSON object and takes an allocation as one flat JSON object.
+Translation is pure; delivery POSTs to `{base_url}/allocations` with an Idempotency-Key header.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from adapters import (
+    Adapter,
+    AdapterConfig,
+    Capabilities,
+    Decoded,
+    DeliveryReceipt,
+    Location,
+    MappingError,
+    Transport,
+    VendorPayload,
+)
+from schemas import EenheidVrijgekomen, Message, MessageSource, ToewijzingGedaan
+
+__all__ = ["HuurhuisAdapter", "HuurhuisConfig"]
+
+
+class HuurhuisConfig(AdapterConfig):
+    base_url: str = "http://127.0.0.1:8099"
+    tenant: str = "corp-huurhuis"
+
+
+class HuurhuisAdapter(Adapter[HuurhuisConfig]):
+    name = "huurhuis"
+    version = "0.1.0"
+    description = "Flat JSON of the fictional Huurhuis rental system (example of an out-of-tree adapter)."
+    capabilities = Capabilities(
+        decodes=frozenset({"eenheid.vrijgekomen"}),
+        encodes=frozenset({"toewijzing.gedaan"}),
+        transports=frozenset({Transport.PUSH, Transport.WEBHOOK}),
+    )
+    config_model = HuurhuisConfig
+
+    def decode(self, payload: bytes) -> Iterator[Decoded]:
+        data = json.loads(payload)
+        records = data if isinstance(data, list) else [data]
+        for index, record in enumerate(records):
+            try:
+                yield self._vacancy(record)
+            except (KeyError, TypeError) as error:
+                yield MappingError(
+                    f"missing or malformed field {error}", location=Location(record=index), adapter=self.name
+                )
+
+    def _vacancy(self, record: dict[str, Any]) -> Message:
+        eenheid = {
+            "id": record["unit"],
+            "idOrganisatie": record["owner"],
+            "soort": {"code": "WOO"},
+            "adres": {
+                "straatnaam": record["street"],
+                "huisnummer": record["number"],
+                "postcode": record["zip"],
+                "woonplaats": {"naam": record["city"]},
+                "gemeente": {"code": record["municipality"], "naam": record["municipality_name"]},
+            },
+            "kamersAantal": record["rooms"],
+            "prijscomponenten": [
+                {"soort": {"code": "NET"}, "bedrag": record["rent"]},
+                {"soort": {"code": "SER"}, "bedrag": record["service"]},
+            ],
+            "rekenhuur": str(Decimal(record["rent"]) + Decimal(record["service"])),
+            "maatschappelijkLabel": {"code": "DAE" if record["daeb"] else "NDA"},
+        }
+        return EenheidVrijgekomen.model_validate(
+            {
+                "messageId": record["event_id"],
+                "correlationId": record["event_id"],
+                "source": MessageSource(tenant=self.config.tenant, system=self.name),
+                "payload": {"eenheid": eenheid, "beschikbaarPer": record["free_from"]},
+            }
+        )
+
+    def encode(self, message: Message) -> VendorPayload:
+        if not isinstance(message, ToewijzingGedaan):
+            return super().encode(message)
+        toewijzing = message.payload
+        body = {
+            "allocation": toewijzing.id,
+            "unit": toewijzing.eenheid.id,
+            "registration": toewijzing.inschrijving.id,
+            "household_size": toewijzing.huishoudgrootte,
+            "rent": str(toewijzing.rekenhuur),
+            "suitable": toewijzing.passendheidsoort.code,
+            "date": toewijzing.datum.date().isoformat(),
+        }
+        return VendorPayload(json.dumps(body, sort_keys=True).encode(), "application/json")
+
+    async def deliver(self, message: Message, *, idempotency_key: str) -> DeliveryReceipt:
+        payload = self.encode(message)
+        response = await self.request(
+            "POST",
+            f"{self.config.base_url}/allocations",
+            content=payload.body,
+            headers={"Content-Type": payload.content_type, "Idempotency-Key": idempotency_key},
+        )
+        return DeliveryReceipt(idempotency_key, response.headers.get("Location"), status=response.status_code)

@@ -1,0 +1,5 @@
+"""`python -m gateway.cli` is `woonbrug`."""
+
+from gateway.cli import main
+
+main()
