@@ -91,7 +91,7 @@ class AanvullendeDoelgroep(Codelijst, soort='AANVULLENDEDOELGROEP'):
     SKA = ('SKA', 'Skaeve Huse', ((None, None),))
     STH = ('STH', 'Statushouders', ((None, None),))
     VBE = ('VBE', 'Verstandelijk beperkten', ((date(2023, 10, 20), None),))
-    VER = ('VER', 'Verstandelijk beperkten', ((None, None), (date(2023, 10, 6), date(2023, 10, 20)),))
+    VER = ('VER', '(ex)-verslaafden', ((None, None), (date(2023, 10, 6), date(2023, 10, 20)),))
     ZIN = ('ZIN', 'Zorgindicatie', ((date(2023, 9, 8), None),))
     ZORI = ('ZORI', 'Zorgindicatie', ((None, date(2023, 9, 8)),))
 

@@ -58,6 +58,9 @@ def parse_vera_date(text: str) -> date | None:
     if not text.strip():
         return None
     day, month, year = (int(part) for part in text.strip().split("-"))
+    if year < 1000:
+        # VERA's CSV has typos like 22-11-24 and 14-02-205 (in lists we do not use yet): refuse, never guess.
+        raise ValueError(f"not a d-m-yyyy date: {text!r}")
     return date(year, month, day)
 
 
@@ -95,7 +98,10 @@ def main(path: str) -> None:
         out += ["", "", f"class {CODE_LISTS[soort]}(Codelijst, soort={soort!r}):"]
         for code, spans in sorted(periods[soort].items()):
             spans.sort(key=lambda span: span[1] or date.min)
-            naam = spans[-1][0]
+            # The name is the one VERA uses now: of the period that runs longest (open-ended first), then
+            # the latest begun. Not simply the latest begun: AANVULLENDEDOELGROEP.VER briefly (Oct 2023)
+            # meant "Verstandelijk beperkten" and otherwise, still, "(ex)-verslaafden".
+            naam = max(spans, key=lambda span: (span[2] or date.max, span[1] or date.min))[0]
             literal = ", ".join(f"({_date(begin)}, {_date(end)})" for _, begin, end in spans)
             out.append(f"    {member_name(code)} = ({code!r}, {naam!r}, ({literal},))")
     print("\n".join(out))
