@@ -1,0 +1,274 @@
+"""The year's legal parameters for allocation: income limits, rent limits and the AOW age.
+
+The figures change every 1 January. Eligibility and passend toewijzen use the parameters of the
+calendar year of the *allocation date* (never today's date), so re-running last December's allocation
+in January gives the same answer. The shipped table is `gateway/flow/data/parameters.yaml` (each table
+with its source); a region may override any figure for a year (`ParameterTable.with_overrides`).
+
+Everything here is pure except `load_parameter_table` / `default_parameter_table`, which read the file.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Self
+from zoneinfo import ZoneInfo
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from gateway.flow.issues import ConfigError, ConfigIssue, issues_from_validation
+from schemas.types import Bedrag
+
+__all__ = [
+    "ParameterTable",
+    "ParameterYearMissing",
+    "YearParameters",
+    "age_in_months",
+    "age_on",
+    "allocation_date_of",
+    "default_parameter_table",
+    "load_parameter_table",
+    "parse_parameter_table",
+]
+
+SINGLE_PERSON = 1
+"""Household size that counts as single-person (eenpersoonshuishouden) for the income limits."""
+
+HIGH_AFTOPPING_FROM = 3
+"""From this household size on, the high aftoppingsgrens applies (one or two persons: the low one)."""
+
+
+DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
+
+
+def allocation_date_of(moment: datetime) -> date:
+    """The Dutch calendar date of a moment (31 December 23:30 UTC is already 1 January in Nijmegen)."""
+    if moment.tzinfo is None:
+        raise ValueError("allocation_date_of needs a timezone-aware datetime")
+    return moment.astimezone(DUTCH_TIME).date()
+
+
+def age_in_months(birth: date, on: date) -> int:
+    """Completed months of age on `on`.
+
+    A month is complete on the same day of the month as the birth day; when a month is shorter
+    (born on the 31st, or on 29 February) it completes on the first day of the next month.
+    """
+    months = (on.year - birth.year) * 12 + (on.month - birth.month)
+    if on.day < birth.day:
+        months -= 1
+    return months
+
+
+def age_on(birth: date, on: date) -> int:
+    """Completed years of age on `on` (the allocation date, not today)."""
+    return age_in_months(birth, on) // 12
+
+
+class YearParameters(BaseModel):
+    """The legal figures of one calendar year. Incomes are euros per year, rents euros per month."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+    year: int = Field(ge=2000, le=2100)
+    daeb_income_limit_single: Bedrag
+    daeb_income_limit_multi: Bedrag
+    passend_income_limit_single: Bedrag
+    passend_income_limit_multi: Bedrag
+    passend_income_limit_single_aow: Bedrag
+    passend_income_limit_multi_aow: Bedrag
+    aftoppingsgrens_low: Bedrag
+    aftoppingsgrens_high: Bedrag
+    kwaliteitskortingsgrens: Bedrag
+    liberalisatiegrens: Bedrag
+    aow_age_years: int = Field(ge=60, le=75)
+    aow_age_months: int = Field(ge=0, le=11)
+
+    @model_validator(mode="after")
+    def _limits_are_ordered(self) -> Self:
+        # These orderings hold in every published year; a break is almost always a typo (6504.3 for 650.43).
+        checks = (
+            ("daeb_income_limit_single", "daeb_income_limit_multi"),
+            ("passend_income_limit_single", "passend_income_limit_multi"),
+            ("passend_income_limit_single_aow", "passend_income_limit_multi_aow"),
+            ("passend_income_limit_multi", "daeb_income_limit_multi"),
+            ("kwaliteitskortingsgrens", "aftoppingsgrens_low"),
+            ("aftoppingsgrens_low", "aftoppingsgrens_high"),
+            ("aftoppingsgrens_high", "liberalisatiegrens"),
+        )
+        wrong = [f"{low} > {high}" for low, high in checks if getattr(self, low) > getattr(self, high)]
+        if wrong:
+            raise ValueError(f"limits out of order in {self.year}: " + "; ".join(wrong))
+        return self
+
+    def daeb_income_limit(self, persons: int) -> Decimal:
+        """DAEB income limit for a household of `persons` (single- or multi-person)."""
+        return self.daeb_income_limit_single if persons <= SINGLE_PERSON else self.daeb_income_limit_multi
+
+    def passend_income_limit(self, persons: int, *, aow: bool) -> Decimal:
+        """Passend-toewijzen income limit for the household type (single/multi x below/at AOW age)."""
+        if persons <= SINGLE_PERSON:
+            return self.passend_income_limit_single_aow if aow else self.passend_income_limit_single
+        return self.passend_income_limit_multi_aow if aow else self.passend_income_limit_multi
+
+    def aftoppingsgrens(self, persons: int) -> Decimal:
+        """The rent limit of passend toewijzen: low for one or two persons, high for three or more."""
+        return self.aftoppingsgrens_high if persons >= HIGH_AFTOPPING_FROM else self.aftoppingsgrens_low
+
+    @property
+    def aow_age_in_months(self) -> int:
+        return self.aow_age_years * 12 + self.aow_age_months
+
+    def has_reached_aow_age(self, birth: date, on: date) -> bool:
+        """Whether a person born on `birth` has reached this year's AOW age on `on`.
+
+        Uses this year's AOW age only. That is exact while the age does not change between years
+        (67 years in 2024-2027); from 2028 someone who reached 67 late in 2027 would need the previous
+        year's age too, which this table does not carry.
+        """
+        return age_in_months(birth, on) >= self.aow_age_in_months
+
+
+class ParameterYearMissing(LookupError):
+    """The allocation date falls in a year the parameter table does not cover."""
+
+
+@dataclass(frozen=True, eq=False)
+class ParameterTable:
+    """Parameters per calendar year, with the source of each table. Build with `parse_parameter_table`."""
+
+    years: Mapping[int, YearParameters]
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.years:
+            raise ValueError("a parameter table needs at least one year")
+        object.__setattr__(self, "years", MappingProxyType(dict(sorted(self.years.items()))))
+        object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))
+
+    @property
+    def first_year(self) -> int:
+        return min(self.years)
+
+    @property
+    def last_year(self) -> int:
+        return max(self.years)
+
+    def for_year(self, year: int) -> YearParameters:
+        try:
+            return self.years[year]
+        except KeyError:
+            covered = ", ".join(str(y) for y in self.years)
+            raise ParameterYearMissing(f"no allocation parameters for {year}; the table covers {covered}") from None
+
+    def for_date(self, allocation_date: date) -> YearParameters:
+        """The parameters of the allocation date's calendar year (a clear error outside the table).
+
+        A `datetime` is refused: which calendar day a moment falls on depends on the time zone, so
+        the caller converts it to the Dutch calendar date first (see `gateway.flow.eligibility`).
+        """
+        if isinstance(allocation_date, datetime):
+            raise TypeError("for_date needs a calendar date (datetime.date), not a datetime")
+        try:
+            return self.for_year(allocation_date.year)
+        except ParameterYearMissing as error:
+            raise ParameterYearMissing(f"allocation date {allocation_date.isoformat()}: {error}") from None
+
+    def with_overrides(self, overrides: Mapping[int, Mapping[str, Any]]) -> ParameterTable:
+        """A new table with a region's figures replacing the national ones, per year.
+
+        An override for a year outside the table must give every figure (it adds that year).
+        Raises `ConfigError` listing every bad figure, located as `[year].field`.
+        """
+        years = dict(self.years)
+        issues: list[ConfigIssue] = []
+        for year, figures in sorted(overrides.items()):
+            base = years[year].model_dump() if year in years else {}
+            try:
+                years[year] = YearParameters.model_validate({**base, **figures, "year": year})
+            except ValidationError as error:
+                issues += issues_from_validation(error, prefix=[year])
+        if issues:
+            raise ConfigError("parameter overrides", issues)
+        return ParameterTable(years, self.sources)
+
+
+class _TableFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+    class Table(BaseModel):
+        model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+        description: str = ""
+        unit: str = ""
+        source: str = Field(min_length=1)
+        years: dict[int, str | int | dict[str, str | int]] = Field(min_length=1)
+
+    version: int = Field(ge=1, le=1)
+    tables: dict[str, Table] = Field(min_length=1)
+
+
+def parse_parameter_table(data: object, source: str = "parameter table") -> ParameterTable:
+    """Build a `ParameterTable` from the parsed YAML mapping (pure). Raises `ConfigError` with every issue.
+
+    A table whose years hold a mapping fills `YearParameters` fields `<table>_<key>`; a table whose
+    years hold one value fills the field `<table>`. Every table must cover the same years.
+    """
+    try:
+        parsed = _TableFile.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(source, issues_from_validation(error)) from None
+    all_years = sorted({year for table in parsed.tables.values() for year in table.years})
+    issues: list[ConfigIssue] = []
+    figures: dict[int, dict[str, Any]] = {year: {"year": year} for year in all_years}
+    for name, table in parsed.tables.items():
+        for year in all_years:
+            if year not in table.years:
+                issues.append(ConfigIssue(f"tables.{name}.years", f"missing year {year}"))
+                continue
+            value = table.years[year]
+            if isinstance(value, dict):
+                figures[year].update({f"{name}_{key}": figure for key, figure in value.items()})
+            else:
+                figures[year][name] = value
+    years: dict[int, YearParameters] = {}
+    for year, values in figures.items():
+        try:
+            years[year] = YearParameters.model_validate(values)
+        except ValidationError as error:
+            issues += issues_from_validation(error, prefix=["years", year])
+    if issues:
+        raise ConfigError(source, issues)
+    return ParameterTable(years, {name: table.source.strip() for name, table in parsed.tables.items()})
+
+
+def load_parameter_table(path: Path | None = None) -> ParameterTable:
+    """Read a parameter table file; without `path`, the table shipped with Woonbrug."""
+    if path is None:
+        text = resources.files("gateway.flow").joinpath("data", "parameters.yaml").read_text(encoding="utf-8")
+        source = "gateway/flow/data/parameters.yaml"
+    else:
+        text = path.read_text(encoding="utf-8")
+        source = str(path)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        column = mark.column + 1 if mark is not None else None
+        raise ConfigError(source, [ConfigIssue("", f"YAML syntax error: {error}", line, column)]) from None
+    return parse_parameter_table(data, source)
+
+
+@functools.cache
+def default_parameter_table() -> ParameterTable:
+    """The shipped national table, read once per process."""
+    return load_parameter_table()
