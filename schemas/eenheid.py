@@ -47,8 +47,12 @@ class Woonplaats(CanonicalModel):
     naam: Naam
 
 
+# VERA's Validatie-regex for straatnaam: one line of 1..80 characters.
+Straatnaam = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^.{1,80}$")]
+
+
 class Eenheidadres(CanonicalModel):
-    straatnaam: Naam
+    straatnaam: Straatnaam
     huisnummer: Huisnummer
     huisletter: str | None = Field(default=None, pattern=r"^[A-Za-z]$")
     huisnummer_toevoeging: str | None = Field(default=None, max_length=4)

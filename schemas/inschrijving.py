@@ -28,7 +28,7 @@ from schemas.referentiedata import (
     VoorrangsregelingStatus,
     WoonsituatieSoort,
 )
-from schemas.types import BSN, Bedrag, Datum, Geboortedatum, PersonalData, PersonalText
+from schemas.types import BSN, Bedrag, Datum, Geboortedatum, PersonalData, PersonalText, Tijdstip
 
 __all__ = [
     "INCLUDE_BSN",
@@ -83,13 +83,17 @@ class Woonsituatie(CanonicalModel):
 
 
 class Voorrangsregeling(CanonicalModel):
-    """A priority granted to the household (urgentie, binding, ...) with its validity."""
+    """A priority granted to the household (urgentie, binding, ...) with its validity.
+
+    VERA types a voorrangsregeling's begindatum and einddatum as date-time (Kandidaten-, Toewijzingen-
+    Voorrangsregeling), so they are moments here too, not calendar dates.
+    """
 
     soort: VoorrangSoort
     detail_soort: VoorrangDetailSoort | None = None
     status: VoorrangsregelingStatus | None = None
-    begindatum: Datum
-    einddatum: Datum | None = None
+    begindatum: Tijdstip
+    einddatum: Tijdstip | None = None
     gemeente: Gemeente | None = None
 
     @model_validator(mode="after")
