@@ -1,0 +1,312 @@
+"""The VERA adapter: canonical messages to and from a corporation's VERA WRV 4.3 REST/JSON API.
+
+Translation is `adapters.vera.mapping` (pure); this module is the transport around it:
+
+- `deliver` POSTs a new record (or PUTs a changed one) to its resource with an `Idempotency-Key` header
+  and VERA's `X-Stuurgegevens-*` headers (sender, time of sending, correlation as Referentienummer);
+- `poll` reads resource lists with VERA's cursor paging (`cursor` query parameter, `X-Parameters-Cursor`
+  / `X-Parameters-Aantal` response headers, `X-Parameters-AantalPerPagina` request header);
+- `parse_webhook` decodes a VERA body the vendor pushed, optionally checking an HMAC signature.
+
+Every call goes through `Adapter.request`, the SDK boundary, so timeouts, resets, 5xx and 429 (with its
+Retry-After) leave as `TransientError` and other 4xx as `PermanentError`. Sign-in is an API key or an
+OAuth2 client-credentials token, fetched once, cached until shortly before it expires, and fetched
+again once when the API answers 401.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote, unquote, urljoin
+
+import httpx
+
+from adapters.sdk.adapter import (
+    Adapter,
+    Capabilities,
+    Decoded,
+    DeliveryReceipt,
+    PollResult,
+    Transport,
+    VendorPayload,
+)
+from adapters.sdk.errors import MappingError, PermanentError
+from adapters.vera import mapping
+from adapters.vera.config import VeraConfig
+from schemas import Message, MessageSource
+
+__all__ = ["RESOURCE_HEADER", "SIGNATURE_HEADER", "VeraAdapter"]
+
+RESOURCE_HEADER = "X-Vera-Resource"  # names the resource of a webhook body without a Woonbrug envelope
+SIGNATURE_HEADER = "X-Woonbrug-Signature"  # "sha256=<hex HMAC of the body>" when a webhook secret is set
+REPLAYED_HEADER = "Idempotent-Replayed"  # a VERA system that recognised the Idempotency-Key says so
+_TYPES = frozenset(t for r in mapping.RESOURCES.values() for t in r.message_types)
+
+
+@dataclass
+class _Token:
+    value: str
+    expires_at: float
+
+
+class VeraAdapter(Adapter[VeraConfig]):
+    """Connects a corporation system that speaks VERA WRV 4.3 over REST/JSON."""
+
+    name = "vera"
+    version = "1.0.0"
+    description = "VERA WRV 4.3 REST/JSON (Aedes datastandaarden): publicaties, kandidaten, aanbiedingen, ..."
+    capabilities = Capabilities(
+        decodes=_TYPES,
+        encodes=_TYPES,
+        transports=frozenset({Transport.PUSH, Transport.POLL, Transport.WEBHOOK}),
+    )
+    config_model = VeraConfig
+
+    def __init__(
+        self,
+        config: VeraConfig,
+        *,
+        client: httpx.AsyncClient | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(config, client=client)
+        self._clock = clock
+        self._token: _Token | None = None
+        self._token_lock = asyncio.Lock()
+
+    # --- translation ----------------------------------------------------------------------------------
+
+    def _context(self) -> mapping.DecodeContext:
+        source = MessageSource(tenant=self.config.source_tenant, system=self.config.source_system)
+        return mapping.DecodeContext(source, datetime.now(UTC), self.config.max_field_chars)
+
+    def decode(self, payload: bytes) -> Iterator[Decoded]:
+        """A VERA object or page -> messages. Records need a `woonbrug.bericht.type` extra-attribuut here;
+        use `decode_resource` for a vendor's own records of a known resource."""
+        return self.decode_resource(payload, None)
+
+    def decode_resource(self, payload: bytes, resource: str | None) -> Iterator[Decoded]:
+        """Decode records read from `resource` (`publicaties`, ...): their type follows from their status."""
+        data = mapping.parse_json(payload, max_bytes=self.config.max_body_bytes)
+        for item in mapping.decode_records(data, resource=resource, context=self._context()):
+            yield self._own(item)
+
+    def encode(self, message: Message) -> VendorPayload:
+        encoded = mapping.encode(message)
+        return VendorPayload(
+            body=json.dumps(encoded.body, ensure_ascii=False, separators=(",", ":")).encode(),
+            content_type="application/json",
+            metadata={"resource": encoded.resource, "method": encoded.method, "path": encoded.path},
+        )
+
+    def encode_many(self, messages: Any) -> VendorPayload:
+        """Several messages as one VERA page: a JSON array of resource bodies (what a list GET returns)."""
+        records: list[Any] = []
+        for message in messages:
+            body = mapping.encode(message).body
+            records.extend(body if isinstance(body, list) else [body])
+        return VendorPayload(json.dumps(records, ensure_ascii=False).encode(), "application/json")
+
+    def _own(self, item: Decoded) -> Decoded:
+        if isinstance(item, MappingError) and item.adapter is None:
+            item.adapter = self.name
+        return item
+
+    # --- transport ------------------------------------------------------------------------------------
+
+    async def deliver(self, message: Message, *, idempotency_key: str) -> DeliveryReceipt:
+        encoded = mapping.encode(message)
+        path = f"/{encoded.resource}"
+        if encoded.method == "PUT" and encoded.record_id is not None:
+            path += f"/{quote(encoded.record_id, safe='')}"
+        headers = {
+            "Idempotency-Key": idempotency_key,
+            "Content-Type": "application/json",
+            "X-Stuurgegevens-Zender-Organisatie": message.source.tenant,
+            "X-Stuurgegevens-Zender-Administratie": message.source.system,
+            "X-Stuurgegevens-Referentienummer": message.correlation_id,
+            "X-Stuurgegevens-Tijdstip-Bericht": _now_text(),
+        }
+        body = json.dumps(encoded.body, ensure_ascii=False, separators=(",", ":")).encode()
+        response = await self._call(encoded.method, path, content=body, headers=headers)
+        return DeliveryReceipt(
+            idempotency_key=idempotency_key,
+            vendor_reference=_reference(response, encoded.record_id),
+            duplicate=response.headers.get(REPLAYED_HEADER, "").lower() == "true",
+            status=response.status_code,
+        )
+
+    async def poll(self, cursor: str | None) -> PollResult:
+        """Read every configured resource from its cursor on, page after page (up to `max_pages_per_poll`).
+
+        The returned cursor holds one VERA cursor per resource. A page that cannot be read becomes a reject
+        and that resource's cursor stays before it, so nothing is skipped.
+        """
+        cursors = _read_cursor(cursor)
+        messages: list[Message] = []
+        rejects: list[MappingError] = []
+        for resource in self.config.poll_resources:
+            records, cursors[resource], failure = await self._read_pages(resource, cursors.get(resource))
+            if failure is not None:
+                rejects.append(failure)
+            for item in mapping.decode_records(records, resource=resource, context=self._context()):
+                if isinstance(item, MappingError):
+                    item.adapter = item.adapter or self.name
+                    rejects.append(item)
+                else:
+                    messages.append(item)
+        known = {name: value for name, value in cursors.items() if value is not None}
+        return PollResult(messages, rejects, json.dumps(known, sort_keys=True) if known else None)
+
+    async def _read_pages(self, resource: str, cursor: str | None) -> tuple[list[Any], str | None, MappingError | None]:
+        """Raw records of `resource` after `cursor`, the cursor after the last page read, and a failure."""
+        records: list[Any] = []
+        headers = {
+            "X-Parameters-AantalPerPagina": str(self.config.page_size),
+            "X-Stuurgegevens-Zender-Organisatie": self.config.source_tenant,
+        }
+        for _ in range(self.config.max_pages_per_poll):
+            params = {"cursor": cursor} if cursor else {}
+            response = await self._call("GET", f"/{resource}", params=params, headers=headers)
+            try:
+                page = mapping.parse_json(response.content, max_bytes=self.config.max_body_bytes)
+                if not isinstance(page, list):
+                    raise MappingError("a VERA list response is a JSON array")
+            except MappingError as error:
+                error.reason = f"GET /{resource}: {error.reason}"
+                error.adapter = self.name
+                return records, cursor, error
+            records.extend(page)
+            following = response.headers.get("X-Parameters-Cursor") or None
+            total = _int_header(response, "X-Parameters-Aantal")
+            # X-Parameters-Aantal counts what this request found; more than one page means read on.
+            more = len(page) >= self.config.page_size and (total is None or total > len(page))
+            if following is None or following == cursor:
+                break  # a vendor without cursors is read from the start each time; ids keep that idempotent
+            cursor = following
+            if not more:
+                break
+        return records, cursor, None
+
+    def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> list[Decoded]:
+        """A VERA body the vendor pushed. With a webhook secret, the HMAC signature must match."""
+        lowered = {key.lower(): value for key, value in headers.items()}
+        secret = self.config.webhook_secret
+        if secret is not None:
+            expected = "sha256=" + hmac.new(secret.get_secret_value().encode(), body, hashlib.sha256).hexdigest()
+            given = lowered.get(SIGNATURE_HEADER.lower(), "")
+            if not hmac.compare_digest(expected, given):
+                raise PermanentError("webhook signature missing or wrong", adapter=self.name)
+        try:
+            return list(self.decode_resource(body, lowered.get(RESOURCE_HEADER.lower())))
+        except MappingError as error:
+            return [self._own(error)]
+
+    # --- HTTP and sign-in -----------------------------------------------------------------------------
+
+    def _url(self, path: str) -> str:
+        if not self.config.base_url:
+            raise PermanentError("base_url is not configured (WOONBRUG_VERA_BASE_URL)", adapter=self.name)
+        return self.config.base_url.rstrip("/") + path
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One API call, signed in; on 401 with OAuth2 the token is fetched again once and the call retried."""
+        url = self._url(path)
+        headers = dict(kwargs.pop("headers", {}))
+        for attempt in (1, 2):
+            headers.update(await self._auth_headers())
+            try:
+                return await self.request(method, url, headers=headers, timeout=self.config.timeout_seconds, **kwargs)
+            except PermanentError as error:
+                if error.status == 401 and self.config.uses_oauth2 and attempt == 1:
+                    self._token = None
+                    continue
+                if error.status == 401:
+                    error.reason = f"{self.name} API refused the credentials (HTTP 401)"
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+    async def _auth_headers(self) -> dict[str, str]:
+        if self.config.api_key is not None:
+            return {self.config.api_key_header: self.config.api_key.get_secret_value()}
+        if self.config.uses_oauth2:
+            return {"Authorization": f"Bearer {await self._access_token()}"}
+        return {}
+
+    async def _access_token(self) -> str:
+        async with self._token_lock:
+            if self._token is None or self._clock() >= self._token.expires_at:
+                self._token = await self._fetch_token()
+            return self._token.value
+
+    async def _fetch_token(self) -> _Token:
+        config = self.config
+        assert config.token_url is not None
+        assert config.client_id is not None
+        assert config.client_secret is not None
+        url = urljoin(self._url("/"), config.token_url)
+        form = {"grant_type": "client_credentials", **({"scope": config.scope} if config.scope else {})}
+        try:
+            response = await self.request(
+                "POST",
+                url,
+                data=form,
+                auth=(config.client_id, config.client_secret.get_secret_value()),
+                timeout=config.timeout_seconds,
+            )
+        except PermanentError as error:
+            error.reason = f"token endpoint refused the client credentials (HTTP {error.status})"
+            raise
+        try:
+            answer = response.json()
+            token, lifetime = answer["access_token"], float(answer.get("expires_in", 300))
+        except (ValueError, KeyError, TypeError) as error:
+            raise PermanentError("token endpoint answered without an access_token", adapter=self.name) from error
+        if not isinstance(token, str) or not token:
+            raise PermanentError("token endpoint answered without an access_token", adapter=self.name)
+        # Refresh a little early, so a token never expires between our check and the vendor's.
+        return _Token(token, self._clock() + lifetime - min(30.0, lifetime / 10))
+
+
+def _now_text() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _reference(response: httpx.Response, fallback: str | None) -> str | None:
+    """The vendor's id of what it stored: the last segment of Location (VERA's 201), else the body's id."""
+    location: str | None = response.headers.get("Location")
+    if location:
+        return unquote(location.rstrip("/").rsplit("/", 1)[-1])
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("id"), str):
+        reference: str = body["id"]
+        return reference
+    return fallback
+
+
+def _int_header(response: httpx.Response, name: str) -> int | None:
+    value = response.headers.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _read_cursor(cursor: str | None) -> dict[str, str | None]:
+    if not cursor:
+        return {}
+    try:
+        data = json.loads(cursor)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise PermanentError("poll cursor is not one the vera adapter issued", adapter="vera")
+    return dict(data)

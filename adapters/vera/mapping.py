@@ -1,0 +1,760 @@
+"""Pure translation between canonical messages and VERA WRV 4.3 REST/JSON resources.
+
+No I/O here: `encode` turns a canonical message into the body of one VERA resource (or, for a
+kandidatenlijst, a page of them); `decode_payload` turns a VERA body or page back into messages.
+
+How a message travels in VERA
+-----------------------------
+- The canonical payload already speaks VERA (names, camelCase, Referentiedata `{code, naam}`, UTC `...Z`),
+  so most of it *is* the VERA body. Each VERA resource below names the few canonical fields that VERA has
+  no attribute for (`Resource.extras`); those travel in the body's `extra-attributen` — VERA's own
+  extension point (`Bericht-basis`) — as `{"naam": "woonbrug.veld.<path>", "waarde": "<JSON text>"}`.
+  The body stays valid against the VERA schema and a VERA system keeps what it does not understand.
+- The envelope (type, message id, correlation id, causation id, source, occurred-at, schema version)
+  travels the same way, as `woonbrug.bericht.<name>` extra-attributen with plain string values. HTTP
+  headers (the VERA `X-Stuurgegevens-*` ones, set by the adapter) repeat the correlation id and sender,
+  but the body alone is enough to rebuild the message: a file, a webhook or a poll decodes the same.
+- A VERA record that carries no `woonbrug.bericht.type` (a vendor's own data, read by polling) gets its
+  type from the resource and its status (`Resource.types`), and a synthesised envelope: a message id
+  derived from its content (so polling the same record twice yields the same id), a correlation id
+  derived from its publicatie (or its own id), the configured source and the time it was received.
+- A kandidatenlijst is a page of Kandidaat records that share one message id; the list's own fields
+  travel as `woonbrug.lijst.<name>` extra-attributen, with the count, so a page that lost a kandidaat is
+  refused instead of taken for a shorter list. An empty kandidatenlijst has no VERA form and is refused.
+
+Bad data never crashes and never sinks a page: each record that cannot be translated becomes one
+`MappingError` with its record number and field path (`eenheden[0].kamersAantal`); malformed JSON is
+located by line and column; oversized bodies, fields and nesting are refused with the limit named.
+Error texts carry names and positions, never values (vendor data holds personal data).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import types
+import typing
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Union
+
+import pydantic
+from pydantic import BaseModel
+
+from adapters.sdk.errors import Location, MappingError, UnsupportedOperation
+from schemas import (
+    MESSAGE_TYPES,
+    Aanbieding,
+    Eenheid,
+    Kandidaat,
+    Message,
+    MessageSource,
+    Overeenkomst,
+    Publicatie,
+    Reclamatie,
+    Sanctie,
+    Toewijzing,
+)
+
+__all__ = [
+    "ENVELOPE_PREFIX",
+    "FIELD_PREFIX",
+    "LIST_PREFIX",
+    "MAX_BODY_BYTES",
+    "MAX_DEPTH",
+    "MAX_FIELD_CHARS",
+    "RESOURCES",
+    "DecodeContext",
+    "Encoded",
+    "Resource",
+    "decode_payload",
+    "decode_records",
+    "encode",
+    "parse_json",
+    "resource_for_type",
+]
+
+ENVELOPE_PREFIX = "woonbrug.bericht."
+FIELD_PREFIX = "woonbrug.veld."
+LIST_PREFIX = "woonbrug.lijst."
+
+MAX_BODY_BYTES = 8 * 1024 * 1024
+MAX_FIELD_CHARS = 10_000  # the canonical model's own longest text
+MAX_DEPTH = 32  # VERA nests a few levels; anything deeper is not a VERA resource
+
+# VERA's Bericht-basis attributes: message plumbing, never part of the canonical payload.
+_BERICHT_BASIS = ("extra-attributen", "informatieobjecten", "sturingslabels")
+
+_ID_NAMESPACE = uuid.UUID("6f1c7b52-3a7e-4f39-9b8e-0c6a5e4f2d11")  # Woonbrug's namespace for derived ids
+_KANDIDATENLIJST = "kandidatenlijst.vrijgegeven"
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One VERA WRV resource and how canonical messages map onto it.
+
+    `types` maps the code of `discriminator` (a Referentiedata attribute of the body) to the message type
+    a record means; with no discriminator every record is `types[""]`. `updates` are the message types
+    that change an existing record (PUT /{name}/{id}) rather than create one (POST /{name}).
+    `extras` are canonical paths (relative to the payload, `[*]` for every list item) with no VERA
+    attribute. `body` names the payload field that is the VERA body when the payload wraps it.
+    """
+
+    name: str
+    vera_schema: str
+    entity: type[BaseModel]
+    types: Mapping[str, str]
+    discriminator: str | None = None
+    updates: frozenset[str] = frozenset()
+    extras: tuple[str, ...] = ()
+    body: str | None = None
+
+    @property
+    def message_types(self) -> frozenset[str]:
+        extra = {_KANDIDATENLIJST} if self.name == "kandidaten" else set()
+        return frozenset(self.types.values()) | extra
+
+
+RESOURCES: dict[str, Resource] = {
+    r.name: r
+    for r in (
+        Resource(
+            "publicaties",
+            "Publicaties-Publicatiebericht",
+            Publicatie,
+            {"GEP": "publicatie.aangeboden", "ING": "publicatie.ingetrokken", "AFG": "publicatie.afgerond"},
+            discriminator="status",
+            updates=frozenset({"publicatie.ingetrokken", "publicatie.afgerond"}),
+            extras=("eenheden[*].lift",),
+        ),
+        Resource(
+            "eenheden",
+            "Eenheden-Eenheidbericht",
+            Eenheid,
+            {"": "eenheid.vrijgekomen"},
+            extras=("eenheid.lift", "beschikbaarPer", "gewenstModel"),
+            body="eenheid",
+        ),
+        Resource(
+            "kandidaten",
+            "Kandidaten-Kandidaatbericht",
+            Kandidaat,
+            {"REA": "reactie.ontvangen", "AFG": "reactie.ingetrokken"},
+            discriminator="status",
+            updates=frozenset({"reactie.ingetrokken"}),
+            extras=("publicatie", "inschrijving", "reactiedatum", "rangschikking", "passendheidsoort"),
+        ),
+        Resource(
+            "aanbiedingen",
+            "Aanbiedingen-Aanbiedingbericht",
+            Aanbieding,
+            {
+                "AAN": "aanbieding.gedaan",
+                "GEW": "aanbieding.geweigerd",
+                "ING": "aanbieding.verlopen",
+                "TOE": "aanbieding.geaccepteerd",
+            },
+            discriminator="status",
+            updates=frozenset({"aanbieding.geweigerd", "aanbieding.verlopen", "aanbieding.geaccepteerd"}),
+            extras=("kandidaat", "inschrijving", "aangebodenOp", "reagerenVoor"),
+        ),
+        Resource(
+            "toewijzingen",
+            "Toewijzingen-Toewijzingbericht",
+            Toewijzing,
+            {"": "toewijzing.gedaan"},
+            extras=(
+                "publicatie",
+                "inschrijving",
+                "voorrangsregelingen[*].status",
+                "voorrangsregelingen[*].gemeente",
+            ),
+        ),
+        Resource(
+            "overeenkomsten",
+            "Overeenkomsten-Overeenkomstbericht",
+            Overeenkomst,
+            {"HUU": "overeenkomst.getekend"},
+            discriminator="soort",
+            extras=("eenheid", "toewijzing", "inschrijving", "huurprijs"),
+        ),
+        Resource("sancties", "Sancties-Sanctiebericht", Sanctie, {"": "sanctie.opgelegd"}),
+        Resource(
+            "reclamaties",
+            "Reclamaties-Reclamatiebericht",
+            Reclamatie,
+            {"": "reclamatie.ingediend"},
+            extras=("inschrijving", "publicatie", "sanctie"),
+        ),
+    )
+}
+
+_RESOURCE_BY_TYPE: dict[str, Resource] = {t: r for r in RESOURCES.values() for t in r.message_types}
+
+_ENVELOPE_FIELDS = (
+    ("type", "type"),
+    ("messageId", "messageId"),
+    ("correlationId", "correlationId"),
+    ("causationId", "causationId"),
+    ("occurredAt", "occurredAt"),
+    ("source.tenant", "source"),
+    ("source.system", "source"),
+    ("schemaVersion", "schemaVersion"),
+)
+
+_LIST_FIELDS = ("publicatie", "idOrganisatie", "vastgesteldOp", "lotingzaad")
+
+
+def resource_for_type(message_type: str) -> Resource:
+    """The VERA resource a message type lives on; `UnsupportedOperation` when VERA has none here."""
+    resource = _RESOURCE_BY_TYPE.get(message_type)
+    if resource is None:
+        raise UnsupportedOperation(f"the VERA adapter has no resource for message type {message_type!r}")
+    return resource
+
+
+# --- paths ------------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"([^.\[\]]+)|\[(\*|\d+)\]")
+
+
+def _tokens(path: str) -> list[str | int | None]:
+    """`eenheden[*].lift` -> ["eenheden", None, "lift"] (None: every item; int: one item)."""
+    out: list[str | int | None] = []
+    for name, index in _TOKEN.findall(path):
+        if name:
+            out.append(name)
+        else:
+            out.append(None if index == "*" else int(index))
+    return out
+
+
+def format_path(parts: tuple[str | int, ...] | list[str | int]) -> str:
+    """("eenheden", 0, "kamersAantal") -> "eenheden[0].kamersAantal"."""
+    text = ""
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _pop_matches(data: Any, tokens: list[str | int | None], here: list[str | int]) -> Iterator[tuple[str, Any]]:
+    """Remove every value at `tokens` (wildcards expanded) from `data`, yielding (concrete path, value)."""
+    head, rest = tokens[0], tokens[1:]
+    if head is None or isinstance(head, int):
+        if not isinstance(data, list):
+            return
+        indices = range(len(data)) if head is None else [head] if head < len(data) else []
+        for i in indices:
+            yield from _pop_matches(data[i], rest, [*here, i])
+        return
+    if not isinstance(data, dict) or head not in data:
+        return
+    if not rest:
+        yield format_path([*here, head]), data.pop(head)
+    else:
+        yield from _pop_matches(data[head], rest, [*here, head])
+
+
+def _set_path(data: dict[str, Any], path: str, value: Any) -> bool:
+    """Set `value` at a concrete path, creating objects on the way; False when a list item is missing."""
+    tokens = _tokens(path)
+    target: Any = data
+    for token, following in zip(tokens, [*tokens[1:], ""], strict=True):
+        last = following == ""
+        if isinstance(token, int):
+            if not (isinstance(target, list) and token < len(target)):
+                return False
+            if last:
+                target[token] = value
+            else:
+                target = target[token]
+            continue
+        if not isinstance(target, dict) or token is None:
+            return False
+        if last:
+            target[token] = value
+        else:
+            target = target.setdefault(token, [] if isinstance(following, int) else {})
+    return True
+
+
+# --- encode -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A VERA request body for one message: where it goes (`method` on `path`) and what it says."""
+
+    resource: str
+    method: str  # POST creates, PUT replaces an existing record
+    path: str  # "/publicaties" or "/publicaties/P-2001" (the id is URL-quoted by the transport)
+    record_id: str | None
+    body: dict[str, Any] | list[dict[str, Any]]
+
+
+def _extra(naam: str, waarde: str) -> dict[str, str]:
+    return {"naam": naam, "waarde": waarde}
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _envelope_extras(message: Message) -> list[dict[str, str]]:
+    data = message.model_dump(mode="json", exclude={"payload"})
+    out = []
+    for name, _ in _ENVELOPE_FIELDS:
+        value: Any = data
+        for part in name.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if value is not None:
+            out.append(_extra(ENVELOPE_PREFIX + name, str(value)))
+    return out
+
+
+def _vera_record(resource: Resource, payload: dict[str, Any], head: list[dict[str, str]]) -> dict[str, Any]:
+    """One VERA body from a canonical payload dump: extras moved out, VERA's types applied."""
+    extras = list(head)
+    for pattern in resource.extras:
+        for path, value in _pop_matches(payload, _tokens(pattern), []):
+            extras.append(_extra(FIELD_PREFIX + path, _json_text(value)))
+    body = payload.pop(resource.body) if resource.body else payload
+    if resource.body:
+        # What is left of a wrapping payload has no VERA attribute: it travels as extras too.
+        extras.extend(_extra(FIELD_PREFIX + key, _json_text(value)) for key, value in payload.items())
+    return {**body, "extra-attributen": extras}
+
+
+def encode(message: Message) -> Encoded:
+    """A canonical message as the VERA body of its resource. Raises `UnsupportedOperation` for a type
+    this adapter has no VERA resource for, and for an empty kandidatenlijst (VERA keeps candidates)."""
+    resource = resource_for_type(message.type)
+    envelope = _envelope_extras(message)
+    payload = message.payload.model_dump(mode="json")
+    if message.type == _KANDIDATENLIJST:
+        kandidaten = payload.pop("kandidaten")
+        if not kandidaten:
+            raise UnsupportedOperation("an empty kandidatenlijst has no VERA form (/kandidaten holds candidates)")
+        lijst = [_extra(LIST_PREFIX + key, _json_text(payload[key])) for key in _LIST_FIELDS if key in payload]
+        lijst.append(_extra(LIST_PREFIX + "aantal", str(len(kandidaten))))
+        records = [_vera_record(resource, kandidaat, [*envelope, *lijst]) for kandidaat in kandidaten]
+        return Encoded(resource.name, "POST", f"/{resource.name}", None, records)
+    body = _vera_record(resource, payload, envelope)
+    record_id = str(body.get("id")) if body.get("id") is not None else None
+    if message.type in resource.updates and record_id is not None:
+        return Encoded(resource.name, "PUT", f"/{resource.name}/{record_id}", record_id, body)
+    return Encoded(resource.name, "POST", f"/{resource.name}", record_id, body)
+
+
+# --- parse --------------------------------------------------------------------------------------------
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse_json(payload: bytes, *, max_bytes: int = MAX_BODY_BYTES) -> Any:
+    """Bytes -> JSON value, or a MappingError that says where (line and column) or which limit."""
+    if len(payload) > max_bytes:
+        raise MappingError(f"body of {len(payload):,} bytes is over the limit of {max_bytes:,} bytes; refused unread")
+    try:
+        text = payload.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise MappingError(f"body is not UTF-8 (bad byte at offset {error.start})") from error
+    if not text.strip():
+        raise MappingError("empty body: expected a VERA JSON object or an array of them")
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        raise MappingError(
+            f"malformed JSON: {error.msg}", location=Location(line=error.lineno, column=error.colno)
+        ) from error
+    except ValueError as error:  # NaN / Infinity
+        raise MappingError(f"malformed JSON: {error}") from error
+    except RecursionError as error:
+        raise MappingError(f"JSON nested too deeply (limit {MAX_DEPTH} levels)") from error
+
+
+def _oversized(value: Any, here: list[str | int], max_chars: int) -> tuple[str, str] | None:
+    """(path, reason) of the first string over `max_chars` or nesting over MAX_DEPTH, else None."""
+    if len(here) > MAX_DEPTH:
+        return format_path(here), f"nested deeper than {MAX_DEPTH} levels"
+    if isinstance(value, str):
+        if len(value) > max_chars:
+            return format_path(here), f"field of {len(value):,} characters is over the limit of {max_chars:,}"
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if len(key) > 200:
+                return format_path(here), "an attribute name is over 200 characters"
+            found = _oversized(item, [*here, key], max_chars)
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _oversized(item, [*here, i], max_chars)
+            if found:
+                return found
+    return None
+
+
+# --- decode -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecodeContext:
+    """What a pure decode needs from outside: who the records come from and when they arrived.
+
+    Used only for records without a Woonbrug envelope (a vendor's own VERA data).
+    """
+
+    source: MessageSource
+    received_at: datetime
+    max_field_chars: int = MAX_FIELD_CHARS
+
+
+@dataclass
+class _Record:
+    index: int
+    message_type: str
+    resource: Resource
+    body: dict[str, Any]
+    envelope: dict[str, str]
+    fields: dict[str, tuple[int, Any]]  # canonical path -> (index in extra-attributen, value)
+    lijst: dict[str, tuple[int, Any]] = field(default_factory=dict)
+
+
+def decode_payload(payload: bytes, *, resource: str | None, context: DecodeContext) -> Iterator[Message | MappingError]:
+    """A VERA body (one object, or an array: a page) -> canonical messages, one MappingError per bad record.
+
+    Raises MappingError for a payload that cannot be read at all (size, encoding, malformed JSON).
+    `resource` names the VERA resource the body came from when known (poll, webhook header); records that
+    carry `woonbrug.bericht.type` need no hint.
+    """
+    yield from decode_records(parse_json(payload), resource=resource, context=context)
+
+
+def decode_records(data: Any, *, resource: str | None, context: DecodeContext) -> Iterator[Message | MappingError]:
+    """Parsed VERA JSON (an object or a list of them) -> canonical messages and located MappingErrors."""
+    hint = _resource_hint(resource)
+    records = data if isinstance(data, list) else [data]
+    single = not isinstance(data, list)
+    groups: dict[str, list[_Record]] = {}
+    for index, raw in enumerate(records):
+        at = None if single else index
+        try:
+            record = _read_record(raw, at, hint, context)
+        except MappingError as error:
+            yield error
+            continue
+        if record.message_type == _KANDIDATENLIJST:
+            key = record.envelope.get("messageId", "")
+            groups.setdefault(key, []).append(record)
+            continue
+        yield _build_message(record, at, context)
+    for group in groups.values():
+        yield _build_kandidatenlijst(group, context, single)
+
+
+def _resource_hint(name: str | None) -> Resource | None:
+    if name is None:
+        return None
+    resource = RESOURCES.get(name.strip("/").split("/")[0])
+    if resource is None:
+        known = ", ".join(sorted(RESOURCES))
+        raise MappingError(f"unknown VERA resource {name[:40]!r}; the VERA adapter maps {known}")
+    return resource
+
+
+def _error(reason: str, record: int | None, path: str | None = None) -> MappingError:
+    return MappingError(reason, location=Location(record=record, field=path or None))
+
+
+def _read_record(raw: Any, at: int | None, hint: Resource | None, context: DecodeContext) -> _Record:
+    if not isinstance(raw, dict):
+        raise _error(f"a VERA resource is a JSON object, not {_json_kind(raw)}", at)
+    bad = _oversized(raw, [], context.max_field_chars)
+    if bad:
+        raise _error(f"refused: {bad[1]}", at, bad[0])
+    envelope, fields, lijst = _read_extras(raw.get("extra-attributen"), at)
+    body = {key: value for key, value in raw.items() if key not in _BERICHT_BASIS}
+    message_type = envelope.get("type")
+    if message_type is not None:
+        resource = _RESOURCE_BY_TYPE.get(message_type)
+        if resource is None:
+            raise _error(
+                f"message type {message_type[:60]!r} is not one the VERA adapter maps", at, _extra_path("type")
+            )
+        if hint is not None and hint is not resource:
+            raise _error(f"a {message_type} record does not belong on /{hint.name}", at)
+        current = _current_type(resource, body, message_type)
+        if current != message_type:
+            # The vendor changed a record we sent and kept our extra-attributen, as VERA asks: it is the
+            # vendor's own event now, in the same flow, caused by the message it changed.
+            envelope = {
+                "correlationId": envelope.get("correlationId", ""),
+                "causationId": envelope.get("messageId", ""),
+            }
+            envelope = {key: value for key, value in envelope.items() if value}
+            message_type = current
+    elif hint is not None:
+        resource = hint
+        message_type = _type_from_body(hint, body, at)
+    else:
+        raise _error(
+            "cannot tell the message type: no woonbrug.bericht.type extra-attribuut and no VERA resource given", at
+        )
+    return _Record(at or 0, message_type, resource, body, envelope, fields, lijst)
+
+
+def _current_type(resource: Resource, body: dict[str, Any], stated: str) -> str:
+    """The type the body's status says now; the stated type when the body cannot say (validation will)."""
+    if stated == _KANDIDATENLIJST:
+        return stated
+    try:
+        return _type_from_body(resource, body, None)
+    except MappingError:
+        return stated
+
+
+def _extra_path(name: str) -> str:
+    return f"extra-attributen[{ENVELOPE_PREFIX}{name}]"
+
+
+def _json_kind(value: Any) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}.get(
+        type(value), "a number" if isinstance(value, int | float) else "null"
+    )
+
+
+def _read_extras(
+    extras: Any, at: int | None
+) -> tuple[dict[str, str], dict[str, tuple[int, Any]], dict[str, tuple[int, Any]]]:
+    """Split `extra-attributen` into the envelope, payload fields and kandidatenlijst fields."""
+    envelope: dict[str, str] = {}
+    fields: dict[str, tuple[int, Any]] = {}
+    lijst: dict[str, tuple[int, Any]] = {}
+    if extras is None:
+        return envelope, fields, lijst
+    if not isinstance(extras, list):
+        raise _error("extra-attributen must be an array", at, "extra-attributen")
+    for i, item in enumerate(extras):
+        where = f"extra-attributen[{i}]"
+        if not isinstance(item, dict) or not isinstance(item.get("naam"), str):
+            raise _error("an extra-attribuut needs a string naam", at, where)
+        naam, waarde = item["naam"], item.get("waarde")
+        if not naam.startswith("woonbrug."):
+            continue  # another party's extension: not ours to read
+        if not isinstance(waarde, str):
+            raise _error("an extra-attribuut waarde must be a string", at, f"{where}.waarde")
+        if naam.startswith(ENVELOPE_PREFIX):
+            envelope[naam.removeprefix(ENVELOPE_PREFIX)] = waarde
+        elif naam.startswith(FIELD_PREFIX) or naam.startswith(LIST_PREFIX):
+            try:
+                value = json.loads(waarde, parse_constant=_refuse_constant)
+            except (ValueError, RecursionError):
+                raise _error(f"extra-attribuut {naam[:80]} must hold JSON text", at, f"{where}.waarde") from None
+            target = fields if naam.startswith(FIELD_PREFIX) else lijst
+            target[naam.split(".", 2)[2]] = (i, value)
+    return envelope, fields, lijst
+
+
+def _type_from_body(resource: Resource, body: dict[str, Any], at: int | None) -> str:
+    if resource.discriminator is None:
+        return resource.types[""]
+    value = body.get(resource.discriminator)
+    code = value.get("code") if isinstance(value, dict) else None
+    message_type = resource.types.get(code) if isinstance(code, str) else None
+    if message_type is None:
+        allowed = ", ".join(resource.types)
+        what = f"code {code[:20]!r}" if isinstance(code, str) else "no code"
+        raise _error(
+            f"{resource.name} record has {what} in {resource.discriminator}: only {allowed} map to a message",
+            at,
+            resource.discriminator,
+        )
+    return message_type
+
+
+def _payload_data(record: _Record, model: type[BaseModel]) -> dict[str, Any]:
+    """The canonical payload of one record: the VERA body projected onto `model` (a copy: VERA attributes
+    Woonbrug does not model are dropped), with the extra-attributen fields put back in place."""
+    resource = record.resource
+    payload: dict[str, Any] = _project({resource.body: record.body} if resource.body else record.body, model)
+    for path, (i, value) in record.fields.items():
+        if not _set_path(payload, path, value):
+            raise _error(
+                f"extra-attribuut {FIELD_PREFIX}{path} points at a list item that is not there",
+                record.index,
+                f"extra-attributen[{i}]",
+            )
+    return payload
+
+
+def _project(data: Any, model: type[BaseModel]) -> Any:
+    """Keep only what the canonical model has: VERA attributes Woonbrug does not model are dropped."""
+    if not isinstance(data, dict):
+        return data
+    out: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if key not in data:
+            continue
+        out[key] = _project_value(data[key], info.annotation)
+    return out
+
+
+def _project_value(value: Any, annotation: Any) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            if arg is not type(None):
+                return _project_value(value, arg)
+    if origin is typing.Annotated:
+        return _project_value(value, typing.get_args(annotation)[0])
+    if origin is list and isinstance(value, list):
+        (item,) = typing.get_args(annotation)
+        return [_project_value(v, item) for v in value]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _project(value, annotation)
+    return value
+
+
+def _envelope(record: _Record, payload: dict[str, Any], context: DecodeContext) -> dict[str, Any]:
+    given = record.envelope
+    if "type" in given:
+        for required in ("messageId", "occurredAt"):
+            if required not in given:
+                raise _error(f"a Woonbrug record needs its {required}", record.index, _extra_path(required))
+        source = {"tenant": given.get("source.tenant"), "system": given.get("source.system")}
+        data: dict[str, Any] = {
+            "messageId": given.get("messageId"),
+            "correlationId": given.get("correlationId"),
+            "causationId": given.get("causationId"),
+            "source": source,
+            "occurredAt": given.get("occurredAt"),
+            "schemaVersion": given.get("schemaVersion", "v1"),
+        }
+        return {key: value for key, value in data.items() if value is not None}
+    # A vendor's own record: ids derived from content, so polling it twice gives the same message.
+    digest = hashlib.sha256(json.dumps(record.body, sort_keys=True).encode()).hexdigest()
+    correlation = given.get("correlationId") or str(
+        uuid.uuid5(_ID_NAMESPACE, _correlation_key(record.resource, payload))
+    )
+    derived: dict[str, Any] = {
+        "messageId": str(uuid.uuid5(_ID_NAMESPACE, f"{record.resource.name}|{digest}")),
+        "correlationId": correlation,
+        "causationId": given.get("causationId"),
+        "source": context.source.model_dump(mode="json"),
+        "occurredAt": context.received_at,
+    }
+    return {key: value for key, value in derived.items() if value is not None}
+
+
+def _correlation_key(resource: Resource, payload: dict[str, Any]) -> str:
+    """A flow is correlated by its publicatie; records without one by their own id."""
+    if resource.name == "publicaties":
+        return f"publicatie:{payload.get('id')}"
+    publicatie = payload.get("publicatie")
+    if isinstance(publicatie, dict) and publicatie.get("id") is not None:
+        return f"publicatie:{publicatie['id']}"
+    entity = payload.get(resource.body) if resource.body else payload
+    own = entity.get("id") if isinstance(entity, dict) else None
+    return f"{resource.name}:{own}"
+
+
+def _build_message(record: _Record, at: int | None, context: DecodeContext) -> Message | MappingError:
+    message_cls = MESSAGE_TYPES[record.message_type]
+    payload_model = message_cls.model_fields["payload"].annotation
+    assert isinstance(payload_model, type)
+    assert issubclass(payload_model, BaseModel)
+    try:
+        payload = _payload_data(record, payload_model)
+        envelope = _envelope(record, payload, context)
+    except MappingError as error:
+        return error
+    data = {"type": record.message_type, **envelope, "payload": payload}
+    try:
+        return message_cls.model_validate(data)
+    except pydantic.ValidationError as error:
+        return _located(error, record, at, [record])
+
+
+def _build_kandidatenlijst(group: list[_Record], context: DecodeContext, single: bool) -> Message | MappingError:
+    first = group[0]
+    at = None if single else first.index
+    lijst = {key: value for key, (_, value) in first.lijst.items()}
+    expected = lijst.pop("aantal", None)
+    if expected is not None and expected != len(group):
+        return _error(f"kandidatenlijst is incomplete: {len(group)} of {expected} kandidaten in this payload", at)
+    try:
+        kandidaten = [_payload_data(record, Kandidaat) for record in group]
+        order = sorted(range(len(group)), key=lambda i: _position(kandidaten[i]))
+        payload = {**lijst, "kandidaten": [kandidaten[i] for i in order]}
+        envelope = _envelope(first, payload, context)
+    except MappingError as error:
+        return error
+    data = {"type": _KANDIDATENLIJST, **envelope, "payload": payload}
+    try:
+        return MESSAGE_TYPES[_KANDIDATENLIJST].model_validate(data)
+    except pydantic.ValidationError as error:
+        return _located(error, first, at, [group[i] for i in order], single)
+
+
+def _position(kandidaat: dict[str, Any]) -> int:
+    positie = kandidaat.get("positie")
+    return positie if isinstance(positie, int) and not isinstance(positie, bool) else 0
+
+
+def _located(
+    error: pydantic.ValidationError,
+    record: _Record,
+    at: int | None,
+    items: list[_Record],
+    single: bool = True,
+) -> MappingError:
+    """A pydantic error as a MappingError that points into the VERA body (or at the extra-attribuut)."""
+    errors = error.errors(include_input=False, include_url=False)
+    first = errors[0]
+    loc = list(first["loc"])
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    reason = str(first["msg"])
+    if not loc or loc[0] != "payload":
+        path = _envelope_location(loc)
+        return _error(f"{reason}{more}", at, path)
+    loc = loc[1:]
+    resource = record.resource
+    if record.message_type == _KANDIDATENLIJST and len(loc) >= 2 and loc[0] == "kandidaten" and isinstance(loc[1], int):
+        target = items[loc[1]] if loc[1] < len(items) else record
+        at = None if single and len(items) == 1 else target.index
+        record, loc = target, loc[2:]
+    elif record.message_type == _KANDIDATENLIJST and loc and loc[0] in _LIST_FIELDS:
+        name = str(loc[0])
+        i = record.lijst[name][0] if name in record.lijst else None
+        path = f"extra-attributen[{i}]" if i is not None else f"extra-attributen[{LIST_PREFIX}{name}]"
+        return _error(f"{name}: {reason}{more}", at, path)
+    path = format_path(loc)
+    for extra_path, (i, _) in record.fields.items():
+        if path == extra_path or path.startswith(extra_path + ".") or path.startswith(extra_path + "["):
+            return _error(f"{path}: {reason}{more}", at, f"extra-attributen[{i}]")
+    if first["type"] == "missing" and any(_matches(pattern, path) for pattern in resource.extras):
+        reason += f" (VERA has no attribute for it: send it as extra-attribuut {FIELD_PREFIX}{path})"
+    if resource.body and path.startswith(resource.body):
+        path = path[len(resource.body) :].lstrip(".")
+    return _error(f"{reason}{more}", at, path or None)
+
+
+def _matches(pattern: str, path: str) -> bool:
+    regex = re.escape(pattern).replace(r"\[\*\]", r"\[\d+\]")
+    return re.fullmatch(regex, path) is not None
+
+
+def _envelope_location(loc: list[Any]) -> str:
+    name = ".".join(str(part) for part in loc)
+    return f"extra-attributen[{ENVELOPE_PREFIX}{name}]" if name else "extra-attributen"

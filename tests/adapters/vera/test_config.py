@@ -1,0 +1,68 @@
+"""VeraConfig: secrets from the environment, one way to sign in, and the adapter's declaration."""
+
+from __future__ import annotations
+
+import pydantic
+import pytest
+
+from adapters import Transport, discover
+from adapters.sdk.discovery import check_adapter_class
+from adapters.vera import VeraAdapter, VeraConfig
+
+
+def test_secrets_come_from_the_environment_and_stay_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WOONBRUG_VERA_BASE_URL", "https://wrv.corp.example/v4")
+    monkeypatch.setenv("WOONBRUG_VERA_TOKEN_URL", "/oauth/token")
+    monkeypatch.setenv("WOONBRUG_VERA_CLIENT_ID", "woonbrug")
+    monkeypatch.setenv("WOONBRUG_VERA_CLIENT_SECRET", "s3cret-from-env")
+    config = VeraConfig()
+    assert config.base_url == "https://wrv.corp.example/v4"
+    assert config.uses_oauth2
+    assert config.client_secret is not None
+    assert config.client_secret.get_secret_value() == "s3cret-from-env"
+    assert "s3cret-from-env" not in repr(config)
+    assert "s3cret-from-env" not in config.model_dump_json()
+
+
+def test_region_file_values_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WOONBRUG_VERA_PAGE_SIZE", "5")
+    assert VeraConfig.model_validate({"page_size": 50}).page_size == 50
+    assert VeraConfig().page_size == 5
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"api_key": "k", "token_url": "/t", "client_id": "c", "client_secret": "s"}, "not both"),
+        ({"token_url": "/oauth/token"}, "token_url, client_id and client_secret together"),
+        ({"poll_resources": ["publicaties", "relaties"]}, "unknown VERA resources"),
+        ({"page_size": 101}, "less than or equal to 100"),
+        ({"base_url": "ftp://x"}, "should match pattern"),
+        ({"api_kee": "typo"}, "Extra inputs are not permitted"),
+    ],
+)
+def test_bad_configuration_is_refused_with_the_reason(values: dict[str, object], message: str) -> None:
+    with pytest.raises(pydantic.ValidationError, match=message) as raised:
+        VeraConfig.model_validate(values)
+    assert "s3cret" not in str(raised.value)
+
+
+def test_the_adapter_is_found_through_its_entry_point() -> None:
+    registry = discover()
+    assert registry.get("vera") is VeraAdapter
+    assert check_adapter_class(VeraAdapter, "vera") is VeraAdapter
+
+
+def test_the_declaration_names_transports_and_config_schema() -> None:
+    described = VeraAdapter.describe()
+    assert described["name"] == "vera"
+    assert described["version"] == "1.0.0"
+    assert VeraAdapter.capabilities.transports == {Transport.PUSH, Transport.POLL, Transport.WEBHOOK}
+    assert {"base_url", "api_key", "token_url", "client_secret"} <= set(described["config_schema"]["properties"])
+    assert "inschrijving.geregistreerd" not in VeraAdapter.capabilities.encodes
+
+
+def test_translation_works_without_any_configuration() -> None:
+    """`woonbrug translate` builds the adapter from an empty config: that must be enough to translate."""
+    adapter = VeraAdapter.from_settings({})
+    assert list(adapter.decode_all(b"[]")) == []

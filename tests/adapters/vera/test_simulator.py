@@ -1,0 +1,90 @@
+"""The VERA simulator on its own, over plain HTTP: the spec's paging headers, sign-in, control routes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from adapters.vera import mapping
+from adapters.vera.simulator import DEFAULT_API_KEY, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, VeraSimulator
+from tests.adapters.vera.cases import CASES
+
+KEY = {"X-API-KEY": DEFAULT_API_KEY}
+
+
+@pytest.fixture
+def http(sim: VeraSimulator) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=sim.url, timeout=5) as client:
+        yield client
+
+
+def test_list_pages_carry_the_vera_parameters_headers(sim: VeraSimulator, http: httpx.Client) -> None:
+    sim.preload("sancties", [{"id": f"S-{n}"} for n in range(5)])
+    first = http.get("/sancties", headers={**KEY, "X-Parameters-AantalPerPagina": "2"})
+    assert [r["id"] for r in first.json()] == ["S-0", "S-1"]
+    assert first.headers["X-Parameters-Aantal"] == "5"
+    assert first.headers["X-Parameters-AantalPerPagina"] == "2"
+    cursor = first.headers["X-Parameters-Cursor"]
+    second = http.get("/sancties", params={"cursor": cursor}, headers={**KEY, "X-Parameters-AantalPerPagina": "2"})
+    assert [r["id"] for r in second.json()] == ["S-2", "S-3"]
+    assert second.headers["X-Parameters-Aantal"] == "3"
+
+
+def test_default_page_size_and_limits(sim: VeraSimulator, http: httpx.Client) -> None:
+    sim.preload("sancties", [{"id": f"S-{n}"} for n in range(25)])
+    assert len(http.get("/sancties", headers=KEY).json()) == 20
+    assert http.get("/sancties", headers={**KEY, "X-Parameters-AantalPerPagina": "101"}).status_code == 400
+    assert http.get("/sancties", params={"cursor": "bogus!"}, headers=KEY).status_code == 400
+    other = http.get("/publicaties", headers=KEY).headers["X-Parameters-Cursor"]
+    assert http.get("/sancties", params={"cursor": other}, headers=KEY).status_code == 400
+
+
+def test_a_replaced_record_moves_to_the_end_of_the_list(sim: VeraSimulator, http: httpx.Client) -> None:
+    sim.preload("sancties", [{"id": "S-1"}, {"id": "S-2"}])
+    cursor = http.get("/sancties", headers=KEY).headers["X-Parameters-Cursor"]
+    assert http.put("/sancties/S-1", json={"id": "S-1", "omschrijving": "gewijzigd"}, headers=KEY).status_code == 200
+    changed = http.get("/sancties", params={"cursor": cursor}, headers=KEY).json()
+    assert changed == [{"id": "S-1", "omschrijving": "gewijzigd"}]
+    assert http.get("/sancties/S-1", headers=KEY).json()["omschrijving"] == "gewijzigd"
+
+
+def test_writes_are_checked(http: httpx.Client) -> None:
+    assert http.post("/sancties", content=b"{nope", headers=KEY).status_code == 400
+    assert http.post("/sancties", json="text", headers=KEY).status_code == 400
+    assert http.put("/sancties/S-1", json={"id": "S-2"}, headers=KEY).status_code == 400
+    assert http.get("/sancties/S-404", headers=KEY).status_code == 404
+    assert http.get("/relaties", headers=KEY).status_code == 404  # not a resource this simulator keeps
+    created = http.post("/sancties", json={"omschrijving": "zonder id"}, headers=KEY)
+    assert created.status_code == 201
+    assert created.headers["Location"] == f"/sancties/{created.json()['id']}"
+
+
+def test_sign_in_and_the_token_endpoint(sim: VeraSimulator, http: httpx.Client) -> None:
+    refused = http.get("/publicaties")
+    assert refused.status_code == 401
+    assert refused.json()["code"] == "NIET_GEAUTORISEERD"
+    assert http.post("/oauth/token", data={"grant_type": "password"}).status_code == 400
+    form = {"grant_type": "client_credentials", "client_id": DEFAULT_CLIENT_ID, "client_secret": "nope"}
+    assert http.post("/oauth/token", data=form).status_code == 401
+    token = http.post("/oauth/token", data={**form, "client_secret": DEFAULT_CLIENT_SECRET}).json()
+    assert token["token_type"] == "Bearer"
+    assert http.get("/publicaties", headers={"Authorization": f"Bearer {token['access_token']}"}).status_code == 200
+    sim.revoke_tokens()
+    assert http.get("/publicaties", headers={"Authorization": f"Bearer {token['access_token']}"}).status_code == 401
+
+
+def test_faults_and_received_over_http(sim: VeraSimulator, http: httpx.Client) -> None:
+    assert http.post("/_sim/faults", json={"fault": "unavailable", "count": 1, "retry_after": 4}).status_code == 200
+    failed = http.get("/publicaties", headers=KEY)
+    assert (failed.status_code, failed.headers["Retry-After"]) == (503, "4")
+    body = mapping.encode(CASES["sanctie_opgelegd"]()).body
+    for _ in range(2):
+        http.post("/sancties", json=body, headers={**KEY, "Idempotency-Key": "k"})
+    assert http.get("/_sim/received").json() == {"count": 1, "duplicates": 1, "keys": ["k"], "kinds": ["sancties"]}
+
+
+def test_preload_over_http_for_a_simulator_in_another_process(sim: VeraSimulator, http: httpx.Client) -> None:
+    assert http.post("/_sim/preload/eenheden", json=[{"id": "E-1"}]).json() == {"ids": ["E-1"]}
+    assert sim.records("eenheden") == [{"id": "E-1"}]
