@@ -1,0 +1,62 @@
+"""The gateway's settings, read once from the environment (prefix `WOONBRUG_`) with explicit precedence.
+
+Precedence, highest first: values passed to `Settings(...)` in code (the CLI's options), environment
+variables, a `.env` file in the working directory, then the defaults below. Nested groups use `__`:
+`WOONBRUG_DELIVERY__MAX_ATTEMPTS=20`.
+
+The embedded default database is SQLite in `./woonbrug-data/woonbrug.sqlite` under the working directory;
+point `WOONBRUG_DATABASE_URL` at PostgreSQL (`postgresql+psycopg://user@host/db`) to run several gateway
+processes or hosts against one store.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["DEFAULT_DATABASE_URL", "DeliverySettings", "Settings", "get_settings"]
+
+DEFAULT_DATABASE_URL = "sqlite:///./woonbrug-data/woonbrug.sqlite"
+
+
+class DeliverySettings(BaseModel):
+    """How the outbox delivers: batches, leases, retries and the circuit breaker per endpoint."""
+
+    batch_size: int = Field(20, ge=1, le=1000, description="messages one worker claims at a time")
+    lease_seconds: float = Field(
+        120.0, gt=0, description="how long a claim holds; a dead worker's messages are taken over after it"
+    )
+    poll_seconds: float = Field(0.5, gt=0, description="idle wait between looks for due messages")
+    max_attempts: int = Field(12, ge=1, description="delivery attempts before a message becomes a dead letter")
+    backoff_base_seconds: float = Field(2.0, gt=0, description="first retry waits up to this long")
+    backoff_cap_seconds: float = Field(600.0, gt=0, description="no retry waits longer than this (unless Retry-After)")
+    retry_after_cap_seconds: float = Field(3600.0, gt=0, description="the longest Retry-After honoured")
+    breaker_threshold: int = Field(5, ge=1, description="consecutive transient failures that open a breaker")
+    breaker_cooldown_seconds: float = Field(30.0, gt=0, description="how long an open breaker stays open")
+
+
+class Settings(BaseSettings):
+    """Everything the gateway reads from its environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="WOONBRUG_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+        hide_input_in_errors=True,
+    )
+
+    database_url: str = Field(
+        DEFAULT_DATABASE_URL,
+        description="SQLAlchemy URL: sqlite:///path (embedded) or postgresql+psycopg://user@host/db",
+    )
+    adapter_resolver: str | None = Field(
+        None, description="`module:attribute` of the callable that builds an adapter for a destination"
+    )
+    delivery: DeliverySettings = Field(default_factory=DeliverySettings)
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with `overrides` (e.g. CLI options that were given) on top."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    return Settings(**given)  # type: ignore[arg-type]  # pydantic validates the keys and types at runtime
