@@ -11,8 +11,10 @@ import click
 # Command name -> "module:attribute" of a click command. Add a line here to add a command.
 COMMANDS: dict[str, str] = {
     "adapters": "gateway.cli.adapters_cmd:adapters",
+    "passend": "gateway.cli.passend_cmd:passend",
     "schemas": "gateway.cli.schemas_cmd:schemas",
     "translate": "gateway.cli.adapters_cmd:translate",
+    "validate-config": "gateway.cli.config_cmd:validate_config",
 }
 
 
