@@ -18,6 +18,9 @@ How a message travels in VERA
   type from the resource and its status (`Resource.types`), and a synthesised envelope: a message id
   derived from its content (so polling the same record twice yields the same id), a correlation id
   derived from its publicatie (or its own id), the configured source and the time it was received.
+- A vendor that changes a record we sent keeps our extra-attributen (as VERA asks of it). When the
+  record's status no longer matches the stated type, it is the vendor's own event: typed by its status,
+  with a content-derived message id, our correlation id and our message id as its causation id.
 - A kandidatenlijst is a page of Kandidaat records that share one message id; the list's own fields
   travel as `woonbrug.lijst.<name>` extra-attributen, with the count, so a page that lost a kandidaat is
   refused instead of taken for a shorter list. An empty kandidatenlijst has no VERA form and is refused.
@@ -45,19 +48,7 @@ import pydantic
 from pydantic import BaseModel
 
 from adapters.sdk.errors import Location, MappingError, UnsupportedOperation
-from schemas import (
-    MESSAGE_TYPES,
-    Aanbieding,
-    Eenheid,
-    Kandidaat,
-    Message,
-    MessageSource,
-    Overeenkomst,
-    Publicatie,
-    Reclamatie,
-    Sanctie,
-    Toewijzing,
-)
+from schemas import MESSAGE_TYPES, Kandidaat, Message, MessageSource
 
 __all__ = [
     "ENVELOPE_PREFIX",
@@ -105,7 +96,6 @@ class Resource:
 
     name: str
     vera_schema: str
-    entity: type[BaseModel]
     types: Mapping[str, str]
     discriminator: str | None = None
     updates: frozenset[str] = frozenset()
@@ -124,7 +114,6 @@ RESOURCES: dict[str, Resource] = {
         Resource(
             "publicaties",
             "Publicaties-Publicatiebericht",
-            Publicatie,
             {"GEP": "publicatie.aangeboden", "ING": "publicatie.ingetrokken", "AFG": "publicatie.afgerond"},
             discriminator="status",
             updates=frozenset({"publicatie.ingetrokken", "publicatie.afgerond"}),
@@ -133,7 +122,6 @@ RESOURCES: dict[str, Resource] = {
         Resource(
             "eenheden",
             "Eenheden-Eenheidbericht",
-            Eenheid,
             {"": "eenheid.vrijgekomen"},
             extras=("eenheid.lift", "beschikbaarPer", "gewenstModel"),
             body="eenheid",
@@ -141,7 +129,6 @@ RESOURCES: dict[str, Resource] = {
         Resource(
             "kandidaten",
             "Kandidaten-Kandidaatbericht",
-            Kandidaat,
             {"REA": "reactie.ontvangen", "AFG": "reactie.ingetrokken"},
             discriminator="status",
             updates=frozenset({"reactie.ingetrokken"}),
@@ -150,7 +137,6 @@ RESOURCES: dict[str, Resource] = {
         Resource(
             "aanbiedingen",
             "Aanbiedingen-Aanbiedingbericht",
-            Aanbieding,
             {
                 "AAN": "aanbieding.gedaan",
                 "GEW": "aanbieding.geweigerd",
@@ -164,7 +150,6 @@ RESOURCES: dict[str, Resource] = {
         Resource(
             "toewijzingen",
             "Toewijzingen-Toewijzingbericht",
-            Toewijzing,
             {"": "toewijzing.gedaan"},
             extras=(
                 "publicatie",
@@ -176,16 +161,14 @@ RESOURCES: dict[str, Resource] = {
         Resource(
             "overeenkomsten",
             "Overeenkomsten-Overeenkomstbericht",
-            Overeenkomst,
             {"HUU": "overeenkomst.getekend"},
             discriminator="soort",
             extras=("eenheid", "toewijzing", "inschrijving", "huurprijs"),
         ),
-        Resource("sancties", "Sancties-Sanctiebericht", Sanctie, {"": "sanctie.opgelegd"}),
+        Resource("sancties", "Sancties-Sanctiebericht", {"": "sanctie.opgelegd"}),
         Resource(
             "reclamaties",
             "Reclamaties-Reclamatiebericht",
-            Reclamatie,
             {"": "reclamatie.ingediend"},
             extras=("inschrijving", "publicatie", "sanctie"),
         ),
@@ -195,14 +178,14 @@ RESOURCES: dict[str, Resource] = {
 _RESOURCE_BY_TYPE: dict[str, Resource] = {t: r for r in RESOURCES.values() for t in r.message_types}
 
 _ENVELOPE_FIELDS = (
-    ("type", "type"),
-    ("messageId", "messageId"),
-    ("correlationId", "correlationId"),
-    ("causationId", "causationId"),
-    ("occurredAt", "occurredAt"),
-    ("source.tenant", "source"),
-    ("source.system", "source"),
-    ("schemaVersion", "schemaVersion"),
+    "type",
+    "messageId",
+    "correlationId",
+    "causationId",
+    "occurredAt",
+    "source.tenant",
+    "source.system",
+    "schemaVersion",
 )
 
 _LIST_FIELDS = ("publicatie", "idOrganisatie", "vastgesteldOp", "lotingzaad")
@@ -309,7 +292,7 @@ def _json_text(value: Any) -> str:
 def _envelope_extras(message: Message) -> list[dict[str, str]]:
     data = message.model_dump(mode="json", exclude={"payload"})
     out = []
-    for name, _ in _ENVELOPE_FIELDS:
+    for name in _ENVELOPE_FIELDS:
         value: Any = data
         for part in name.split("."):
             value = value.get(part) if isinstance(value, dict) else None
@@ -421,7 +404,7 @@ class DecodeContext:
 
 @dataclass
 class _Record:
-    index: int
+    index: int | None  # position in the page; None for a single object
     message_type: str
     resource: Resource
     body: dict[str, Any]
@@ -510,7 +493,7 @@ def _read_record(raw: Any, at: int | None, hint: Resource | None, context: Decod
         raise _error(
             "cannot tell the message type: no woonbrug.bericht.type extra-attribuut and no VERA resource given", at
         )
-    return _Record(at or 0, message_type, resource, body, envelope, fields, lijst)
+    return _Record(at, message_type, resource, body, envelope, fields, lijst)
 
 
 def _current_type(resource: Resource, body: dict[str, Any], stated: str) -> str:
@@ -732,7 +715,7 @@ def _located(
     resource = record.resource
     if record.message_type == _KANDIDATENLIJST and len(loc) >= 2 and loc[0] == "kandidaten" and isinstance(loc[1], int):
         target = items[loc[1]] if loc[1] < len(items) else record
-        at = None if single and len(items) == 1 else target.index
+        at = None if single else target.index
         record, loc = target, loc[2:]
     elif record.message_type == _KANDIDATENLIJST and loc and loc[0] in _LIST_FIELDS:
         name = str(loc[0])

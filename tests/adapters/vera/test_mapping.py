@@ -30,7 +30,7 @@ from schemas import (
 )
 from tests import factories as f
 from tests.adapters.vera.cases import CASES, GATEWAY, GOLDEN, VENDOR_CASES, VENDOR_CONTEXT, _envelope
-from tests.adapters.vera.vera_spec import conformance_problems, schema_errors
+from tests.adapters.vera.vera_spec import conformance_problems, declares, schema_errors
 
 
 def load(path: Path) -> Any:
@@ -163,6 +163,17 @@ def test_spec_checks_catch_what_they_promise(vera_dir: Path) -> None:
     assert "eenheden[0].lift: not an attribute of VERA Publicaties-Publicatiebericht here" in problems
     assert any(p.startswith("model: code 'XXX'") for p in problems)
     assert any(p.startswith("eenheden[0].soort: naam 'Woning'") for p in problems)
+
+
+@pytest.mark.parametrize("resource", sorted(mapping.RESOURCES))
+def test_only_fields_vera_lacks_are_moved_to_extra_attributen(resource: str, vera_dir: Path) -> None:
+    """An extras path that VERA does declare would hide a real VERA attribute from the vendor."""
+    spec = mapping.RESOURCES[resource]
+    for path in spec.extras:
+        in_body = path.removeprefix(f"{spec.body}.") if spec.body else path
+        assert not declares(vera_dir, spec.vera_schema, in_body), f"{path} is a VERA attribute of {resource}"
+    assert declares(vera_dir, spec.vera_schema, "id")  # the check itself can say yes
+    assert declares(vera_dir, "Publicaties-Publicatiebericht", "eenheden[*].kamersAantal")
 
 
 def test_fields_without_a_vera_attribute_travel_as_extra_attributen() -> None:

@@ -141,3 +141,18 @@ def conformance_problems(vera_dir: Path, schema_name: str, instance: Any) -> lis
 
     walk(instance, {"$ref": f"#/components/schemas/{schema_name}"}, "", None)
     return problems
+
+
+def declares(vera_dir: Path, schema_name: str, path: str) -> bool:
+    """Whether VERA declares an attribute at `path` (`eenheden[*].lift`, `publicatie`) in the schema."""
+    spec = load_spec(vera_dir)
+    schema: dict[str, Any] = {"$ref": f"#/components/schemas/{schema_name}"}
+    for part in re.findall(r"[^.\[\]]+|\[\*\]", path):
+        if part == "[*]":
+            schema = _resolve(spec, schema).get("items", {})
+            continue
+        declared = _properties(spec, schema)
+        if part not in declared:
+            return False
+        schema = _property_schema(spec, declared[part])
+    return True
