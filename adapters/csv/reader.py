@@ -1,0 +1,587 @@
+"""Streaming CSV decode: a binary file in, one canonical message (or one located rejection) per row out.
+
+Memory stays constant whatever the file size: the bytes go through `io.TextIOWrapper` and
+`csv.reader` one physical line at a time, a line longer than the mapping's `max_line_chars` is skipped
+in pieces without ever being held whole, and nothing is kept per row after it has been yielded.
+
+Where a problem is, is said twice: `row` is the 1-based data row (the header and blank lines do not
+count), `line` is the physical line of the file where that record starts (the header is line 1), which
+is the row number a spreadsheet shows as long as no cell spans lines. Reasons are fixed texts and
+column names; they never quote a cell, because cells carry personal data.
+
+Message ids are deterministic, so importing the same file twice gives the same ids and the gateway's
+idempotent inbox sees every effect once. With `key_columns` the id is a digest of (tenant, system,
+message type, key values, the whole row's text): the same row in a later file is the same message, an
+edited row is a new one. Without key columns the file's identity (`source`) and the row number stand in
+for the key. The correlation id is the digest of the key alone, so every message about one registration
+or unit shares it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from hashlib import blake2b
+from typing import Any, BinaryIO
+
+import pydantic
+
+from adapters.csv.mapping import MISSING, CellError, ImportPlan
+from adapters.sdk.errors import Location, MappingError
+from schemas import Message, MessageSource
+
+__all__ = [
+    "PREFIX_BYTES",
+    "CsvReader",
+    "Problem",
+    "Rejected",
+    "detect_delimiter",
+    "detect_encoding",
+]
+
+PREFIX_BYTES = 65_536
+"""How much of the file is looked at to choose an encoding when the mapping says `auto`."""
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
+_SEP_HINT = re.compile(r"^sep=(.)\s*$")  # Excel's "sep=;" first line
+# Context values pydantic may put in a message that come from the model, not from the data.
+_SAFE_CONTEXT = frozenset(
+    {"soort", "allowed", "pattern", "expected", "max_length", "min_length", "ge", "gt", "le", "lt", "error"}
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a row was refused: the column (as the file's header names it), the field, the reason."""
+
+    reason: str
+    column: str | None = None
+    field: str | None = None
+
+
+@dataclass
+class Rejected:
+    """A row (or, with `whole_file`, the file) that could not be translated, with the raw cells if any."""
+
+    row: int
+    line: int | None
+    problems: tuple[Problem, ...]
+    fields: list[str] | None = None
+    whole_file: bool = False
+
+    @property
+    def error(self) -> MappingError:
+        """The first problem as a located MappingError; the others are summed up in its reason."""
+        first = self.problems[0]
+        reason = first.reason
+        if len(self.problems) > 1:
+            others = "; ".join(
+                (f"column {p.column!r}: " if p.column else (f"{p.field}: " if p.field else "")) + p.reason
+                for p in self.problems[1:]
+            )
+            reason += f" (also {others})"
+        location = Location(row=self.row or None, line=self.line, csv_column=first.column, field=first.field)
+        return MappingError(reason, location=location, adapter="csv")
+
+
+class _LineTooLong(Exception):
+    pass
+
+
+class _Lines:
+    """Physical lines of the text stream, each at most `limit` characters; counts lines, flags bad bytes.
+
+    A longer line is read on in pieces of `limit` and dropped, then `_LineTooLong` is raised: the
+    csv reader passes it on and starts afresh with the next line, so only that record is lost.
+    """
+
+    __slots__ = ("bad_bytes", "limit", "line_no", "readline")
+
+    def __init__(self, text: io.TextIOWrapper, limit: int) -> None:
+        self.readline = text.readline
+        self.limit = limit
+        self.line_no = 0
+        self.bad_bytes = False
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.readline(self.limit)
+        if not line:
+            raise StopIteration
+        self.line_no += 1
+        if len(line) >= self.limit and line[-1] not in "\r\n":
+            while True:
+                rest = self.readline(self.limit)
+                if not rest or rest[-1] in "\r\n":
+                    break
+            raise _LineTooLong
+        # Undecodable bytes arrive as lone surrogates (errors="surrogateescape"): flag, locate later.
+        if not line.isascii() and _SURROGATE.search(line) is not None:
+            self.bad_bytes = True
+        return line
+
+
+class _PrefixedRaw(io.RawIOBase):
+    """The bytes already read to sniff the encoding, then the rest of the caller's stream (left open)."""
+
+    def __init__(self, prefix: bytes, stream: BinaryIO) -> None:
+        self._prefix = memoryview(prefix)
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._prefix:
+            count = min(len(buffer), len(self._prefix))
+            buffer[:count] = self._prefix[:count]
+            self._prefix = self._prefix[count:]
+            return count
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _read_prefix(stream: BinaryIO, size: int) -> tuple[bytes, bool]:
+    """Up to `size` bytes, and whether that was the whole stream."""
+    parts: list[bytes] = []
+    got = 0
+    while got < size:
+        chunk = stream.read(size - got)
+        if not chunk:
+            return b"".join(parts), True
+        parts.append(chunk)
+        got += len(chunk)
+    return b"".join(parts), False
+
+
+def detect_encoding(prefix: bytes, declared: str = "auto", *, complete: bool = True) -> str:
+    """The mapping's encoding, or for `auto`: a BOM -> utf-8-sig, valid UTF-8 -> utf-8, else windows-1252.
+
+    Only `prefix` is looked at (the file may be huge); a multi-byte character cut off at its end is fine.
+    Bytes further on that do not decode are located per row (see `CsvReader`).
+    """
+    if declared != "auto":
+        return declared
+    if prefix.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(prefix, final=complete)
+    except UnicodeDecodeError:
+        return "windows-1252"
+    return "utf-8"
+
+
+def detect_delimiter(header_line: str) -> str:
+    """`;` or `,` (or tab), whichever the header line uses most outside quotes; `;` when it is unclear."""
+    unquoted = re.sub(r'"[^"]*"', "", header_line)
+    counts = {sep: unquoted.count(sep) for sep in (";", ",", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > 0 else ";"
+
+
+def _fold(name: str) -> str:
+    return name.strip().lstrip("\ufeff").strip().casefold()
+
+
+@dataclass
+class _Bound:
+    """The plan bound to one file's header."""
+
+    columns: tuple[tuple[int, Any, int, str, Any, str], ...]  # (cell index, convert, node, key, default, label)
+    fills: tuple[tuple[int, str, Any], ...]  # absent optional columns with a default: (node, key, default)
+    key_indexes: tuple[int, ...]
+    width: int
+    by_path: dict[tuple[str | int, ...], str] = field(default_factory=dict)  # field alias path -> header label
+
+
+class CsvReader:
+    """Decode one CSV file with an import plan. Iterate `read(stream)`: a `Message` per good row, a
+    `Rejected` per bad row (and a single `Rejected(whole_file=True)` when the file itself is refused).
+
+    After (or during) reading, `warnings`, `encoding`, `delimiter` and `header` describe the file.
+    """
+
+    def __init__(
+        self,
+        plan: ImportPlan,
+        *,
+        tenant: str,
+        system: str = "csv",
+        source: str = "",
+        occurred_at: datetime | None = None,
+    ) -> None:
+        self.plan = plan
+        self.source_name = source
+        self.source = MessageSource(tenant=tenant, system=system)
+        self.occurred_at = (occurred_at or datetime.now(UTC)).astimezone(UTC)
+        self.warnings: list[str] = []
+        self.encoding: str | None = None
+        self.delimiter: str | None = None
+        self.header: tuple[str, ...] = ()
+        seed = blake2b(digest_size=16, person=b"woonbrug-csv")
+        seed.update("\x1f".join((tenant, system, plan.message_type)).encode())
+        self._seed = seed
+
+    # --- the file ---------------------------------------------------------------------------------------
+
+    def read(self, stream: BinaryIO) -> Iterator[Message | Rejected]:
+        mapping = self.plan.mapping
+        prefix, complete = _read_prefix(stream, PREFIX_BYTES)
+        if not prefix.strip(b" \t\r\n\xef\xbb\xbf"):
+            yield Rejected(0, None, (Problem("the file is empty: no header line and no rows"),), whole_file=True)
+            return
+        self.encoding = detect_encoding(prefix, mapping.encoding, complete=complete)
+        raw = _PrefixedRaw(prefix, stream)
+        text = io.TextIOWrapper(
+            io.BufferedReader(raw, buffer_size=PREFIX_BYTES),
+            encoding=self.encoding,
+            errors="surrogateescape",
+            newline="",
+        )
+        lines = _Lines(text, mapping.max_line_chars)
+        try:
+            yield from self._read_lines(lines)
+        finally:
+            text.detach()  # leave the caller's stream open; ours wrap it only
+
+    def _read_lines(self, lines: _Lines) -> Iterator[Message | Rejected]:
+        mapping = self.plan.mapping
+        header_line = ""
+        delimiter: str | None = None if mapping.delimiter == "auto" else mapping.delimiter
+        try:
+            for candidate in lines:
+                if not candidate.strip():
+                    continue
+                hint = _SEP_HINT.match(candidate)
+                if hint is not None and delimiter is None:
+                    delimiter = hint.group(1)
+                    continue
+                header_line = candidate
+                break
+        except _LineTooLong:
+            yield self._refuse(lines.line_no, f"the header line is longer than {mapping.max_line_chars} characters")
+            return
+        if not header_line:
+            yield self._refuse(None, "the file has no header line and no rows")
+            return
+        if lines.bad_bytes:
+            yield self._refuse(lines.line_no, f"the header line is not valid {self.encoding}")
+            return
+        self.delimiter = delimiter or detect_delimiter(header_line)
+        dialect: dict[str, Any] = {"delimiter": self.delimiter, "quotechar": '"', "doublequote": True, "strict": True}
+        try:
+            header = next(csv.reader([header_line], **dialect))
+        except (csv.Error, StopIteration):
+            yield self._refuse(lines.line_no, "the header line is not valid CSV")
+            return
+        self.header = tuple(name.strip().lstrip("\ufeff").strip() for name in header)
+        bound = self._bind(lines.line_no)
+        if isinstance(bound, Rejected):
+            yield bound
+            return
+        yield from self._rows(lines, csv.reader(lines, **dialect), bound)
+
+    def _refuse(self, line: int | None, reason: str) -> Rejected:
+        return Rejected(0, line, (Problem(reason),), whole_file=True)
+
+    def _bind(self, header_line_no: int) -> _Bound | Rejected:
+        """Match the mapping's columns to the header: all required present, extras ignored (or refused)."""
+        mapping = self.plan.mapping
+        positions: dict[str, int] = {}
+        duplicates: set[str] = set()
+        for index, name in enumerate(self.header):
+            folded = _fold(name)
+            if folded in positions:
+                duplicates.add(folded)
+            positions.setdefault(folded, index)
+        wanted = {_fold(name) for name in mapping.columns}
+        missing = [name for name, spec in mapping.columns.items() if spec.required and _fold(name) not in positions]
+        if missing:
+            listed = ", ".join(repr(name) for name in missing)
+            found_none = not wanted & set(positions)
+            hint = " (none of the mapped columns is there: is the header line missing?)" if found_none else ""
+            return self._refuse(header_line_no, f"missing required columns: {listed}{hint}")
+        ambiguous = [name for name in mapping.columns if _fold(name) in duplicates]
+        if ambiguous:
+            listed = ", ".join(repr(name) for name in ambiguous)
+            return self._refuse(header_line_no, f"columns appear more than once in the header: {listed}")
+        extra = [name for name in self.header if name and _fold(name) not in wanted]
+        if extra:
+            listed = ", ".join(repr(name[:40]) for name in extra)
+            if mapping.extra_columns == "refuse":
+                return self._refuse(
+                    header_line_no, f"columns not in the mapping: {listed} (the mapping refuses extras)"
+                )
+            self.warnings.append(f"ignored {len(extra)} columns that are not in the mapping: {listed}")
+
+        columns = []
+        fills: list[tuple[int, str, Any]] = []
+        by_path: dict[tuple[str | int, ...], str] = {}
+        for compiled in self.plan.columns:
+            found = positions.get(_fold(compiled.name))
+            if found is None:
+                if compiled.default is not MISSING:
+                    fills.append((compiled.node, compiled.key, compiled.default))
+                continue
+            label = self.header[found]
+            columns.append((found, compiled.convert, compiled.node, compiled.key, compiled.default, label))
+            by_path[compiled.target.alias_path] = label
+        keys = tuple(positions[_fold(name)] for name in mapping.key_columns)
+        return _Bound(tuple(columns), tuple(fills), keys, len(self.header), by_path)
+
+    # --- the rows ---------------------------------------------------------------------------------------
+
+    def _rows(self, lines: _Lines, reader: Iterator[list[str]], bound: _Bound) -> Iterator[Message | Rejected]:
+        width = bound.width
+        row = 0
+        build = self._build
+        while True:
+            start = lines.line_no + 1
+            lines.bad_bytes = False
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except _LineTooLong:
+                row += 1
+                limit = self.plan.mapping.max_line_chars
+                yield Rejected(row, start, (Problem(f"line longer than {limit} characters; row skipped"),))
+                continue
+            except csv.Error as error:
+                # csv's messages describe the syntax ("field larger than field limit", "',' expected
+                # after '\"'"), never the data.
+                row += 1
+                yield Rejected(row, start, (Problem(f"malformed CSV: {error}"),))
+                continue
+            if len(fields) != width:
+                if not fields or (len(fields) == 1 and not fields[0].strip()):
+                    continue  # a blank line
+                if len(fields) > width and not any(cell.strip() for cell in fields[width:]):
+                    del fields[width:]  # trailing delimiters
+                else:
+                    row += 1
+                    yield Rejected(
+                        row,
+                        start,
+                        (
+                            Problem(
+                                f"the row has {len(fields)} fields but the header has {width}"
+                                + (" (a delimiter inside an unquoted value?)" if len(fields) > width else "")
+                            ),
+                        ),
+                        fields,
+                    )
+                    continue
+            row += 1
+            if lines.bad_bytes:
+                yield self._bad_bytes(row, start, fields, bound)
+                continue
+            yield build(row, start, fields, bound)
+
+    def _bad_bytes(self, row: int, line: int, fields: list[str], bound: _Bound) -> Rejected:
+        labels = {index: label for index, *_rest, label in bound.columns}
+        problems = [
+            Problem(
+                f"bytes that are not valid {self.encoding}; save the file as UTF-8",
+                labels.get(index, self.header[index]),
+            )
+            for index, cell in enumerate(fields)
+            if _SURROGATE.search(cell) is not None
+        ]
+        cleaned = [cell.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for cell in fields]
+        return Rejected(row, line, tuple(problems) or (Problem(f"bytes that are not valid {self.encoding}"),), cleaned)
+
+    def _build(self, row: int, line: int, fields: list[str], bound: _Bound) -> Message | Rejected:
+        nodes = self.plan.nodes
+        values: list[dict[str, Any] | None] = [None] * len(nodes)
+        problems: list[Problem] | None = None
+        for index, convert, node, key, default, label in bound.columns:
+            cell = fields[index]
+            if cell:
+                try:
+                    value = convert(cell)
+                except CellError as error:
+                    if problems is None:
+                        problems = []
+                    problems.append(Problem(error.reason, label, _field_of(bound, label)))
+                    continue
+            else:
+                value = MISSING
+            if value is MISSING:
+                if default is MISSING:
+                    continue
+                value = default
+            target = values[node]
+            if target is None:
+                target = values[node] = {}
+            target[key] = value
+        if problems is not None:
+            return Rejected(row, line, tuple(problems), fields)
+        for node, key, value in bound.fills:
+            target = values[node]
+            if target is None:
+                target = values[node] = {}
+            target[key] = value
+        payload = _assemble(nodes, values)
+
+        digest = self._seed.copy()
+        if bound.key_indexes:
+            digest.update("\x1f".join([fields[i].strip() for i in bound.key_indexes]).encode())
+            correlation = "csv-" + digest.hexdigest()
+        else:
+            digest.update(f"{self.source_name}\x1f{row}".encode())
+            correlation = ""
+        digest.update(b"\x1e")
+        digest.update("\x1f".join(fields).encode())
+        message_id = "csv-" + digest.hexdigest()
+        envelope = {
+            "type": self.plan.message_type,
+            "messageId": message_id,
+            "correlationId": correlation or message_id,
+            "source": self.source,
+            "occurredAt": self.occurred_at,
+            "payload": payload,
+        }
+        try:
+            return self.plan.message_class.model_validate(envelope)
+        except pydantic.ValidationError as error:
+            return Rejected(row, line, self._locate(error, fields, bound, values), fields)
+
+    # --- where a validation error is --------------------------------------------------------------------
+
+    def _locate(
+        self,
+        error: pydantic.ValidationError,
+        fields: list[str],
+        bound: _Bound,
+        values: list[dict[str, Any] | None],
+    ) -> tuple[Problem, ...]:
+        declared = self._declared_indexes(values)
+        cells = [cell.strip() for cell in fields if len(cell.strip()) >= 3]
+        problems = []
+        for item in error.errors(include_url=False, include_input=False):
+            loc = tuple(item["loc"])
+            if loc[:1] != ("payload",):
+                problems.append(Problem(_safe_message(item, cells), None, ".".join(str(p) for p in loc) or None))
+                continue
+            path = _declared_path(loc[1:], declared)
+            dotted = _dotted(path)
+            column = self._column_for(path, item["type"], bound)
+            if item["type"] == "missing":
+                reason = "a value is required" if column else f"{dotted} is required"
+            else:
+                reason = _safe_message(item, cells)
+            problems.append(Problem(reason, column, dotted or None))
+        return tuple(problems)
+
+    def _declared_indexes(self, values: list[dict[str, Any] | None]) -> dict[tuple[tuple[str | int, ...], int], int]:
+        """(list path, position in the built list) -> the index the mapping declared (items may be left out)."""
+        found: dict[tuple[tuple[str | int, ...], int], int] = {}
+        nodes = self.plan.nodes
+        for number, node in enumerate(nodes):
+            item = values[number]
+            if node.index is None or item is None:
+                continue
+            parent = values[node.parent]
+            built = parent.get(node.key) if parent is not None else None
+            if isinstance(built, list):
+                for position, candidate in enumerate(built):
+                    if candidate is item:
+                        found[((*nodes[node.parent].path, node.key), position)] = node.index
+        return found
+
+    def _column_for(self, path: tuple[str | int, ...], kind: str, bound: _Bound) -> str | None:
+        if path in bound.by_path:
+            return bound.by_path[path]
+        # Deeper than a column (inside a looked-up object): that column.
+        for cut in range(len(path) - 1, 0, -1):
+            if path[:cut] in bound.by_path:
+                return bound.by_path[path[:cut]]
+        # An object the columns fill together: the one column, or for "missing" the first of them.
+        below = [label for column_path, label in bound.by_path.items() if column_path[: len(path)] == path]
+        if len(below) == 1 or (below and kind == "missing"):
+            return below[0]
+        return None
+
+
+def _field_of(bound: _Bound, label: str) -> str | None:
+    for path, name in bound.by_path.items():
+        if name == label:
+            return _dotted(path)
+    return None
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + part
+    return out
+
+
+def _declared_path(
+    loc: tuple[str | int, ...], declared: dict[tuple[tuple[str | int, ...], int], int]
+) -> tuple[str | int, ...]:
+    out: list[str | int] = []
+    for part in loc:
+        if isinstance(part, int):
+            part = declared.get((tuple(out), part), part)
+        out.append(part)
+    return tuple(out)
+
+
+def _safe_message(item: Any, cells: list[str]) -> str:
+    """Pydantic's message without anything that came from the row (custom errors may quote the input)."""
+    message = str(item["msg"])
+    for key, value in (item.get("ctx") or {}).items():
+        if key not in _SAFE_CONTEXT:
+            text = str(value)
+            if text:
+                message = message.replace(text, "…")
+    for cell in cells:
+        if cell in message:
+            message = message.replace(cell, "…")
+    return message
+
+
+def _assemble(nodes: Any, values: list[dict[str, Any] | None]) -> dict[str, Any]:
+    """Attach the row's objects to their parents: objects without a value are left out; objects the
+    mapping fills with constants only live when the nearest object with columns does."""
+    count = len(nodes)
+    for number in range(count - 1, 0, -1):
+        node = nodes[number]
+        if node.has_columns and values[number] is not None and values[node.parent] is None:
+            values[node.parent] = {}
+    for number in range(count - 1, 0, -1):
+        node = nodes[number]
+        item = values[number]
+        if item is None:
+            if node.has_columns or (node.anchor > 0 and values[node.anchor] is None):
+                continue
+            item = values[number] = {}
+        if node.constants:
+            item.update(node.constants)
+        parent = values[node.parent]
+        if parent is None:
+            parent = values[node.parent] = {}
+        if node.index is None:
+            parent[node.key] = item
+        else:
+            existing = parent.get(node.key)
+            if existing is None:
+                parent[node.key] = [item]
+            else:
+                existing.append(item)
+    root = values[0]
+    if root is None:
+        root = values[0] = {}
+    if nodes[0].constants:
+        root.update(nodes[0].constants)
+    return root
