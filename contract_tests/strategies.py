@@ -15,6 +15,7 @@ works without hypothesis until a test asks for it.
 
 from __future__ import annotations
 
+import functools
 import string
 import types
 import typing
@@ -174,6 +175,7 @@ def _is_timestamp(model: type[BaseModel], field: str) -> bool:
     return walk(model.model_fields[field].annotation)
 
 
+@functools.cache
 def _text(model: type[BaseModel], field: str, alphabet: st.SearchStrategy[str] = _TEXT) -> st.SearchStrategy[str]:
     """Text within `model.field`'s declared length: mostly short, sometimes exactly at the maximum."""
     low = int(_limit(model, field, "min_length", 0))
@@ -184,6 +186,7 @@ def _text(model: type[BaseModel], field: str, alphabet: st.SearchStrategy[str] =
     ).filter(lambda text: bool(text.strip()) or low == 0)
 
 
+@functools.cache
 def _int(model: type[BaseModel], field: str, low: int | None = None, high: int | None = None) -> st.SearchStrategy[int]:
     lowest = int(_limit(model, field, "ge", -(2**31)))
     highest = int(_limit(model, field, "le", 2**31 - 1))
@@ -200,20 +203,24 @@ def _build(model: type[M], **fields: st.SearchStrategy[Any]) -> st.SearchStrateg
 # --- Values --------------------------------------------------------------------------------------------
 
 
+@functools.cache
 def codes(codelijst: type[E]) -> st.SearchStrategy[E]:
     """Any member of a VERA code list."""
     return st.sampled_from(list(codelijst))
 
 
+@functools.cache
 def identifiers(max_size: int = 36) -> st.SearchStrategy[str]:
     """An id as systems issue them (also valid as a message id): letters, digits and `._:-`."""
     return st.from_regex(rf"[A-Za-z0-9][A-Za-z0-9._:\-]{{0,{max_size - 1}}}", fullmatch=True)
 
 
+@functools.cache
 def sleutels() -> st.SearchStrategy[Sleutel]:
     return _build(Sleutel, id=identifiers(), code=st.none() | identifiers(20))
 
 
+@functools.cache
 def bedragen(min_value: Decimal = Decimal("0.00"), max_value: Decimal = _MAX_BEDRAG) -> st.SearchStrategy[Decimal]:
     """Euro amounts with whole cents, including the edges 0.00 and the largest amount allowed."""
     return st.one_of(
@@ -222,6 +229,7 @@ def bedragen(min_value: Decimal = Decimal("0.00"), max_value: Decimal = _MAX_BED
     )
 
 
+@functools.cache
 def tijdstippen(min_value: date = EARLIEST, max_value: date = LATEST) -> st.SearchStrategy[datetime]:
     """Timezone-aware moments in several UTC offsets (the model keeps them in UTC)."""
     return st.datetimes(
@@ -231,15 +239,18 @@ def tijdstippen(min_value: date = EARLIEST, max_value: date = LATEST) -> st.Sear
     )
 
 
+@functools.cache
 def datums(min_value: date = EARLIEST, max_value: date = LATEST) -> st.SearchStrategy[date]:
     return st.dates(min_value=min_value, max_value=max_value)
 
 
+@functools.cache
 def geboortedata() -> st.SearchStrategy[date]:
     """Birth dates from 1900 up to today (the model refuses future ones)."""
     return st.dates(min_value=date(1900, 1, 1), max_value=date.today())
 
 
+@functools.cache
 def _moments(model: type[BaseModel], field: str) -> st.SearchStrategy[Any]:
     """Dates or timestamps, whichever `model.field` holds."""
     return tijdstippen() if _is_timestamp(model, field) else datums()
@@ -259,6 +270,7 @@ _POSTCODE_LETTERS = [
 ]
 
 
+@functools.cache
 def postcodes(normalised: bool = False) -> st.SearchStrategy[str]:
     """Dutch postcodes PostNL could issue; unless `normalised`, also as people type them (`6511ab`)."""
     base = st.tuples(st.integers(1000, 9999), st.sampled_from(_POSTCODE_LETTERS))
@@ -268,6 +280,7 @@ def postcodes(normalised: bool = False) -> st.SearchStrategy[str]:
     return st.one_of(canonical, base.map(lambda parts: f"{parts[0]}{parts[1].lower()}"))
 
 
+@functools.cache
 def bsns() -> st.SearchStrategy[BSN]:
     """Nine-digit numbers passing the 11-check (fictional: generated, not anybody's)."""
 
@@ -287,16 +300,19 @@ def bsns() -> st.SearchStrategy[BSN]:
 # --- Eenheid and Publicatie ----------------------------------------------------------------------------
 
 
+@functools.cache
 def gemeenten() -> st.SearchStrategy[Gemeente]:
     return _build(Gemeente, code=st.from_regex(r"GM[0-9]{4}", fullmatch=True), naam=_text(Gemeente, "naam"))
 
 
+@functools.cache
 def woonplaatsen() -> st.SearchStrategy[Woonplaats]:
     return _build(
         Woonplaats, code=st.none() | st.from_regex(r"[0-9]{4}", fullmatch=True), naam=_text(Woonplaats, "naam")
     )
 
 
+@functools.cache
 def eenheidadressen() -> st.SearchStrategy[Eenheidadres]:
     return _build(
         Eenheidadres,
@@ -311,14 +327,17 @@ def eenheidadressen() -> st.SearchStrategy[Eenheidadres]:
     )
 
 
+@functools.cache
 def prijscomponenten() -> st.SearchStrategy[Prijscomponent]:
     return _build(Prijscomponent, soort=codes(PrijscomponentSoort), bedrag=bedragen(max_value=Decimal("5000.00")))
 
 
+@functools.cache
 def energieprestaties() -> st.SearchStrategy[Energieprestatie]:
     return _build(Energieprestatie, label=codes(Energielabel))
 
 
+@functools.cache
 def eenheidcriteria() -> st.SearchStrategy[Eenheidcriterium]:
     return _build(
         Eenheidcriterium,
@@ -409,6 +428,7 @@ def vrijkomens(draw: st.DrawFn) -> Vrijkomen:
 # --- Inschrijving --------------------------------------------------------------------------------------
 
 
+@functools.cache
 def contactgegevens() -> st.SearchStrategy[Contactgegeven]:
     return _build(Contactgegeven, soort=codes(ContactgegevenSoort), waarde=_text(Contactgegeven, "waarde"))
 
@@ -426,6 +446,7 @@ def natuurlijke_personen(draw: st.DrawFn) -> NatuurlijkPersoon:
     )
 
 
+@functools.cache
 def inkomens() -> st.SearchStrategy[Inkomen]:
     return _build(
         Inkomen,
@@ -475,6 +496,7 @@ def inschrijvingen(draw: st.DrawFn, ended: bool | None = None) -> Inschrijving:
 # --- Kandidaat, Aanbieding, Toewijzing, Overeenkomst ---------------------------------------------------
 
 
+@functools.cache
 def rangschikkingscriteria() -> st.SearchStrategy[Rangschikkingscriterium]:
     return _build(
         Rangschikkingscriterium,
@@ -570,6 +592,7 @@ def toewijzingen(draw: st.DrawFn) -> Toewijzing:
     )
 
 
+@functools.cache
 def overeenkomsten() -> st.SearchStrategy[Overeenkomst]:
     return _build(
         Overeenkomst,
@@ -617,6 +640,7 @@ def reclamaties(draw: st.DrawFn) -> Reclamatie:
 # --- Messages ------------------------------------------------------------------------------------------
 
 
+@functools.cache
 def message_sources() -> st.SearchStrategy[MessageSource]:
     return _build(MessageSource, tenant=identifiers(), system=identifiers())
 
