@@ -1,0 +1,97 @@
+"""Quotas per corporation, municipality and year: the live shares the law and the region set norms for.
+
+- DAEB target share: of DAEB lettings, the share let to households within the DAEB income limit
+  (norm: at least 92.5%).
+- Passend share: PAS / (PAS + NIE) — lettings where the passend test applied and held (norm: at least 95%).
+- Binding share: of lettings, the share that went to a household through local or regional binding
+  (cap: the region's `binding_share_cap`, by default at most half).
+
+`warnings_for` is asked before an allocation is stored: it computes the shares as they would be with it,
+and names every norm the allocation would break. The flow records the warnings; it does not refuse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from gateway.flow.policy import RegionPolicy
+from gateway.flow.records import ToewijzingRecord
+
+__all__ = ["DAEB_NORM", "PASSEND_NORM", "Shares", "shares", "warnings_for"]
+
+DAEB_NORM = Decimal("0.925")
+PASSEND_NORM = Decimal("0.95")
+
+
+@dataclass(frozen=True)
+class Shares:
+    """Counts behind the shares; a share is None when nothing it divides by exists yet."""
+
+    lettings: int
+    daeb: int
+    daeb_doelgroep: int
+    passend: int
+    niet_passend: int
+    binding: int
+
+    @property
+    def daeb_share(self) -> Decimal | None:
+        return Decimal(self.daeb_doelgroep) / self.daeb if self.daeb else None
+
+    @property
+    def passend_share(self) -> Decimal | None:
+        applied = self.passend + self.niet_passend
+        return Decimal(self.passend) / applied if applied else None
+
+    @property
+    def binding_share(self) -> Decimal | None:
+        return Decimal(self.binding) / self.lettings if self.lettings else None
+
+    def plus(self, record: ToewijzingRecord) -> Shares:
+        return Shares(
+            lettings=self.lettings + 1,
+            daeb=self.daeb + int(record.daeb),
+            daeb_doelgroep=self.daeb_doelgroep + int(record.daeb_doelgroep),
+            passend=self.passend + int(record.passendheidsoort == "PAS"),
+            niet_passend=self.niet_passend + int(record.passendheidsoort == "NIE"),
+            binding=self.binding + int(record.binding),
+        )
+
+
+def shares(session: Session, year: int, *, corporatie: str | None = None, gemeente: str | None = None) -> Shares:
+    """The counts of one year's lettings, for a corporation, a gemeente, both, or the whole region."""
+    t = ToewijzingRecord
+    query = select(
+        func.count(),
+        func.coalesce(func.sum(case((t.daeb.is_(True), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((t.daeb_doelgroep.is_(True), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((t.passendheidsoort == "PAS", 1), else_=0)), 0),
+        func.coalesce(func.sum(case((t.passendheidsoort == "NIE", 1), else_=0)), 0),
+        func.coalesce(func.sum(case((t.binding.is_(True), 1), else_=0)), 0),
+    ).where(t.jaar == year)
+    if corporatie is not None:
+        query = query.where(t.corporatie == corporatie)
+    if gemeente is not None:
+        query = query.where(t.gemeente == gemeente)
+    row = session.execute(query).one()
+    return Shares(*(int(value) for value in row))
+
+
+def warnings_for(session: Session, record: ToewijzingRecord, policy: RegionPolicy) -> list[str]:
+    """The norms this allocation would break for its corporation and gemeente in its year (English, no persons)."""
+    out: list[str] = []
+    scopes = (("corporatie", record.corporatie, {"corporatie": record.corporatie}),
+              ("gemeente", record.gemeente, {"gemeente": record.gemeente}))  # fmt: skip
+    for scope, key, filters in scopes:
+        after = shares(session, record.jaar, **filters).plus(record)
+        if record.daeb and after.daeb_share is not None and after.daeb_share < DAEB_NORM:
+            out.append(f"{scope} {key}: DAEB target share {after.daeb_share:.1%} below the 92.5% norm")
+        if record.passendheidsoort == "NIE" and after.passend_share is not None and after.passend_share < PASSEND_NORM:
+            out.append(f"{scope} {key}: passend share {after.passend_share:.1%} below the 95% norm")
+        if record.binding and after.binding_share is not None and after.binding_share > policy.binding_share_cap:
+            out.append(f"{scope} {key}: binding share {after.binding_share:.1%} above the cap")
+    return out

@@ -1,0 +1,870 @@
+"""The shared allocation flow over the store: each step is one transaction that changes the flow's state,
+writes the messages that change causes into the outbox, and appends to the audit log — all or nothing.
+
+    vacancy (eenheid.vrijgekomen) -> Publicatie GEP, response window open
+    -> responses (Kandidaat REA) with the seeker's one regional Inschrijving
+    -> window closes: eligibility + ranking -> Kandidatenlijst released to the owner (minimised)
+    -> Aanbieding to the first candidate with a deadline; refusal or expiry moves to the next
+    -> acceptance: Toewijzing written back to the owner's system through its adapter
+    -> Overeenkomst comes back -> Inschrijving ends per region rule -> Publicatie AFG.
+    Withdrawal (ING) is possible at any point before allocation.
+
+Every rule that decides (eligibility, passend, ranking, lottery) is a pure function elsewhere in
+`gateway.flow`; this module only loads, stores and sequences. Time comes from the injected clock, and the
+parameter year from the allocation date, never from today. Illegal transitions raise `IllegalTransition`
+(`gateway.flow.transitions`) and change nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from adapters import Capabilities, discover
+from gateway.delivery.clock import SYSTEM_CLOCK, Clock
+from gateway.delivery.outbox import Destination, enqueue
+from gateway.flow import quotas
+from gateway.flow.parameters import ParameterTable, allocation_date_of
+from gateway.flow.policy import RegionConfig, VoorrangTier
+from gateway.flow.ranking import (
+    Reactie,
+    lotingzaad_commitment,
+    new_lotingzaad,
+    rank_kandidaten,
+    voorrang_matches,
+)
+from gateway.flow.records import (
+    AanbiedingRecord,
+    EenheidRecord,
+    InschrijvingRecord,
+    KandidaatRecord,
+    OvereenkomstRecord,
+    PublicatieRecord,
+    SanctieRecord,
+    ToewijzingRecord,
+)
+from gateway.flow.transitions import AANBIEDING, KANDIDAAT, PUBLICATIE, require
+from gateway.store import audit
+from gateway.store.audit import AuditKeys
+from gateway.store.engine import Database
+from schemas import (
+    INCLUDE_BSN,
+    Aanbieding,
+    AanbiedingDetailStatus,
+    AanbiedingGedaan,
+    AanbiedingStatus,
+    Eenheid,
+    EenheidCriteriumSoort,
+    EenheidVrijgekomen,
+    Inschrijving,
+    Kandidaat,
+    KandidaatDetailStatus,
+    KandidaatStatus,
+    KandidatenlijstVrijgegeven,
+    Message,
+    MessageSource,
+    OvereenkomstGetekend,
+    OvereenkomstStatus,
+    PassendheidDetailSoort,
+    PassendheidSoort,
+    Publicatie,
+    PublicatieAangeboden,
+    PublicatieAfgerond,
+    PublicatieIngetrokken,
+    PublicatieModel,
+    PublicatieStatus,
+    Sanctie,
+    SanctieSoort,
+    SanctieStatus,
+    Sleutel,
+    Toewijzing,
+    ToewijzingGedaan,
+)
+
+__all__ = ["FlowError", "FlowService", "TickResult", "flow_id"]
+
+# Identifiers the gateway mints are UUIDv5 of what they stand for, so a repeated step mints the same id.
+_NAMESPACE = uuid.UUID("6f1c9a4e-4b9e-5f0a-9c1e-7d0b5a3e2c11")
+HERKOMST_GEMEENTE, HERKOMST_REGIO, HERKOMST_BUITEN = "gemeente", "regio", "buiten_regio"
+
+# The AANBIEDINGDETAILSTATUS codes VERA files under a refusal (parent AANBIEDINGSTATUS.GEW); the others
+# belong to a withdrawal (ING). tests/flow/test_service.py checks this set against VERA's CSV.
+REFUSAL_REASONS = frozenset(
+    AanbiedingDetailStatus.from_code(code)
+    for code in ("ANV", "BUI", "GEE", "GER", "HUU", "PAO", "PER", "WBN", "WKN", "WOB")
+)
+
+
+def flow_id(prefix: str, *parts: str) -> str:
+    """A stable id like `pub-3f2a...` for the thing named by `parts`."""
+    return f"{prefix}-{uuid.uuid5(_NAMESPACE, '/'.join(parts)).hex[:20]}"
+
+
+class FlowError(Exception):
+    """A request the flow refuses (unknown entity, closed window, ...). Texts carry ids, never personal data."""
+
+
+@dataclass
+class TickResult:
+    """What one `tick` did."""
+
+    windows_closed: list[str] = field(default_factory=list)
+    offers_expired: list[str] = field(default_factory=list)
+
+
+def _keys(record: PublicatieRecord, **others: str) -> AuditKeys:
+    """Audit keys of a step on a listing: the publicatie and the flow's correlation id, plus `others`."""
+    return AuditKeys(publicatie_id=record.id, correlation_id=record.correlation_id, **others)
+
+
+def _capabilities_from_registry() -> Callable[[str], Capabilities]:
+    registry = discover()
+    return lambda adapter: registry.get(adapter).capabilities
+
+
+class FlowService:
+    """The flow for one region. Create one per process; every public method is its own transaction."""
+
+    def __init__(
+        self,
+        db: Database,
+        region: RegionConfig,
+        *,
+        parameters: ParameterTable,
+        clock: Clock = SYSTEM_CLOCK,
+        capabilities: Callable[[str], Capabilities] | None = None,
+        response_window: timedelta = timedelta(days=7),
+    ) -> None:
+        self.db = db
+        self.region = region
+        self.parameters = region.parameter_table(parameters)
+        self.clock = clock
+        self.response_window = response_window
+        self._capabilities = capabilities or _capabilities_from_registry()
+        self.source = MessageSource(tenant=region.region.id, system="woonbrug")
+
+    # --- inbound messages ---------------------------------------------------------------------------
+
+    def handle(self, message: Message, *, tenant: str) -> None:
+        """Apply one inbound message (from a corporation's adapter or a portal) to the flow."""
+        if isinstance(message, EenheidVrijgekomen):
+            self.publish_vacancy(message)
+        elif isinstance(message, OvereenkomstGetekend):
+            self.sign_contract(message)
+        elif message.type in {"inschrijving.geregistreerd", "inschrijving.gewijzigd"}:
+            self.register(message.payload, portal=tenant)
+        else:
+            raise FlowError(f"the flow does not take {message.type} messages from {tenant}")
+
+    # --- publication ----------------------------------------------------------------------------------
+
+    def publish_vacancy(self, message: EenheidVrijgekomen) -> Publicatie:
+        """Publish a reported vacancy; the same report twice gives the same listing."""
+        vacancy = message.payload
+        eenheid = vacancy.eenheid
+        corporatie = self._corporatie(eenheid.id_organisatie)
+        gemeente = eenheid.adres.gemeente.code
+        if gemeente not in corporatie.gemeenten:
+            raise FlowError(f"corporatie {corporatie.id} does not let homes in {gemeente}")
+        model = vacancy.gewenst_model or PublicatieModel.AAN
+        self.region.policy.rule_for(model)  # the region must rank this model; LookupError says which
+        publicatie_id = flow_id("pub", message.source.tenant, message.message_id)
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            existing = session.get(PublicatieRecord, publicatie_id)
+            if existing is not None:
+                return Publicatie.model_validate(existing.document)
+            eenheid, binding = self._apply_binding_cap(session, eenheid, now)
+            publicatie = Publicatie(
+                id=publicatie_id,
+                id_organisatie=corporatie.id,
+                status=PublicatieStatus.GEP,
+                model=model,
+                begindatum=now,
+                einddatum=now + self.response_window,
+                eenheden=[eenheid],
+            )
+            seed = new_lotingzaad() if self.region.policy.rule_for(model).value == "loting" else None
+            session.merge(
+                EenheidRecord(
+                    id=eenheid.id,
+                    corporatie=corporatie.id,
+                    gemeente=gemeente,
+                    document=eenheid.model_dump(mode="json"),
+                    updated_at=now,
+                )
+            )
+            session.add(
+                PublicatieRecord(
+                    id=publicatie.id,
+                    corporatie=corporatie.id,
+                    eenheid_id=eenheid.id,
+                    gemeente=gemeente,
+                    model=model.code,
+                    status=publicatie.status.code,
+                    begindatum=publicatie.begindatum,
+                    einddatum=publicatie.einddatum,
+                    daeb=eenheid.is_daeb,
+                    binding=binding,
+                    lotingzaad=seed,
+                    lotingzaad_commitment=lotingzaad_commitment(seed) if seed else None,
+                    correlation_id=message.correlation_id,
+                    document=publicatie.model_dump(mode="json"),
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            session.flush()
+            self._audit_plain(
+                session,
+                "publicatie.gepubliceerd",
+                "publicatie",
+                publicatie.id,
+                actor=message.source.tenant,
+                keys=AuditKeys(publicatie.id, correlation_id=message.correlation_id, message_id=message.message_id),
+                detail={"binding": binding, "model": model.code},
+            )
+            self._send(session, message.caused(PublicatieAangeboden, publicatie, self.source), corporatie.id)
+        return publicatie
+
+    def _apply_binding_cap(self, session: Session, eenheid: Eenheid, now: datetime) -> tuple[Eenheid, bool]:
+        """Keep binding criteria only while the gemeente's share of binding listings stays within the cap."""
+        binding = [c for c in eenheid.criteria if c.soort is EenheidCriteriumSoort.BIN]
+        if not binding:
+            return eenheid, False
+        year_start = now.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+        in_gemeente = select(PublicatieRecord).where(
+            PublicatieRecord.gemeente == eenheid.adres.gemeente.code, PublicatieRecord.created_at >= year_start
+        )
+        total = session.scalar(select(func.count()).select_from(in_gemeente.subquery())) or 0
+        with_binding = (
+            session.scalar(
+                select(func.count()).select_from(in_gemeente.where(PublicatieRecord.binding.is_(True)).subquery())
+            )
+            or 0
+        )
+        if self.region.policy.binding_share_allows(with_binding, total):
+            return eenheid, True
+        others = [c for c in eenheid.criteria if c.soort is not EenheidCriteriumSoort.BIN]
+        return eenheid.model_copy(update={"criteria": others}), False
+
+    def withdraw_publicatie(self, publicatie_id: str, *, actor: str) -> Publicatie:
+        """Withdraw a listing (ING) before allocation; open offers are withdrawn with it."""
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            record = self._publicatie(session, publicatie_id, lock=True)
+            publicatie = Publicatie.model_validate(record.document)
+            require(PUBLICATIE, "publicatie", publicatie_id, publicatie.status, PublicatieStatus.ING)
+            if session.scalar(select(ToewijzingRecord.id).where(ToewijzingRecord.publicatie_id == publicatie_id)):
+                raise FlowError(f"publicatie {publicatie_id} is already allocated")
+            for offer in self._open_offers(session, publicatie_id=publicatie_id):
+                self._close_offer(session, offer, AanbiedingStatus.ING, AanbiedingDetailStatus.ONT, now)
+            publicatie = self._set_publicatie_status(record, publicatie, PublicatieStatus.ING, now)
+            self._audit_plain(
+                session, "publicatie.ingetrokken", "publicatie", publicatie_id, actor=actor, keys=_keys(record)
+            )
+            self._send(
+                session,
+                PublicatieIngetrokken(correlation_id=record.correlation_id, source=self.source, payload=publicatie),
+                record.corporatie,
+            )
+        return publicatie
+
+    # --- registrations and responses ------------------------------------------------------------------
+
+    def register(self, inschrijving: Inschrijving, *, portal: str) -> None:
+        """Store (or update) a seeker's regional registration as the portal supplied it."""
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            record = session.get(InschrijvingRecord, inschrijving.id, with_for_update=True)
+            if record is not None and record.portal != portal:
+                raise FlowError(f"inschrijving {inschrijving.id} belongs to another portal")
+            values = {
+                "portal": portal,
+                "status": inschrijving.status.code,
+                "gemeente": inschrijving.gemeente.code,
+                "begindatum": inschrijving.begindatum,
+                "einddatum": inschrijving.einddatum,
+                "document": inschrijving.model_dump(mode="json", context=INCLUDE_BSN),
+                "updated_at": now,
+            }
+            if record is None:
+                session.add(InschrijvingRecord(id=inschrijving.id, weigeringen=0, **values))
+                action = "inschrijving.geregistreerd"
+            else:
+                for name, value in values.items():
+                    setattr(record, name, value)
+                action = "inschrijving.gewijzigd"
+            session.flush()
+            self._audit_plain(session, action, "inschrijving", inschrijving.id, actor=portal)
+
+    def respond(self, publicatie_id: str, inschrijving_id: str, *, portal: str | None = None) -> Kandidaat:
+        """A seeker responds to a listing with the one regional Inschrijving (idempotent per pair)."""
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            publicatie = self._publicatie(session, publicatie_id)
+            if publicatie.status != PublicatieStatus.GEP.code or not (
+                publicatie.begindatum <= now < publicatie.einddatum
+            ):
+                raise FlowError(f"publicatie {publicatie_id} is not open for responses")
+            inschrijving = session.get(InschrijvingRecord, inschrijving_id)
+            if inschrijving is None or (portal is not None and inschrijving.portal != portal):
+                raise FlowError(f"no inschrijving {inschrijving_id}")
+            if inschrijving.status != OvereenkomstStatus.LOP.code:
+                raise FlowError(f"inschrijving {inschrijving_id} is not active")
+            existing = session.scalar(
+                select(KandidaatRecord).where(
+                    KandidaatRecord.publicatie_id == publicatie_id, KandidaatRecord.inschrijving_id == inschrijving_id
+                )
+            )
+            if existing is not None:
+                return Kandidaat.model_validate(existing.document)
+            kandidaat = Kandidaat(
+                id=flow_id("kan", publicatie_id, inschrijving_id),
+                publicatie=Sleutel(id=publicatie_id),
+                inschrijving=Sleutel(id=inschrijving_id),
+                status=KandidaatStatus.REA,
+                reactiedatum=now,
+            )
+            session.add(
+                KandidaatRecord(
+                    id=kandidaat.id,
+                    publicatie_id=publicatie_id,
+                    inschrijving_id=inschrijving_id,
+                    status=kandidaat.status.code,
+                    reactiedatum=now,
+                    document=kandidaat.model_dump(mode="json"),
+                    updated_at=now,
+                )
+            )
+            session.flush()
+            self._audit_plain(
+                session,
+                "reactie.ontvangen",
+                "kandidaat",
+                kandidaat.id,
+                actor=portal or inschrijving.portal,
+                keys=AuditKeys(publicatie_id=publicatie_id, inschrijving_id=inschrijving_id),
+            )
+        return kandidaat
+
+    def withdraw_response(self, kandidaat_id: str, *, portal: str | None = None) -> None:
+        """Withdraw a response while the window is still open."""
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            record = session.get(KandidaatRecord, kandidaat_id, with_for_update=True)
+            if record is None:
+                raise FlowError(f"no kandidaat {kandidaat_id}")
+            if portal is not None and self._inschrijving(session, record.inschrijving_id).portal != portal:
+                raise FlowError(f"no kandidaat {kandidaat_id}")
+            publicatie = self._publicatie(session, record.publicatie_id)
+            if publicatie.status != PublicatieStatus.GEP.code:
+                raise FlowError(f"the response window of publicatie {record.publicatie_id} has closed")
+            kandidaat = Kandidaat.model_validate(record.document)
+            require(KANDIDAAT, "kandidaat", kandidaat_id, kandidaat.status, KandidaatStatus.AFG)
+            self._set_kandidaat(record, kandidaat, now, status=KandidaatStatus.AFG, afwijzing=["INGETROKKEN"])
+            self._audit_plain(session, "reactie.ingetrokken", "kandidaat", kandidaat_id, actor=publicatie.corporatie)
+
+    # --- closing the window: eligibility, ranking, first offer ----------------------------------------
+
+    def close_window(self, publicatie_id: str) -> None:
+        """Rank the responses, release the Kandidatenlijst to the owner, and make the first offer."""
+        now = self.clock.now()
+        allocation_date = allocation_date_of(now)
+        with self.db.transaction() as session:
+            record = self._publicatie(session, publicatie_id, lock=True)
+            publicatie = Publicatie.model_validate(record.document)
+            require(PUBLICATIE, "publicatie", publicatie_id, publicatie.status, PublicatieStatus.AAN)
+            if now < record.einddatum:
+                raise FlowError(f"the response window of publicatie {publicatie_id} is still open")
+            rows = session.execute(
+                select(KandidaatRecord, InschrijvingRecord)
+                .join(InschrijvingRecord, InschrijvingRecord.id == KandidaatRecord.inschrijving_id)
+                .where(
+                    KandidaatRecord.publicatie_id == publicatie_id,
+                    KandidaatRecord.status == KandidaatStatus.REA.code,
+                )
+            ).all()
+            reacties = [
+                Reactie(Kandidaat.model_validate(k.document), Inschrijving.model_validate(i.document)) for k, i in rows
+            ]
+            ids = [i.id for _, i in rows]
+            sancties = [
+                Sanctie.model_validate(s.document)
+                for s in session.scalars(select(SanctieRecord).where(SanctieRecord.inschrijving_id.in_(ids)))
+            ]
+            result = rank_kandidaten(
+                publicatie,
+                reacties,
+                region=self.region,
+                parameters=self.parameters.for_date(allocation_date),
+                allocation_date=allocation_date,
+                vastgesteld_op=now,
+                sancties=sancties,
+                lotingzaad=record.lotingzaad,
+            )
+            by_id = {k.id: k for k, _ in rows}
+            for ranked in result.kandidatenlijst.kandidaten:
+                outcome = result.eligibility[ranked.id]
+                self._set_kandidaat(
+                    by_id[ranked.id],
+                    ranked,
+                    now,
+                    status=KandidaatStatus.SEL,
+                    eligibility={
+                        "passendheidsoort": outcome.passendheidsoort.code,
+                        "passendheiddetailsoort": outcome.passendheiddetailsoort.code
+                        if outcome.passendheiddetailsoort
+                        else None,
+                        "huishoudgrootte": outcome.huishoudgrootte,
+                        "is_ouderenhuishouden": outcome.is_ouderenhuishouden,
+                        "rekeninkomen": str(outcome.rekeninkomen),
+                        "rekenhuur": str(outcome.rekenhuur),
+                    },
+                )
+            for rejection in result.rejected:
+                self._set_kandidaat(
+                    by_id[rejection.kandidaat.id],
+                    rejection.kandidaat,
+                    now,
+                    status=KandidaatStatus.AFG,
+                    afwijzing=[reason.value for reason in rejection.reasons],
+                )
+            lijst = result.kandidatenlijst
+            record.kandidatenlijst = lijst.model_dump(mode="json")
+            self._set_publicatie_status(record, publicatie, PublicatieStatus.AAN, now)
+            self._audit_plain(
+                session,
+                "kandidatenlijst.vrijgegeven",
+                "publicatie",
+                publicatie_id,
+                keys=_keys(record),
+                detail={"kandidaten": len(lijst.kandidaten), "afgewezen": len(result.rejected)},
+            )
+            self._send(
+                session,
+                KandidatenlijstVrijgegeven(correlation_id=record.correlation_id, source=self.source, payload=lijst),
+                record.corporatie,
+            )
+            self._offer_next(session, record, now)
+
+    def _offer_next(self, session: Session, record: PublicatieRecord, now: datetime) -> Aanbieding | None:
+        """Offer the listing to the best-placed candidate who has not had it yet and is still active."""
+        candidates = session.scalars(
+            select(KandidaatRecord)
+            .where(KandidaatRecord.publicatie_id == record.id, KandidaatRecord.status == KandidaatStatus.SEL.code)
+            .order_by(KandidaatRecord.positie)
+        ).all()
+        for candidate in candidates:
+            inschrijving = self._inschrijving(session, candidate.inschrijving_id)
+            kandidaat = Kandidaat.model_validate(candidate.document)
+            if inschrijving.status != OvereenkomstStatus.LOP.code:
+                self._set_kandidaat(candidate, kandidaat, now, status=KandidaatStatus.AFG, afwijzing=["NIET_ACTIEF"])
+                continue
+            aanbieding = Aanbieding(
+                id=flow_id("aan", record.id, candidate.id),
+                publicatie=Sleutel(id=record.id),
+                kandidaat=Sleutel(id=candidate.id),
+                inschrijving=Sleutel(id=candidate.inschrijving_id),
+                status=AanbiedingStatus.AAN,
+                aangeboden_op=now,
+                reageren_voor=now + timedelta(days=self.region.policy.offer_deadline_days),
+            )
+            self._set_kandidaat(
+                candidate, kandidaat, now, status=KandidaatStatus.AAN, detail=KandidaatDetailStatus.AAN
+            )
+            session.add(
+                AanbiedingRecord(
+                    id=aanbieding.id,
+                    publicatie_id=record.id,
+                    kandidaat_id=candidate.id,
+                    inschrijving_id=candidate.inschrijving_id,
+                    status=aanbieding.status.code,
+                    aangeboden_op=aanbieding.aangeboden_op,
+                    reageren_voor=aanbieding.reageren_voor,
+                    document=aanbieding.model_dump(mode="json"),
+                    updated_at=now,
+                )
+            )
+            session.flush()
+            self._audit_plain(
+                session,
+                "aanbieding.gedaan",
+                "aanbieding",
+                aanbieding.id,
+                keys=_keys(record, inschrijving_id=candidate.inschrijving_id),
+                detail={"positie": candidate.positie},
+            )
+            self._send(
+                session,
+                AanbiedingGedaan(correlation_id=record.correlation_id, source=self.source, payload=aanbieding),
+                record.corporatie,
+            )
+            return aanbieding
+        self._audit_plain(session, "kandidatenlijst.uitgeput", "publicatie", record.id, keys=_keys(record))
+        return None
+
+    # --- answers to offers ----------------------------------------------------------------------------
+
+    def refuse(self, aanbieding_id: str, reason: AanbiedingDetailStatus, *, portal: str | None = None) -> None:
+        """The candidate refuses, with VERA's reason code; the next candidate gets the offer."""
+        if reason not in REFUSAL_REASONS:
+            raise FlowError(f"{reason.code} ({reason.naam}) is not a reason for refusing (GEW) an offer")
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            offer = self._offer(session, aanbieding_id, portal)
+            self._close_offer(session, offer, AanbiedingStatus.GEW, reason, now)
+            inschrijving = self._inschrijving(session, offer.inschrijving_id)
+            inschrijving.weigeringen += 1
+            if inschrijving.weigeringen >= self.region.policy.refusals_before_sanction:
+                self._sanction(session, inschrijving, now)
+            self._offer_next(session, self._publicatie(session, offer.publicatie_id), now)
+
+    def _sanction(self, session: Session, inschrijving: InschrijvingRecord, now: datetime) -> None:
+        """Too many refusals: a mild sanction (MIL) for three months, and the counter starts again.
+
+        Whether a MIL sanction blocks responding is the region's choice (`policy.blocking_sanctions`)."""
+        today = allocation_date_of(now)
+        sanctie = Sanctie(
+            id=flow_id("san", inschrijving.id, now.isoformat()),
+            soort=SanctieSoort.MIL,
+            status=SanctieStatus.DEF,
+            omschrijving=f"{inschrijving.weigeringen} aanbiedingen geweigerd",
+            begindatum=today,
+            einddatum=today + timedelta(days=91),
+            inschrijving=Sleutel(id=inschrijving.id),
+        )
+        session.add(
+            SanctieRecord(
+                id=sanctie.id, inschrijving_id=inschrijving.id, document=sanctie.model_dump(mode="json"), created_at=now
+            )
+        )
+        inschrijving.weigeringen = 0
+        session.flush()
+        self._audit_plain(
+            session, "sanctie.opgelegd", "sanctie", sanctie.id, keys=AuditKeys(inschrijving_id=inschrijving.id)
+        )
+
+    def accept(self, aanbieding_id: str, *, portal: str | None = None) -> tuple[Toewijzing, list[str]]:
+        """The candidate accepts: a Toewijzing is made and written back to the owner's system.
+
+        Returns the Toewijzing and the quota warnings it raised (a norm this allocation breaks).
+        """
+        now = self.clock.now()
+        allocation_date = allocation_date_of(now)
+        with self.db.transaction() as session:
+            offer = self._offer(session, aanbieding_id, portal)
+            publicatie_record = self._publicatie(session, offer.publicatie_id, lock=True)
+            publicatie = Publicatie.model_validate(publicatie_record.document)
+            if publicatie.status is not PublicatieStatus.AAN:
+                raise FlowError(f"publicatie {publicatie.id} is {publicatie.status.code}; it cannot be allocated")
+            self._close_offer(session, offer, AanbiedingStatus.TOE, None, now)
+            kandidaat_record = session.get(KandidaatRecord, offer.kandidaat_id)
+            assert kandidaat_record is not None
+            assert kandidaat_record.eligibility is not None, "an offered candidate was ranked, so has eligibility"
+            facts = kandidaat_record.eligibility
+            inschrijving_record = self._inschrijving(session, offer.inschrijving_id)
+            inschrijving = Inschrijving.model_validate(inschrijving_record.document)
+            eenheid = publicatie.eenheid
+            detail = facts.get("passendheiddetailsoort")
+            toewijzing = Toewijzing(
+                id=flow_id("toe", publicatie.id),
+                id_organisatie=publicatie.id_organisatie,
+                datum=now,
+                publicatie=Sleutel(id=publicatie.id),
+                eenheid=Sleutel(id=eenheid.id),
+                kandidaat=Sleutel(id=offer.kandidaat_id),
+                inschrijving=Sleutel(id=offer.inschrijving_id),
+                huishoudgrootte=facts["huishoudgrootte"],
+                rekeninkomen=Decimal(facts["rekeninkomen"]),
+                rekenhuur=Decimal(facts["rekenhuur"]),
+                is_ouderenhuishouden=facts["is_ouderenhuishouden"],
+                passendheidsoort=PassendheidSoort.from_code(facts["passendheidsoort"]),
+                passendheiddetailsoort=PassendheidDetailSoort.from_code(detail) if detail else None,
+                doelgroep=eenheid.doelgroep,
+                aanvullende_doelgroep=eenheid.aanvullende_doelgroep,
+                voorrangsregelingen=[
+                    v for v in inschrijving.voorrangsregelingen if v.begindatum.date() <= allocation_date
+                ],
+            )
+            parameters = self.parameters.for_date(allocation_date)
+            binding = any(
+                voorrang_matches(
+                    tier,
+                    inschrijving,
+                    eenheid,
+                    region_gemeenten=self.region.gemeente_codes,
+                    policy=self.region.policy,
+                    allocation_date=allocation_date,
+                )
+                for tier in (VoorrangTier.BIN_KRN, VoorrangTier.BIN_REG)
+                if tier in self.region.policy.voorrang
+            )
+            gemeente = eenheid.adres.gemeente.code
+            record = ToewijzingRecord(
+                id=toewijzing.id,
+                publicatie_id=publicatie.id,
+                inschrijving_id=inschrijving.id,
+                corporatie=publicatie.id_organisatie,
+                gemeente=gemeente,
+                jaar=allocation_date.year,
+                datum=now,
+                passendheidsoort=toewijzing.passendheidsoort.code,
+                daeb=eenheid.is_daeb,
+                daeb_doelgroep=eenheid.is_daeb
+                and toewijzing.rekeninkomen <= parameters.daeb_income_limit(toewijzing.huishoudgrootte),
+                binding=binding,
+                herkomst=self._herkomst(inschrijving.gemeente.code, gemeente),
+                inschrijfduur_dagen=(allocation_date - inschrijving.begindatum).days,
+                reacties=session.scalar(
+                    select(func.count()).where(KandidaatRecord.publicatie_id == publicatie.id)
+                )
+                or 0,
+                document=toewijzing.model_dump(mode="json"),
+            )
+            warnings = quotas.warnings_for(session, record, self.region.policy)
+            session.add(record)
+            self._set_kandidaat(
+                kandidaat_record, Kandidaat.model_validate(kandidaat_record.document), now, status=KandidaatStatus.TOE
+            )
+            # The household has a home: its other open offers go to the next candidates.
+            for other in self._open_offers(session, inschrijving_id=inschrijving.id):
+                self._close_offer(session, other, AanbiedingStatus.ING, AanbiedingDetailStatus.AND, now)
+                self._offer_next(session, self._publicatie(session, other.publicatie_id), now)
+            session.flush()
+            self._audit_plain(
+                session,
+                "toewijzing.gedaan",
+                "toewijzing",
+                toewijzing.id,
+                keys=_keys(publicatie_record, inschrijving_id=inschrijving.id, toewijzing_id=toewijzing.id),
+                detail={"passendheidsoort": record.passendheidsoort, "quota_warnings": warnings},
+            )
+            self._send(
+                session,
+                ToewijzingGedaan(
+                    correlation_id=publicatie_record.correlation_id, source=self.source, payload=toewijzing
+                ),
+                publicatie.id_organisatie,
+            )
+        return toewijzing, warnings
+
+    def _herkomst(self, seeker_gemeente: str, unit_gemeente: str) -> str:
+        if seeker_gemeente == unit_gemeente:
+            return HERKOMST_GEMEENTE
+        return HERKOMST_REGIO if seeker_gemeente in self.region.gemeente_codes else HERKOMST_BUITEN
+
+    def expire_offers(self) -> list[str]:
+        """Withdraw every offer whose deadline passed without an answer (REA) and offer the next candidate."""
+        now = self.clock.now()
+        expired: list[str] = []
+        with self.db.transaction() as session:
+            due = session.scalars(
+                select(AanbiedingRecord)
+                .where(AanbiedingRecord.status == AanbiedingStatus.AAN.code, AanbiedingRecord.reageren_voor <= now)
+                .order_by(AanbiedingRecord.reageren_voor, AanbiedingRecord.id)
+            ).all()
+            for offer in due:
+                self._close_offer(session, offer, AanbiedingStatus.ING, AanbiedingDetailStatus.REA, now)
+                self._offer_next(session, self._publicatie(session, offer.publicatie_id), now)
+                expired.append(offer.id)
+        return expired
+
+    # --- the contract comes back ----------------------------------------------------------------------
+
+    def sign_contract(self, message: OvereenkomstGetekend) -> None:
+        """The owner's system reports the signed lease: the listing is done, the registration ends per rule."""
+        overeenkomst = message.payload
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            toewijzing = session.get(ToewijzingRecord, overeenkomst.toewijzing.id)
+            if toewijzing is None or toewijzing.corporatie != overeenkomst.id_organisatie:
+                raise FlowError(f"no toewijzing {overeenkomst.toewijzing.id} of {overeenkomst.id_organisatie}")
+            if session.get(OvereenkomstRecord, overeenkomst.id) is not None:
+                return  # the same contract reported again
+            session.add(
+                OvereenkomstRecord(
+                    id=overeenkomst.id,
+                    toewijzing_id=toewijzing.id,
+                    corporatie=toewijzing.corporatie,
+                    begindatum=overeenkomst.begindatum,
+                    document=overeenkomst.model_dump(mode="json"),
+                    received_at=now,
+                )
+            )
+            record = self._publicatie(session, toewijzing.publicatie_id, lock=True)
+            publicatie = self._set_publicatie_status(
+                record, Publicatie.model_validate(record.document), PublicatieStatus.AFG, now
+            )
+            if self.region.policy.end_inschrijving_on_lease:
+                self._end_inschrijving(session, toewijzing.inschrijving_id, allocation_date_of(now))
+            session.flush()
+            self._audit_plain(
+                session,
+                "overeenkomst.getekend",
+                "overeenkomst",
+                overeenkomst.id,
+                actor=message.source.tenant,
+                keys=_keys(record, toewijzing_id=toewijzing.id, message_id=message.message_id),
+            )
+            self._send(session, message.caused(PublicatieAfgerond, publicatie, self.source), record.corporatie)
+
+    def _end_inschrijving(self, session: Session, inschrijving_id: str, day: date) -> None:
+        record = self._inschrijving(session, inschrijving_id)
+        inschrijving = Inschrijving.model_validate(record.document)
+        ended = inschrijving.model_copy(update={"status": OvereenkomstStatus.BEE, "einddatum": day})
+        record.status, record.einddatum = ended.status.code, day
+        record.document = ended.model_dump(mode="json", context=INCLUDE_BSN)
+        # The portal that holds the registration reads the new status through the API.
+        self._audit_plain(session, "inschrijving.beeindigd", "inschrijving", inschrijving_id)
+
+    # --- time -----------------------------------------------------------------------------------------
+
+    def tick(self) -> TickResult:
+        """Do what time makes due: close response windows that ended, expire unanswered offers."""
+        result = TickResult()
+        now = self.clock.now()
+        with self.db.session() as session:
+            due = session.scalars(
+                select(PublicatieRecord.id)
+                .where(PublicatieRecord.status == PublicatieStatus.GEP.code, PublicatieRecord.einddatum <= now)
+                .order_by(PublicatieRecord.einddatum, PublicatieRecord.id)
+            ).all()
+        for publicatie_id in due:
+            self.close_window(publicatie_id)
+            result.windows_closed.append(publicatie_id)
+        result.offers_expired = self.expire_offers()
+        return result
+
+    # --- helpers --------------------------------------------------------------------------------------
+
+    def _corporatie(self, corporatie_id: str) -> Any:
+        try:
+            return self.region.corporatie(corporatie_id)
+        except LookupError as error:
+            raise FlowError(str(error)) from None
+
+    def _publicatie(self, session: Session, publicatie_id: str, *, lock: bool = False) -> PublicatieRecord:
+        record = session.get(PublicatieRecord, publicatie_id, with_for_update=lock or None)
+        if record is None:
+            raise FlowError(f"no publicatie {publicatie_id}")
+        return record
+
+    def _inschrijving(self, session: Session, inschrijving_id: str) -> InschrijvingRecord:
+        record = session.get(InschrijvingRecord, inschrijving_id)
+        if record is None:
+            raise FlowError(f"no inschrijving {inschrijving_id}")
+        return record
+
+    def _offer(self, session: Session, aanbieding_id: str, portal: str | None) -> AanbiedingRecord:
+        offer = session.get(AanbiedingRecord, aanbieding_id, with_for_update=True)
+        foreign = offer is not None and portal is not None
+        if offer is None or (foreign and self._inschrijving(session, offer.inschrijving_id).portal != portal):
+            raise FlowError(f"no aanbieding {aanbieding_id}")
+        return offer
+
+    def _open_offers(
+        self, session: Session, *, publicatie_id: str | None = None, inschrijving_id: str | None = None
+    ) -> Sequence[AanbiedingRecord]:
+        query = select(AanbiedingRecord).where(AanbiedingRecord.status == AanbiedingStatus.AAN.code)
+        if publicatie_id is not None:
+            query = query.where(AanbiedingRecord.publicatie_id == publicatie_id)
+        if inschrijving_id is not None:
+            query = query.where(AanbiedingRecord.inschrijving_id == inschrijving_id)
+        return session.scalars(query.order_by(AanbiedingRecord.id)).all()
+
+    def _close_offer(
+        self,
+        session: Session,
+        offer: AanbiedingRecord,
+        status: AanbiedingStatus,
+        reason: AanbiedingDetailStatus | None,
+        now: datetime,
+    ) -> None:
+        """Move an open offer to TOE/GEW/ING and its candidate along with it."""
+        aanbieding = Aanbieding.model_validate(offer.document)
+        require(AANBIEDING, "aanbieding", offer.id, aanbieding.status, status)
+        aanbieding = aanbieding.model_copy(update={"status": status, "detail_status": reason})
+        offer.status, offer.detail_status = status.code, reason.code if reason else None
+        offer.document, offer.updated_at = aanbieding.model_dump(mode="json"), now
+        if status is not AanbiedingStatus.TOE:
+            candidate = session.get(KandidaatRecord, offer.kandidaat_id)
+            assert candidate is not None
+            detail = KandidaatDetailStatus.NRE if reason is AanbiedingDetailStatus.REA else KandidaatDetailStatus.WEI
+            self._set_kandidaat(
+                candidate, Kandidaat.model_validate(candidate.document), now, status=KandidaatStatus.GEW, detail=detail
+            )
+        self._audit_plain(
+            session,
+            f"aanbieding.{status.code.lower()}",
+            "aanbieding",
+            offer.id,
+            keys=AuditKeys(publicatie_id=offer.publicatie_id, inschrijving_id=offer.inschrijving_id),
+            detail={"detail_status": reason.code if reason else None},
+        )
+
+    @staticmethod
+    def _set_kandidaat(
+        record: KandidaatRecord,
+        kandidaat: Kandidaat,
+        now: datetime,
+        *,
+        status: KandidaatStatus,
+        detail: KandidaatDetailStatus | None = None,
+        afwijzing: list[str] | None = None,
+        eligibility: dict[str, Any] | None = None,
+    ) -> None:
+        require(KANDIDAAT, "kandidaat", record.id, KandidaatStatus.from_code(record.status), status)
+        updated = kandidaat.model_copy(update={"status": status, "detail_status": detail})
+        record.status, record.positie = status.code, updated.positie
+        record.document, record.updated_at = updated.model_dump(mode="json"), now
+        if afwijzing is not None:
+            record.afwijzing = afwijzing
+        if eligibility is not None:
+            record.eligibility = eligibility
+
+    @staticmethod
+    def _set_publicatie_status(
+        record: PublicatieRecord, publicatie: Publicatie, status: PublicatieStatus, now: datetime
+    ) -> Publicatie:
+        require(PUBLICATIE, "publicatie", record.id, publicatie.status, status)
+        updated = publicatie.model_copy(update={"status": status})
+        record.status, record.document, record.updated_at = status.code, updated.model_dump(mode="json"), now
+        return updated
+
+    def _send(self, session: Session, message: Message, corporatie_id: str) -> None:
+        """Queue `message` for the corporation's system, when its adapter can carry that type."""
+        corporatie = self._corporatie(corporatie_id)
+        if message.type in self._capabilities(corporatie.adapter).encodes:
+            enqueue(session, message, Destination(corporatie.id, corporatie.adapter), clock=self.clock)
+
+    def _audit_plain(
+        self,
+        session: Session,
+        action: str,
+        entity: str,
+        entity_id: str,
+        *,
+        actor: str = "woonbrug",
+        keys: AuditKeys | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        if keys is None:
+            keys = AuditKeys(**{f"{entity}_id": entity_id}) if entity in {"publicatie", "inschrijving"} else None
+        audit.record(
+            session,
+            at=self.clock.now(),
+            actor=actor,
+            action=action,
+            entity_type=entity,
+            entity_id=entity_id,
+            keys=keys,
+            detail=detail or {},
+        )

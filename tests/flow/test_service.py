@@ -1,0 +1,268 @@
+"""The flow service over a real store (SQLite and PostgreSQL): each step's state, outbox and audit."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from adapters import Capabilities
+from gateway.delivery.clock import SimulatedClock
+from gateway.flow.parameters import default_parameter_table
+from gateway.flow.ranking import verify_lottery
+from gateway.flow.records import InschrijvingRecord, KandidaatRecord, PublicatieRecord, ToewijzingRecord
+from gateway.flow.service import REFUSAL_REASONS, FlowError, FlowService
+from gateway.flow.transitions import IllegalTransition
+from gateway.store.audit import search
+from gateway.store.models import OutboxMessage
+from schemas import (
+    MESSAGE_TYPES,
+    AanbiedingDetailStatus,
+    EenheidVrijgekomen,
+    Kandidatenlijst,
+    MessageSource,
+    OvereenkomstGetekend,
+    Publicatie,
+    PublicatieModel,
+)
+from tests import factories
+from tests.flow.builders import region
+from tests.store.databases import TestDatabase, postgres_database, sqlite_database
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+CORP = "corp-b"  # lets homes in Nijmegen (GM0268), the factories' gemeente
+PORTAL = "portal-rijnwaal"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TestDatabase]:
+    if request.param == "sqlite":
+        with sqlite_database(tmp_path) as database:
+            yield database
+    else:
+        with postgres_database(request.getfixturevalue("postgres_url")) as database:
+            yield database
+
+
+@pytest.fixture
+def clock() -> SimulatedClock:
+    return SimulatedClock(START)
+
+
+@pytest.fixture
+def flow(db: TestDatabase, clock: SimulatedClock) -> FlowService:
+    every_type = Capabilities(encodes=frozenset(MESSAGE_TYPES))
+    return FlowService(
+        db, region(), parameters=default_parameter_table(), clock=clock, capabilities=lambda _adapter: every_type
+    )
+
+
+def vacancy(unit_id: str = "E-1", model: PublicatieModel = PublicatieModel.AAN, **unit: Any) -> EenheidVrijgekomen:
+    eenheid = factories.eenheid(id=unit_id, idOrganisatie=CORP, **unit)
+    return EenheidVrijgekomen(
+        message_id=f"vac-{unit_id}",
+        correlation_id=f"flow-{unit_id}",
+        source=MessageSource(tenant=CORP, system="soap_erp"),
+        payload={"eenheid": eenheid, "beschikbaarPer": "2026-04-01", "gewenstModel": model},
+    )
+
+
+def register(flow: FlowService, count: int) -> list[str]:
+    """`count` seekers in Nijmegen, registered a year apart (the first waited longest)."""
+    ids = []
+    for index in range(count):
+        inschrijving = factories.inschrijving(
+            id=f"I-{index}",
+            begindatum=f"{2015 + index}-01-01",
+            inkomen={"bedrag": 30000.0, "jaar": 2025, "bron": {"code": "ARB"}},
+        )
+        flow.register(inschrijving, portal=PORTAL)
+        ids.append(inschrijving.id)
+    return ids
+
+
+def outbox_types(db: TestDatabase) -> list[str]:
+    with db.session() as session:
+        return list(session.scalars(select(OutboxMessage.type).order_by(OutboxMessage.id)))
+
+
+def test_the_whole_flow_from_vacancy_to_signed_lease(
+    flow: FlowService, db: TestDatabase, clock: SimulatedClock
+) -> None:
+    publicatie = flow.publish_vacancy(vacancy())
+    seekers = register(flow, 4)
+    for seeker in seekers:
+        flow.respond(publicatie.id, seeker, portal=PORTAL)
+    clock.advance(timedelta(days=8).total_seconds())
+
+    assert flow.tick().windows_closed == [publicatie.id]
+    with db.session() as session:
+        ranked = session.scalars(
+            select(KandidaatRecord)
+            .where(KandidaatRecord.publicatie_id == publicatie.id)
+            .order_by(KandidaatRecord.positie)
+        ).all()
+        assert [k.inschrijving_id for k in ranked] == seekers  # longest inschrijfduur first
+        assert [k.status for k in ranked] == ["AAN", "SEL", "SEL", "SEL"]
+        first_offer = flow._open_offers(session, publicatie_id=publicatie.id)[0].id
+
+    flow.refuse(first_offer, AanbiedingDetailStatus.WBN, portal=PORTAL)
+    clock.advance(timedelta(days=4).total_seconds())
+    assert len(flow.tick().offers_expired) == 1  # the second candidate did not answer in time
+    with db.session() as session:
+        third_offer = flow._open_offers(session, publicatie_id=publicatie.id)[0]
+        assert third_offer.inschrijving_id == seekers[2]
+    toewijzing, warnings = flow.accept(third_offer.id, portal=PORTAL)
+    assert toewijzing.inschrijving.id == seekers[2]
+    assert toewijzing.passendheidsoort.code in {"PAS", "NVT"}
+    assert warnings == []
+
+    lease = OvereenkomstGetekend(
+        correlation_id="flow-E-1",
+        source=MessageSource(tenant=CORP, system="soap_erp"),
+        payload={
+            "id": "OVK-1", "idOrganisatie": CORP, "soort": {"code": "HUU"}, "status": {"code": "LOP"},
+            "begindatum": "2026-04-01", "eenheid": {"id": "E-1"}, "toewijzing": {"id": toewijzing.id},
+            "inschrijving": {"id": seekers[2]}, "huurprijs": 640.25,
+        },
+    )  # fmt: skip
+    flow.sign_contract(lease)
+    flow.sign_contract(lease)  # reported twice: one effect
+    with db.session() as session:
+        assert session.get(PublicatieRecord, publicatie.id).status == "AFG"  # type: ignore[union-attr]
+        assert session.get(InschrijvingRecord, seekers[2]).status == "BEE"  # type: ignore[union-attr]
+        assert session.scalar(select(func.count()).select_from(ToewijzingRecord)) == 1
+        trail = [entry.action for entry in search(session, publicatie_id=publicatie.id)]
+    assert trail[0] == "publicatie.gepubliceerd"
+    assert "kandidatenlijst.vrijgegeven" in trail
+    assert "toewijzing.gedaan" in trail
+    assert outbox_types(db) == [
+        "publicatie.aangeboden", "kandidatenlijst.vrijgegeven", "aanbieding.gedaan", "aanbieding.gedaan",
+        "aanbieding.gedaan", "toewijzing.gedaan", "publicatie.afgerond",
+    ]  # fmt: skip
+
+
+def test_a_released_list_carries_no_personal_data(flow: FlowService, db: TestDatabase, clock: SimulatedClock) -> None:
+    publicatie = flow.publish_vacancy(vacancy())
+    for seeker in register(flow, 2):
+        flow.respond(publicatie.id, seeker)
+    clock.advance(timedelta(days=8).total_seconds())
+    flow.tick()
+    with db.session() as session:
+        payload = session.scalar(
+            select(OutboxMessage.payload).where(OutboxMessage.type == "kandidatenlijst.vrijgegeven")
+        )
+    text = str(payload)
+    for value in (factories.BSN_VALID, factories.VOORNAAM, factories.ACHTERNAAM, factories.EMAIL, "30000"):
+        assert value not in text
+
+
+def test_publishing_the_same_vacancy_twice_gives_one_listing(flow: FlowService, db: TestDatabase) -> None:
+    first = flow.publish_vacancy(vacancy())
+    again = flow.publish_vacancy(vacancy())
+    assert first.id == again.id
+    assert outbox_types(db) == ["publicatie.aangeboden"]
+
+
+def test_illegal_transitions_are_refused_and_change_nothing(
+    flow: FlowService, db: TestDatabase, clock: SimulatedClock
+) -> None:
+    publicatie = flow.publish_vacancy(vacancy())
+    [seeker] = register(flow, 1)
+    flow.respond(publicatie.id, seeker)
+    with pytest.raises(FlowError, match="still open"):
+        flow.close_window(publicatie.id)
+    clock.advance(timedelta(days=8).total_seconds())
+    flow.tick()
+    with db.session() as session:
+        offer = flow._open_offers(session, publicatie_id=publicatie.id)[0].id
+    flow.refuse(offer, AanbiedingDetailStatus.HUU)
+    with pytest.raises(IllegalTransition, match=r"aanbieding .* is GEW \(Geweigerd\); it cannot become TOE"):
+        flow.accept(offer)
+    with pytest.raises(IllegalTransition, match=r"publicatie .* is AAN"):
+        flow.close_window(publicatie.id)
+    with pytest.raises(FlowError, match="not a reason for refusing"):
+        flow.refuse(offer, AanbiedingDetailStatus.REA)
+
+
+def test_responses_outside_the_window_are_refused(flow: FlowService, clock: SimulatedClock) -> None:
+    publicatie = flow.publish_vacancy(vacancy())
+    [seeker] = register(flow, 1)
+    clock.advance(timedelta(days=7, seconds=1).total_seconds())
+    with pytest.raises(FlowError, match="not open for responses"):
+        flow.respond(publicatie.id, seeker)
+
+
+def test_withdrawal_before_allocation(flow: FlowService, db: TestDatabase, clock: SimulatedClock) -> None:
+    publicatie = flow.publish_vacancy(vacancy())
+    [seeker] = register(flow, 1)
+    flow.respond(publicatie.id, seeker)
+    clock.advance(timedelta(days=8).total_seconds())
+    flow.tick()
+    withdrawn = flow.withdraw_publicatie(publicatie.id, actor="regio-staff")
+    assert withdrawn.status.code == "ING"
+    with db.session() as session:
+        assert flow._open_offers(session, publicatie_id=publicatie.id) == []
+    with pytest.raises(IllegalTransition):
+        flow.withdraw_publicatie(publicatie.id, actor="regio-staff")
+
+
+def test_refusals_lead_to_a_sanction_that_blocks_the_next_listing(
+    flow: FlowService, db: TestDatabase, clock: SimulatedClock
+) -> None:
+    [seeker] = register(flow, 1)
+    for unit in ("E-1", "E-2"):
+        publicatie = flow.publish_vacancy(vacancy(unit))
+        flow.respond(publicatie.id, seeker)
+        clock.advance(timedelta(days=8).total_seconds())
+        flow.tick()
+        with db.session() as session:
+            offer = flow._open_offers(session, publicatie_id=publicatie.id)[0].id
+        flow.refuse(offer, AanbiedingDetailStatus.GEE)
+    third = flow.publish_vacancy(vacancy("E-3"))
+    flow.respond(third.id, seeker)
+    clock.advance(timedelta(days=8).total_seconds())
+    flow.tick()
+    with db.session() as session:
+        record = session.scalar(select(KandidaatRecord).where(KandidaatRecord.publicatie_id == third.id))
+        assert record is not None
+        assert record.status == "AFG"
+        assert record.afwijzing == ["GESANCTIONEERD"]
+
+
+def test_a_lottery_listing_can_be_verified_from_its_seed(
+    flow: FlowService, db: TestDatabase, clock: SimulatedClock
+) -> None:
+    publicatie = flow.publish_vacancy(vacancy(model=PublicatieModel.LOT))
+    for seeker in register(flow, 5):
+        flow.respond(publicatie.id, seeker)
+    with db.session() as session:
+        commitment = session.get(PublicatieRecord, publicatie.id).lotingzaad_commitment  # type: ignore[union-attr]
+    clock.advance(timedelta(days=8).total_seconds())
+    flow.tick()
+    with db.session() as session:
+        lijst = Kandidatenlijst.model_validate(session.get(PublicatieRecord, publicatie.id).kandidatenlijst)  # type: ignore[union-attr]
+    assert len(lijst.kandidaten) == 5
+    assert verify_lottery(lijst, commitment) == []
+
+
+def test_binding_criteria_are_dropped_once_the_cap_is_reached(flow: FlowService, db: TestDatabase) -> None:
+    published = [flow.publish_vacancy(vacancy(f"E-{n}")) for n in range(4)]  # every unit asks for BIN/REG
+    with db.session() as session:
+        binding = [session.get(PublicatieRecord, p.id).binding for p in published]  # type: ignore[union-attr]
+    assert binding == [False, True, False, True]  # never more than half of the gemeente's listings
+    assert not Publicatie.model_validate(published[2].model_dump(mode="json")).eenheid.criteria
+
+
+def test_refusal_reasons_are_vera_refusal_codes(vera_dir: Path) -> None:
+    with (vera_dir / "Referentiedata.csv").open(encoding="utf-8-sig", newline="") as handle:
+        refusals = {
+            row["Code"] for row in csv.DictReader(handle, delimiter=";")
+            if row["Soort"] == "AANBIEDINGDETAILSTATUS" and row["Parent"] == "AANBIEDINGSTATUS.GEW"
+        }  # fmt: skip
+    assert {reason.code for reason in REFUSAL_REASONS} == refusals
