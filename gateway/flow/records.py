@@ -20,6 +20,7 @@ __all__ = [
     "AanbiedingRecord",
     "EenheidRecord",
     "InschrijvingRecord",
+    "IntakeCursor",
     "KandidaatRecord",
     "OvereenkomstRecord",
     "PublicatieRecord",
@@ -154,3 +155,14 @@ class SanctieRecord(Base):
     inschrijving_id: Mapped[str] = mapped_column(ForeignKey("flow_inschrijving.id"), index=True)
     document: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class IntakeCursor(Base):
+    """How far the gateway has read each corporation's system (poll cursor or drop-folder position)."""
+
+    __tablename__ = "flow_intake_cursor"
+
+    corporatie: Mapped[str] = mapped_column(String(KEY), primary_key=True)
+    adapter: Mapped[str] = mapped_column(String(KEY), primary_key=True)
+    cursor: Mapped[str | None] = mapped_column(String(1000), default=None)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
