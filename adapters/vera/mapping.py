@@ -33,16 +33,16 @@ Error texts carry names and positions, never values (vendor data holds personal 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
-import types
 import typing
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Union
+from typing import Any
 
 import pydantic
 from pydantic import BaseModel
@@ -364,27 +364,54 @@ def parse_json(payload: bytes, *, max_bytes: int = MAX_BODY_BYTES) -> Any:
         raise MappingError(f"JSON nested too deeply (limit {MAX_DEPTH} levels)") from error
 
 
+def _within_limits(value: Any, max_chars: int, depth: int = 0) -> bool:
+    """Fast check: no string over `max_chars`, no attribute name over 200, no nesting over MAX_DEPTH.
+
+    A loop over a stack with exact type tests (parsed JSON has exactly dict, list, str, ...): this runs
+    over every record received, so it avoids recursion, generators and building paths.
+    """
+    stack: list[tuple[Any, int]] = [(value, depth)]
+    while stack:
+        node, level = stack.pop()
+        kind = type(node)
+        if kind is str:
+            if len(node) > max_chars:
+                return False
+            continue
+        if kind is not dict and kind is not list:
+            continue
+        if level >= MAX_DEPTH:
+            return False
+        if kind is dict:
+            if node and max(map(len, node)) > 200:
+                return False
+            node = node.values()
+        for child in node:
+            kind = type(child)
+            if kind is str:
+                if len(child) > max_chars:
+                    return False
+            elif kind is dict or kind is list:
+                stack.append((child, level + 1))
+    return True
+
+
 def _oversized(value: Any, here: list[str | int], max_chars: int) -> tuple[str, str] | None:
     """(path, reason) of the first string over `max_chars` or nesting over MAX_DEPTH, else None."""
-    if len(here) > MAX_DEPTH:
-        return format_path(here), f"nested deeper than {MAX_DEPTH} levels"
+    if _within_limits(value, max_chars, len(here)):
+        return None  # the common case, without building a path for every value
     if isinstance(value, str):
-        if len(value) > max_chars:
-            return format_path(here), f"field of {len(value):,} characters is over the limit of {max_chars:,}"
-        return None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if len(key) > 200:
-                return format_path(here), "an attribute name is over 200 characters"
-            found = _oversized(item, [*here, key], max_chars)
-            if found:
-                return found
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            found = _oversized(item, [*here, i], max_chars)
-            if found:
-                return found
-    return None
+        return format_path(here), f"field of {len(value):,} characters is over the limit of {max_chars:,}"
+    if len(here) >= MAX_DEPTH:
+        return format_path(here), f"nested deeper than {MAX_DEPTH} levels"
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        if isinstance(key, str) and len(key) > 200:
+            return format_path(here), "an attribute name is over 200 characters"
+        found = _oversized(item, [*here, key], max_chars)
+        if found:
+            return found
+    return None  # pragma: no cover - _within_limits said something was over
 
 
 # --- decode -----------------------------------------------------------------------------------------
@@ -585,28 +612,34 @@ def _project(data: Any, model: type[BaseModel]) -> Any:
     if not isinstance(data, dict):
         return data
     out: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
-        key = info.alias or name
+    for key, submodel in _shape(model).items():
         if key not in data:
             continue
-        out[key] = _project_value(data[key], info.annotation)
+        value = data[key]
+        if submodel is None:
+            out[key] = value
+        elif isinstance(value, list):
+            out[key] = [_project(item, submodel) for item in value]
+        else:
+            out[key] = _project(value, submodel)
     return out
 
 
-def _project_value(value: Any, annotation: Any) -> Any:
-    origin = typing.get_origin(annotation)
-    if origin in (Union, types.UnionType):
-        for arg in typing.get_args(annotation):
-            if arg is not type(None):
-                return _project_value(value, arg)
-    if origin is typing.Annotated:
-        return _project_value(value, typing.get_args(annotation)[0])
-    if origin is list and isinstance(value, list):
-        (item,) = typing.get_args(annotation)
-        return [_project_value(v, item) for v in value]
+@functools.cache
+def _shape(model: type[BaseModel]) -> dict[str, type[BaseModel] | None]:
+    """A model's JSON keys, each with the canonical model its value (or list items) must be, if any."""
+    return {info.alias or name: _model_in(info.annotation) for name, info in model.model_fields.items()}
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The BaseModel inside `X`, `X | None`, `list[X]` or `Annotated[X, ...]`; None for plain values."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return _project(value, annotation)
-    return value
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def _envelope(record: _Record, payload: dict[str, Any], context: DecodeContext) -> dict[str, Any]:
