@@ -89,9 +89,9 @@ class VeraAdapter(Adapter[VeraConfig]):
         return mapping.DecodeContext(source, datetime.now(UTC), self.config.max_field_chars)
 
     def decode(self, payload: bytes) -> Iterator[Decoded]:
-        """A VERA object or page -> messages. Records need a `woonbrug.bericht.type` extra-attribuut here;
-        use `decode_resource` for a vendor's own records of a known resource."""
-        return self.decode_resource(payload, None)
+        """A VERA object or page -> messages. Records without a `woonbrug.bericht.type` extra-attribuut
+        are read as records of the configured `resource`; `decode_resource` names another."""
+        return self.decode_resource(payload, self.config.resource)
 
     def decode_resource(self, payload: bytes, resource: str | None) -> Iterator[Decoded]:
         """Decode records read from `resource` (`publicaties`, ...): their type follows from their status."""
@@ -206,7 +206,7 @@ class VeraAdapter(Adapter[VeraConfig]):
             if not hmac.compare_digest(expected, given):
                 raise PermanentError("webhook signature missing or wrong", adapter=self.name)
         try:
-            return list(self.decode_resource(body, lowered.get(RESOURCE_HEADER.lower())))
+            return list(self.decode_resource(body, lowered.get(RESOURCE_HEADER.lower(), self.config.resource)))
         except MappingError as error:
             return [self._own(error)]
 

@@ -52,6 +52,11 @@ class VeraConfig(AdapterConfig):
     poll_resources: tuple[str, ...] = Field(
         default=("eenheden", "publicaties"), description="VERA resources a poll reads, in order."
     )
+    resource: str | None = Field(
+        default=None,
+        description="VERA resource (`publicaties`, ...) that payloads without a Woonbrug envelope come from, "
+        "for decoding a vendor export or webhook that does not name it.",
+    )
     max_body_bytes: int = Field(default=MAX_BODY_BYTES, ge=1024)
     max_field_chars: int = Field(default=MAX_FIELD_CHARS, ge=100)
     source_tenant: str = Field(
@@ -64,10 +69,11 @@ class VeraConfig(AdapterConfig):
         default=None, description="When set, webhook calls must carry X-Woonbrug-Signature: sha256=<HMAC>."
     )
 
-    @field_validator("poll_resources")
+    @field_validator("poll_resources", "resource")
     @classmethod
-    def _known_resources(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [name for name in value if name not in RESOURCES]
+    def _known_resources(cls, value: tuple[str, ...] | str | None) -> tuple[str, ...] | str | None:
+        names = (value,) if isinstance(value, str) else value or ()
+        unknown = [name for name in names if name not in RESOURCES]
         if unknown:
             raise ValueError(f"unknown VERA resources {unknown}; known: {', '.join(sorted(RESOURCES))}")
         return value

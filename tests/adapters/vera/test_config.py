@@ -5,9 +5,11 @@ from __future__ import annotations
 import pydantic
 import pytest
 
-from adapters import Transport, discover
+from adapters import MappingError, Transport, discover
 from adapters.sdk.discovery import check_adapter_class
 from adapters.vera import VeraAdapter, VeraConfig
+from schemas import Message
+from tests.adapters.vera.cases import GOLDEN
 
 
 def test_secrets_come_from_the_environment_and_stay_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -36,6 +38,7 @@ def test_region_file_values_win_over_the_environment(monkeypatch: pytest.MonkeyP
         ({"api_key": "k", "token_url": "/t", "client_id": "c", "client_secret": "s"}, "not both"),
         ({"token_url": "/oauth/token"}, "token_url, client_id and client_secret together"),
         ({"poll_resources": ["publicaties", "relaties"]}, "unknown VERA resources"),
+        ({"resource": "gebeurtenissen"}, "unknown VERA resources"),
         ({"page_size": 101}, "less than or equal to 100"),
         ({"base_url": "ftp://x"}, "should match pattern"),
         ({"api_kee": "typo"}, "Extra inputs are not permitted"),
@@ -66,3 +69,12 @@ def test_translation_works_without_any_configuration() -> None:
     """`woonbrug translate` builds the adapter from an empty config: that must be enough to translate."""
     adapter = VeraAdapter.from_settings({})
     assert list(adapter.decode_all(b"[]")) == []
+
+
+def test_a_configured_resource_lets_translate_read_a_vendor_export() -> None:
+    body = (GOLDEN / "vendor_publicatie.vera.json").read_bytes()
+    [error] = list(VeraAdapter.from_settings({}).decode_all(body))
+    assert isinstance(error, MappingError)
+    [message] = list(VeraAdapter.from_settings({"resource": "publicaties"}).decode_all(body))
+    assert isinstance(message, Message)
+    assert message.type == "publicatie.aangeboden"
