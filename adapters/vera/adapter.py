@@ -21,7 +21,7 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -38,6 +38,7 @@ from adapters.sdk.adapter import (
     Transport,
     VendorPayload,
 )
+from adapters.sdk.boundary import vendor_boundary
 from adapters.sdk.errors import MappingError, PermanentError
 from adapters.vera import mapping
 from adapters.vera.config import VeraConfig
@@ -99,19 +100,23 @@ class VeraAdapter(Adapter[VeraConfig]):
         for item in mapping.decode_records(data, resource=resource, context=self._context()):
             yield self._own(item)
 
+    def _encoded(self, message: Message) -> mapping.Encoded:
+        with vendor_boundary(self.name):  # names this adapter on UnsupportedOperation
+            return mapping.encode(message)
+
     def encode(self, message: Message) -> VendorPayload:
-        encoded = mapping.encode(message)
+        encoded = self._encoded(message)
         return VendorPayload(
             body=json.dumps(encoded.body, ensure_ascii=False, separators=(",", ":")).encode(),
             content_type="application/json",
             metadata={"resource": encoded.resource, "method": encoded.method, "path": encoded.path},
         )
 
-    def encode_many(self, messages: Any) -> VendorPayload:
+    def encode_many(self, messages: Iterable[Message]) -> VendorPayload:
         """Several messages as one VERA page: a JSON array of resource bodies (what a list GET returns)."""
         records: list[Any] = []
         for message in messages:
-            body = mapping.encode(message).body
+            body = self._encoded(message).body
             records.extend(body if isinstance(body, list) else [body])
         return VendorPayload(json.dumps(records, ensure_ascii=False).encode(), "application/json")
 
@@ -123,7 +128,7 @@ class VeraAdapter(Adapter[VeraConfig]):
     # --- transport ------------------------------------------------------------------------------------
 
     async def deliver(self, message: Message, *, idempotency_key: str) -> DeliveryReceipt:
-        encoded = mapping.encode(message)
+        encoded = self._encoded(message)
         path = f"/{encoded.resource}"
         if encoded.method == "PUT" and encoded.record_id is not None:
             path += f"/{quote(encoded.record_id, safe='')}"

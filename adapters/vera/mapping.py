@@ -451,25 +451,30 @@ def decode_payload(payload: bytes, *, resource: str | None, context: DecodeConte
 
 
 def decode_records(data: Any, *, resource: str | None, context: DecodeContext) -> Iterator[Message | MappingError]:
-    """Parsed VERA JSON (an object or a list of them) -> canonical messages and located MappingErrors."""
+    """Parsed VERA JSON (an object or a list of them) -> canonical messages and located MappingErrors,
+    in page order (a kandidatenlijst where its first kandidaat is)."""
     hint = _resource_hint(resource)
-    records = data if isinstance(data, list) else [data]
     single = not isinstance(data, list)
+    read: list[_Record | MappingError] = []
     groups: dict[str, list[_Record]] = {}
-    for index, raw in enumerate(records):
-        at = None if single else index
+    for index, raw in enumerate([data] if single else data):
         try:
-            record = _read_record(raw, at, hint, context)
+            record = _read_record(raw, None if single else index, hint, context)
         except MappingError as error:
-            yield error
+            read.append(error)
             continue
+        read.append(record)
         if record.message_type == _KANDIDATENLIJST:
-            key = record.envelope.get("messageId", "")
-            groups.setdefault(key, []).append(record)
-            continue
-        yield _build_message(record, at, context)
-    for group in groups.values():
-        yield _build_kandidatenlijst(group, context, single)
+            groups.setdefault(record.envelope.get("messageId", ""), []).append(record)
+    for item in read:
+        if isinstance(item, MappingError):
+            yield item
+        elif item.message_type != _KANDIDATENLIJST:
+            yield _build_message(item, context)
+        else:
+            group = groups[item.envelope.get("messageId", "")]
+            if group[0] is item:
+                yield _build_kandidatenlijst(group, context)
 
 
 def _resource_hint(name: str | None) -> Resource | None:
@@ -685,7 +690,7 @@ def _correlation_key(resource: Resource, payload: dict[str, Any]) -> str:
     return f"{resource.name}:{own}"
 
 
-def _build_message(record: _Record, at: int | None, context: DecodeContext) -> Message | MappingError:
+def _build_message(record: _Record, context: DecodeContext) -> Message | MappingError:
     message_cls = MESSAGE_TYPES[record.message_type]
     payload_model = message_cls.model_fields["payload"].annotation
     assert isinstance(payload_model, type)
@@ -699,12 +704,12 @@ def _build_message(record: _Record, at: int | None, context: DecodeContext) -> M
     try:
         return message_cls.model_validate(data)
     except pydantic.ValidationError as error:
-        return _located(error, record, at, [record])
+        return _located(error, record, record.index, [record])
 
 
-def _build_kandidatenlijst(group: list[_Record], context: DecodeContext, single: bool) -> Message | MappingError:
+def _build_kandidatenlijst(group: list[_Record], context: DecodeContext) -> Message | MappingError:
     first = group[0]
-    at = None if single else first.index
+    at = first.index
     lijst = {key: value for key, (_, value) in first.lijst.items()}
     expected = lijst.pop("aantal", None)
     if expected is not None and expected != len(group):
@@ -720,7 +725,7 @@ def _build_kandidatenlijst(group: list[_Record], context: DecodeContext, single:
     try:
         return MESSAGE_TYPES[_KANDIDATENLIJST].model_validate(data)
     except pydantic.ValidationError as error:
-        return _located(error, first, at, [group[i] for i in order], single)
+        return _located(error, first, at, [group[i] for i in order])
 
 
 def _position(kandidaat: dict[str, Any]) -> int:
@@ -733,7 +738,6 @@ def _located(
     record: _Record,
     at: int | None,
     items: list[_Record],
-    single: bool = True,
 ) -> MappingError:
     """A pydantic error as a MappingError that points into the VERA body (or at the extra-attribuut)."""
     errors = error.errors(include_input=False, include_url=False)
@@ -748,7 +752,7 @@ def _located(
     resource = record.resource
     if record.message_type == _KANDIDATENLIJST and len(loc) >= 2 and loc[0] == "kandidaten" and isinstance(loc[1], int):
         target = items[loc[1]] if loc[1] < len(items) else record
-        at = None if single else target.index
+        at = target.index
         record, loc = target, loc[2:]
     elif record.message_type == _KANDIDATENLIJST and loc and loc[0] in _LIST_FIELDS:
         name = str(loc[0])

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import pydantic
 import pytest
 
-from adapters import MappingError, Transport, discover
+from adapters import MappingError, Transport, UnsupportedOperation, discover
 from adapters.sdk.discovery import check_adapter_class
 from adapters.vera import VeraAdapter, VeraConfig
-from schemas import Message
-from tests.adapters.vera.cases import GOLDEN
+from schemas import InschrijvingGeregistreerd, Message
+from tests import factories as f
+from tests.adapters.vera.cases import CASES, GOLDEN, _envelope
 
 
 def test_secrets_come_from_the_environment_and_stay_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -78,3 +81,19 @@ def test_a_configured_resource_lets_translate_read_a_vendor_export() -> None:
     [message] = list(VeraAdapter.from_settings({"resource": "publicaties"}).decode_all(body))
     assert isinstance(message, Message)
     assert message.type == "publicatie.aangeboden"
+
+
+def test_encode_many_makes_one_vera_page_that_decodes_back() -> None:
+    adapter = VeraAdapter.from_settings({})
+    messages = [CASES["publicatie_aangeboden"](), CASES["kandidatenlijst_vrijgegeven"](), CASES["sanctie_opgelegd"]()]
+    page = adapter.encode_many(messages)
+    assert page.content_type == "application/json"
+    assert len(json.loads(page.body)) == 1 + 3 + 1  # the kandidatenlijst is three kandidaat records
+    assert list(adapter.decode_all(page.body)) == messages
+
+
+def test_an_unsupported_type_names_the_adapter() -> None:
+    message = InschrijvingGeregistreerd(payload=f.inschrijving(), **_envelope("inschrijving"))
+    with pytest.raises(UnsupportedOperation) as raised:
+        VeraAdapter.from_settings({}).encode(message)
+    assert raised.value.adapter == "vera"

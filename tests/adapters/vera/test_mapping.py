@@ -398,3 +398,24 @@ def test_personal_data_in_a_vendor_body_never_reaches_errors_or_messages() -> No
     assert error.location.field == "aangebodenOp"
     assert f.VOORNAAM not in str(error)
     assert f.ACHTERNAAM not in str(error)
+
+
+def test_an_error_in_a_kandidatenlijst_points_at_the_kandidaat_record() -> None:
+    records = mapping.encode(CASES["kandidatenlijst_vrijgegeven"]()).body
+    assert isinstance(records, list)
+    records[2]["aantalKinderen"] = "twee"
+    error = only_error(decode(records))
+    assert (error.location.record, error.location.field) == (2, "aantalKinderen")
+
+
+def test_an_error_in_a_kandidatenlijst_field_points_at_its_extra_attribuut() -> None:
+    records = mapping.encode(CASES["kandidatenlijst_vrijgegeven"]()).body
+    assert isinstance(records, list)
+    for record in records:
+        for extra in record["extra-attributen"]:
+            if extra["naam"] == "woonbrug.lijst.lotingzaad":
+                extra["waarde"] = '"not-a-seed"'
+    error = only_error(decode(records))
+    index = [e["naam"] for e in records[0]["extra-attributen"]].index("woonbrug.lijst.lotingzaad")
+    assert (error.location.record, error.location.field) == (0, f"extra-attributen[{index}]")
+    assert error.reason.startswith("lotingzaad:")
