@@ -36,7 +36,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -202,6 +202,32 @@ def _tier_applies(tier: VoorrangTier, eenheid: Eenheid) -> bool:
     return bool(_unit_doelgroepen(eenheid))
 
 
+def _tier_check(
+    tier: VoorrangTier,
+    eenheid: Eenheid,
+    *,
+    region_gemeenten: frozenset[str],
+    policy: RegionPolicy,
+    allocation_date: date,
+) -> Callable[[Inschrijving], bool]:
+    """The test of one tier for households on one unit (the unit's part is worked out once)."""
+    if tier is VoorrangTier.URG:
+        return lambda inschrijving: _has_urgentie(inschrijving, eenheid, allocation_date)
+    if tier is VoorrangTier.BIN_KRN:
+        if not _has_criterion(eenheid, EenheidCriteriumDetailSoort.KRN):
+            return lambda inschrijving: False
+        unit_gemeente = eenheid.adres.gemeente.code
+        return lambda inschrijving: inschrijving.gemeente.code == unit_gemeente
+    if tier is VoorrangTier.BIN_REG:
+        if not _has_criterion(eenheid, EenheidCriteriumDetailSoort.REG):
+            return lambda inschrijving: False
+        return lambda inschrijving: inschrijving.gemeente.code in region_gemeenten
+    groups = _unit_doelgroepen(eenheid)
+    return lambda inschrijving: any(
+        household_in_doelgroep(group, inschrijving, allocation_date, policy) for group in groups
+    )
+
+
 def voorrang_matches(
     tier: VoorrangTier,
     inschrijving: Inschrijving,
@@ -212,20 +238,10 @@ def voorrang_matches(
     allocation_date: date,
 ) -> bool:
     """Whether the household gets this voorrang tier on this unit (see the module docstring)."""
-    if tier is VoorrangTier.URG:
-        return _has_urgentie(inschrijving, eenheid, allocation_date)
-    if tier is VoorrangTier.BIN_KRN:
-        return (
-            _has_criterion(eenheid, EenheidCriteriumDetailSoort.KRN)
-            and inschrijving.gemeente.code == eenheid.adres.gemeente.code
-        )
-    if tier is VoorrangTier.BIN_REG:
-        return (
-            _has_criterion(eenheid, EenheidCriteriumDetailSoort.REG) and inschrijving.gemeente.code in region_gemeenten
-        )
-    return any(
-        household_in_doelgroep(group, inschrijving, allocation_date, policy) for group in _unit_doelgroepen(eenheid)
+    check = _tier_check(
+        tier, eenheid, region_gemeenten=region_gemeenten, policy=policy, allocation_date=allocation_date
     )
+    return check(inschrijving)
 
 
 # --- explanations (Dutch, for staff) -------------------------------------------------------------------
@@ -387,6 +403,10 @@ def rank_kandidaten(
     responses, rejected = _first_responses(reacties, publicatie.id)
     tiers = [tier for tier in policy.voorrang if _tier_applies(tier, eenheid)]
     region_gemeenten = region.gemeente_codes
+    checks = [
+        _tier_check(tier, eenheid, region_gemeenten=region_gemeenten, policy=policy, allocation_date=allocation_date)
+        for tier in tiers
+    ]
     rows: list[tuple[tuple[Any, ...], Reactie, tuple[bool, ...], str | None]] = []
     eligibility: dict[str, Eligibility] = {}
     for reactie in responses:
@@ -404,17 +424,7 @@ def rank_kandidaten(
             rejected.append(Rejection(reactie.kandidaat, outcome.reasons))
             continue
         eligibility[reactie.kandidaat.id] = outcome
-        matched = tuple(
-            voorrang_matches(
-                tier,
-                inschrijving,
-                eenheid,
-                region_gemeenten=region_gemeenten,
-                policy=policy,
-                allocation_date=allocation_date,
-            )
-            for tier in tiers
-        )
+        matched = tuple(check(inschrijving) for check in checks)
         lot: str | None = None
         model_key: Any
         if rule is RankingRule.INSCHRIJFDUUR:
