@@ -245,7 +245,6 @@ class ExportMapping(_Strict):
     timezone: str = "Europe/Amsterdam"
     true_text: str = "ja"
     false_text: str = "nee"
-    include_bsn: bool = False
     rows: str | None = None
     columns: dict[str, ExportColumnSpec] = Field(min_length=1)
 
@@ -651,7 +650,7 @@ def _postcode(cell: str) -> Any:
     try:
         return _POSTCODE.validate_python(value)
     except pydantic.ValidationError:
-        raise CellError("not a Dutch postcode like 6511 AB") from None
+        raise CellError("not a Dutch postcode like 1234 AB") from None
 
 
 def _bsn(cell: str) -> Any:

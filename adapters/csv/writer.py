@@ -8,8 +8,8 @@ paths starting with `/` read the payload root from inside a `rows` item (`/publi
 
 Spreadsheet formula injection is neutralised as OWASP advises: a text cell that starts with `=`, `+`,
 `-`, `@`, a tab or a carriage return gets a leading apostrophe, so a spreadsheet shows it as text and
-never evaluates it. Numbers, dates and codes the writer formats itself cannot start a formula and are
-left alone (a negative floor number stays `-1`).
+never evaluates it. Numbers, dates and codes the writer formats itself are left alone: they come from
+typed canonical values, not from text anyone typed. A BSN is never exported.
 """
 
 from __future__ import annotations
@@ -166,13 +166,8 @@ class CsvWriter:
         if kind == "date":
             return self._date
         if kind == "bsn":
-            if not self.mapping.include_bsn:
-                raise definition_error(
-                    self.mapping,
-                    (*here, "field"),
-                    "this column would export a BSN; set include_bsn: true if the receiver may have it",
-                )
-            return lambda value: value.reveal()
+            # A BSN leaves the gateway only where the law asks for it, never in a spreadsheet.
+            raise definition_error(self.mapping, (*here, "field"), "a BSN is never exported to CSV")
         if kind == "object":
             raise definition_error(
                 self.mapping, (*here, "field"), f"{target.dotted} is an object or list; name one of its fields"
