@@ -26,7 +26,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from gateway.flow.parameters import ParameterTable, YearParameters, age_on
+from gateway.flow.parameters import ParameterTable, YearParameters, age_on, default_parameter_table
 from gateway.flow.policy import RegionPolicy
 from schemas.eenheid import Eenheid
 from schemas.inschrijving import Inschrijving
@@ -132,13 +132,16 @@ def passend_check(
     rekenhuur: Decimal,
     aow: bool,
     *,
-    table: ParameterTable,
+    table: ParameterTable | None = None,
 ) -> PassendResult:
     """The passend-toewijzen test with the parameters of the allocation date's year.
 
-    Raises `ParameterYearMissing` when the table does not cover that year.
+    `table` is the (region's) parameter table; without it, the shipped national table (read once per
+    process; pass a table to keep the call free of I/O). Raises `ParameterYearMissing` when the table
+    does not cover the allocation date's year.
     """
-    return passend_test(table.for_date(allocation_date), persons, income, rekenhuur, aow)
+    parameters = (table or default_parameter_table()).for_date(allocation_date)
+    return passend_test(parameters, persons, income, rekenhuur, aow)
 
 
 def passend_share(counts: Mapping[PassendheidSoort, int]) -> float | None:

@@ -262,9 +262,10 @@ def load_parameter_table(path: Path | None = None) -> ParameterTable:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or type(error).__name__
         line = mark.line + 1 if mark is not None else None
         column = mark.column + 1 if mark is not None else None
-        raise ConfigError(source, [ConfigIssue("", f"YAML syntax error: {error}", line, column)]) from None
+        raise ConfigError(source, [ConfigIssue("", f"YAML syntax error: {problem}", line, column)]) from None
     return parse_parameter_table(data, source)
 
 

@@ -405,7 +405,8 @@ def parse_region(text: str, source: str = "<region>") -> RegionConfig:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or str(error)
+        # Only the problem and its place: the full message quotes the file's text around it.
+        problem = getattr(error, "problem", None) or type(error).__name__
         issue = ConfigIssue(
             "",
             f"YAML syntax error: {problem}",

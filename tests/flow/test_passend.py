@@ -305,6 +305,16 @@ def test_passend_share_counts_pas_over_pas_and_nie(counts: dict[PassendheidSoort
     assert passend_share(counts) == share
 
 
+def test_passend_check_defaults_to_the_shipped_table() -> None:
+    result = passend_check(date(2025, 1, 1), 3, Decimal("38500.00"), Decimal("731.93"), False)
+    assert (result.passendheidsoort, result.income_limit, result.rent_limit, result.year) == (
+        PAS,
+        Decimal("38500.00"),
+        Decimal("731.93"),
+        2025,
+    )
+
+
 def test_passend_test_refuses_an_empty_household() -> None:
     with pytest.raises(ValueError, match="at least one person"):
         passend_test(default_parameter_table().for_year(2025), 0, Decimal(1), Decimal(1), aow=False)
