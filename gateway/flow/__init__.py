@@ -5,5 +5,7 @@
 - `eligibility`: who may rent a unit, with a reason code per rejection, and passend toewijzen;
 - `ranking`: the explained, deterministic Kandidatenlijst, with a verifiable lottery.
 
-These modules do no I/O except the two loaders at the edge (`load_parameter_table`, `load_region`).
+These four do no I/O except the loaders at the edge (`load_parameter_table`, `load_region`) and the
+lottery's `new_lotingzaad`; allocation dates are arguments, never today's date. The flow service in this
+package builds on them.
 """

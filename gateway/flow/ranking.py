@@ -42,7 +42,7 @@ from datetime import date, datetime
 from typing import Any
 
 from gateway.flow.eligibility import Eligibility, RejectionReason, check_eligibility, household_in_doelgroep
-from gateway.flow.parameters import DUTCH_TIME, YearParameters, allocation_date_of
+from gateway.flow.parameters import DUTCH_TIME, YearParameters, age_in_months, allocation_date_of
 from gateway.flow.policy import RankingRule, RegionConfig, RegionPolicy, VoorrangTier
 from schemas.base import Sleutel
 from schemas.eenheid import Eenheid
@@ -252,13 +252,17 @@ def _dutch_date(day: date) -> str:
 
 
 def _duration(since: date, on: date) -> str:
-    months = (on.year - since.year) * 12 + on.month - since.month - (1 if on.day < since.day else 0)
-    months = max(months, 0)
-    return f"{months // 12} jaar en {months % 12} maanden"
+    months = max(age_in_months(since, on), 0)
+    rest = months % 12
+    return f"{months // 12} jaar en {rest} {'maand' if rest == 1 else 'maanden'}"
 
 
 class _Explainer:
-    """Builds the Rangschikkingscriterium objects; shares identical ones within one ranking (they are many)."""
+    """Builds the Rangschikkingscriterium objects.
+
+    Identical voorrang criteria are shared between the candidates of one list (a list holds thousands);
+    treat a released list's criteria as read-only.
+    """
 
     def __init__(self, region: RegionConfig, eenheid: Eenheid, allocation_date: date) -> None:
         self.region = region

@@ -96,7 +96,10 @@ def test_aanbodmodel_ranks_by_inschrijfduur() -> None:
     assert lijst.lotingzaad is None
     first = lijst.kandidaten[0]
     assert _criteria(first)["inschrijfduur"] == ["2015-02-03"]
-    assert "Ingeschreven sinds 3 februari 2015: 11 jaar en 1 maanden" in first.rangschikking[-1].omschrijving
+    assert (
+        "Ingeschreven sinds 3 februari 2015: 11 jaar en 1 maand op 10 maart 2026"
+        in first.rangschikking[-1].omschrijving
+    )
 
 
 def test_eerste_reageerder_ranks_by_response_time() -> None:
