@@ -9,9 +9,9 @@ from __future__ import annotations
 import builtins
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any, ClassVar, Literal, Self, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
-from pydantic import Field, TypeAdapter, model_validator
+from pydantic import Field, TypeAdapter, ValidationError, field_validator
 
 from schemas.aanbieding import Aanbieding
 from schemas.base import CanonicalModel
@@ -19,6 +19,7 @@ from schemas.eenheid import Eenheid
 from schemas.inschrijving import Inschrijving
 from schemas.kandidaat import Kandidaat, Kandidatenlijst
 from schemas.overeenkomst import Overeenkomst
+from schemas.privacy import redacted_error
 from schemas.publicatie import Publicatie
 from schemas.referentiedata import (
     AanbiedingStatus,
@@ -90,12 +91,13 @@ class Message(CanonicalModel):
     schema_version: Literal["v1"] = SCHEMA_VERSION
     payload: Any
 
-    # Business key of the payload: what the flow, audit log and per-key ordering group messages by.
-    business_key_field: ClassVar[str] = "id"
-
     @property
     def business_key(self) -> str:
-        return str(getattr(self.payload, self.business_key_field))
+        """What delivery orders by and the audit log groups by: the listing for every step of an
+        allocation (so a receiver sees publicatie, offers, allocation and closing in order), else the
+        payload's own id."""
+        publicatie = getattr(self.payload, "publicatie", None)
+        return str(publicatie.id) if publicatie is not None else str(self.payload.id)
 
     def caused(self, message_type: builtins.type[_M], payload: Any, source: MessageSource) -> _M:
         """A follow-up message in the same flow: same correlation id, this message as its cause."""
@@ -103,6 +105,11 @@ class Message(CanonicalModel):
         return message_type(  # type: ignore[call-arg]
             correlation_id=self.correlation_id, causation_id=self.message_id, source=source, payload=payload
         )
+
+
+def _type_of(message_type: builtins.type[Message]) -> str:
+    """The `type` a message class declares (its payload rules name it in their errors)."""
+    return str(message_type.model_fields["type"].default)
 
 
 class EenheidVrijgekomen(Message):
@@ -118,12 +125,13 @@ class _PublicatieMessage(Message):
     payload: Publicatie
     expected_status: ClassVar[tuple[PublicatieStatus, ...]] = ()
 
-    @model_validator(mode="after")
-    def _status_fits(self) -> Self:
-        if self.expected_status and self.payload.status not in self.expected_status:
-            allowed = "/".join(s.code for s in self.expected_status)
-            raise ValueError(f"payload.status must be {allowed} for {self.type}")
-        return self
+    @field_validator("payload")
+    @classmethod
+    def _status_fits(cls, payload: Publicatie) -> Publicatie:
+        if cls.expected_status and payload.status not in cls.expected_status:
+            allowed = "/".join(s.code for s in cls.expected_status)
+            raise ValueError(f"payload.status must be {allowed} for {_type_of(cls)}")
+        return payload
 
 
 class PublicatieAangeboden(_PublicatieMessage):
@@ -155,22 +163,24 @@ class InschrijvingBeeindigd(Message):
     type: Literal["inschrijving.beeindigd"] = "inschrijving.beeindigd"
     payload: Inschrijving
 
-    @model_validator(mode="after")
-    def _has_end(self) -> Self:
-        if self.payload.einddatum is None:
+    @field_validator("payload")
+    @classmethod
+    def _has_end(cls, payload: Inschrijving) -> Inschrijving:
+        if payload.einddatum is None:
             raise ValueError("payload.einddatum is required when an inschrijving ends")
-        return self
+        return payload
 
 
 class _KandidaatMessage(Message):
     payload: Kandidaat
     expected_status: ClassVar[KandidaatStatus]
 
-    @model_validator(mode="after")
-    def _status_fits(self) -> Self:
-        if self.payload.status is not self.expected_status:
-            raise ValueError(f"payload.status must be {self.expected_status.code} for {self.type}")
-        return self
+    @field_validator("payload")
+    @classmethod
+    def _status_fits(cls, payload: Kandidaat) -> Kandidaat:
+        if payload.status is not cls.expected_status:
+            raise ValueError(f"payload.status must be {cls.expected_status.code} for {_type_of(cls)}")
+        return payload
 
 
 class ReactieOntvangen(_KandidaatMessage):
@@ -187,23 +197,20 @@ class KandidatenlijstVrijgegeven(Message):
     type: Literal["kandidatenlijst.vrijgegeven"] = "kandidatenlijst.vrijgegeven"
     payload: Kandidatenlijst
 
-    @property
-    def business_key(self) -> str:
-        return self.payload.publicatie.id
-
 
 class _AanbiedingMessage(Message):
     payload: Aanbieding
     expected_status: ClassVar[AanbiedingStatus]
     needs_reason: ClassVar[bool] = False
 
-    @model_validator(mode="after")
-    def _status_fits(self) -> Self:
-        if self.payload.status is not self.expected_status:
-            raise ValueError(f"payload.status must be {self.expected_status.code} for {self.type}")
-        if self.needs_reason and self.payload.detail_status is None:
-            raise ValueError(f"payload.detailStatus (the VERA reason code) is required for {self.type}")
-        return self
+    @field_validator("payload")
+    @classmethod
+    def _status_fits(cls, payload: Aanbieding) -> Aanbieding:
+        if payload.status is not cls.expected_status:
+            raise ValueError(f"payload.status must be {cls.expected_status.code} for {_type_of(cls)}")
+        if cls.needs_reason and payload.detail_status is None:
+            raise ValueError(f"payload.detailStatus (the VERA reason code) is required for {_type_of(cls)}")
+        return payload
 
 
 class AanbiedingGedaan(_AanbiedingMessage):
@@ -300,9 +307,15 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
 
 
 def parse_message(data: bytes | str | dict[str, Any]) -> Message:
-    """Parse any canonical message into its own class; raises `pydantic.ValidationError` naming the field."""
-    if isinstance(data, bytes | str):
-        message: Message = _ADAPTER.validate_json(data)
-    else:
-        message = _ADAPTER.validate_python(data)
+    """Parse any canonical message into its own class; raises `pydantic.ValidationError` naming the field.
+
+    As everywhere in the model, the error carries no input values (see `schemas.privacy.redacted_error`).
+    """
+    try:
+        if isinstance(data, bytes | str):
+            message: Message = _ADAPTER.validate_json(data)
+        else:
+            message = _ADAPTER.validate_python(data)
+    except ValidationError as error:
+        raise redacted_error(error) from None
     return message

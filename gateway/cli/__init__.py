@@ -11,6 +11,7 @@ import click
 # Command name -> "module:attribute" of a click command. Add a line here to add a command.
 COMMANDS: dict[str, str] = {
     "adapters": "gateway.cli.adapters_cmd:adapters",
+    "demo": "gateway.cli.demo_cmd:demo",
     "passend": "gateway.cli.passend_cmd:passend",
     "schemas": "gateway.cli.schemas_cmd:schemas",
     "translate": "gateway.cli.adapters_cmd:translate",
