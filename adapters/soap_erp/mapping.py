@@ -178,11 +178,11 @@ def _decimal(local: str, text: str) -> Decimal:
     return Decimal(text)
 
 
-def _amount(local: str, text: str) -> str:
-    """An amount's text, checked lexically; the canonical `Bedrag` converts it and checks cents and sign."""
+def _amount(local: str, text: str) -> Decimal:
+    """An amount as a Decimal; the canonical `Bedrag` checks cents and sign."""
     if _DECIMAL.fullmatch(text) is None:
         raise FieldError(local, "is not a decimal number (xs:decimal)")
-    return text
+    return Decimal(text)
 
 
 def _bool(local: str, text: str) -> bool:
@@ -205,7 +205,7 @@ def _datetime(local: str, text: str) -> datetime:
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
-        raise FieldError(local, "is not a moment with a time zone (xs:dateTime, e.g. 2026-03-02T09:00:00Z)")
+        raise FieldError(local, "is not a moment with a time zone (xs:dateTime, e.g. 2026-01-05T09:00:00Z)")
     return moment
 
 
@@ -508,8 +508,8 @@ def toewijzing_request(message: ToewijzingGedaan) -> dict[str, Any]:
             {
                 "Soort": regeling.soort.code,
                 "DetailSoort": regeling.detail_soort.code if regeling.detail_soort else None,
-                "Begindatum": regeling.begindatum,
-                "Einddatum": regeling.einddatum,
+                "Begindatum": _utc_text(regeling.begindatum),
+                "Einddatum": _utc_text(regeling.einddatum) if regeling.einddatum else None,
             }
             for regeling in t.voorrangsregelingen
         ],

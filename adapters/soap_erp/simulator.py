@@ -287,6 +287,23 @@ class ErpSimulator:
         with SimulatorServer(self.app, port=port).running() as server:
             yield server
 
+    def reset(self, *, units: int = 0, seed: int = 1) -> None:
+        """Forget everything (units, leases, allocations, faults, requests), then seed `units` again."""
+        with self._lock:
+            self._units.clear()
+            self._vacant.clear()
+            self._contracts.clear()
+            self._changes.clear()
+            self._references.clear()
+            self._allocations.clear()
+            self._allocated_units.clear()
+            self._soap_faults.clear()
+            self.requests.clear()
+            self.ledger.clear()
+            self.faults.clear()
+        if units:
+            self.seed(units, seed=seed)
+
     def add_unit(self, record: Mapping[str, str | None]) -> int:
         """Report a unit as vacant (a new change); returns the change number."""
         number = record["EenheidNummer"]
