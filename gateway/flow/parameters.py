@@ -14,20 +14,20 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Self
+from typing import Annotated, Any, Self
 from zoneinfo import ZoneInfo
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from gateway.flow.issues import ConfigError, ConfigIssue, issues_from_validation
-from schemas.types import Bedrag
 
 __all__ = [
+    "Euro",
     "ParameterTable",
     "ParameterYearMissing",
     "YearParameters",
@@ -45,6 +45,35 @@ SINGLE_PERSON = 1
 HIGH_AFTOPPING_FROM = 3
 """From this household size on, the high aftoppingsgrens applies (one or two persons: the low one)."""
 
+
+_CENT = Decimal("0.01")
+
+
+def _euro_input(value: Any) -> Any:
+    # Parameter files quote their amounts ("650.43") so YAML never makes binary floats of them; an
+    # unquoted number is accepted through its shortest text, so 650.43 stays 650.43.
+    if isinstance(value, bool):
+        raise ValueError("an amount cannot be a boolean")
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str | int):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            raise ValueError("an amount is a number of euros, like 650.43") from None
+    return value
+
+
+def _whole_cents(value: Decimal) -> Decimal:
+    if not value.is_finite() or value < 0:
+        raise ValueError("an amount is a non-negative number of euros")
+    if value != value.quantize(_CENT):
+        raise ValueError("an amount has at most two decimals (whole cents)")
+    return value.quantize(_CENT)
+
+
+Euro = Annotated[Decimal, BeforeValidator(_euro_input), AfterValidator(_whole_cents)]
+"""A parameter amount in euros, whole cents (incomes per year, rents per month)."""
 
 DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
 
@@ -79,18 +108,21 @@ class YearParameters(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     year: int = Field(ge=2000, le=2100)
-    daeb_income_limit_single: Bedrag
-    daeb_income_limit_multi: Bedrag
-    passend_income_limit_single: Bedrag
-    passend_income_limit_multi: Bedrag
-    passend_income_limit_single_aow: Bedrag
-    passend_income_limit_multi_aow: Bedrag
-    aftoppingsgrens_low: Bedrag
-    aftoppingsgrens_high: Bedrag
-    kwaliteitskortingsgrens: Bedrag
-    liberalisatiegrens: Bedrag
+    daeb_income_limit_single: Euro
+    daeb_income_limit_multi: Euro
+    passend_income_limit_single: Euro
+    passend_income_limit_multi: Euro
+    passend_income_limit_single_aow: Euro
+    passend_income_limit_multi_aow: Euro
+    aftoppingsgrens_low: Euro
+    aftoppingsgrens_high: Euro
+    kwaliteitskortingsgrens: Euro
+    liberalisatiegrens: Euro
     aow_age_years: int = Field(ge=60, le=75)
     aow_age_months: int = Field(ge=0, le=11)
+    aow_age_previous_years: int = Field(ge=60, le=75)
+    aow_age_previous_months: int = Field(ge=0, le=11)
+    """The previous year's AOW age: who reached it then keeps the AOW, even below this year's age."""
 
     @model_validator(mode="after")
     def _limits_are_ordered(self) -> Self:
@@ -128,13 +160,17 @@ class YearParameters(BaseModel):
         return self.aow_age_years * 12 + self.aow_age_months
 
     def has_reached_aow_age(self, birth: date, on: date) -> bool:
-        """Whether a person born on `birth` has reached this year's AOW age on `on`.
+        """Whether a person born on `birth` has reached the AOW age on `on` (a day in this year).
 
-        Uses this year's AOW age only. That is exact while the age does not change between years
-        (67 years in 2024-2027); from 2028 someone who reached 67 late in 2027 would need the previous
-        year's age too, which this table does not carry.
+        The AOW age is set per calendar year: someone reaches it when their age meets the age of the
+        year they are in. So a person is AOW-aged on `on` when they meet this year's age, or met the
+        previous year's (lower) age before this year began (born early 1957: 66 years and 10 months in
+        December 2023, AOW-aged in January 2024 although not yet 67).
         """
-        return age_in_months(birth, on) >= self.aow_age_in_months
+        if age_in_months(birth, on) >= self.aow_age_in_months:
+            return True
+        previous = self.aow_age_previous_years * 12 + self.aow_age_previous_months
+        return age_in_months(birth, date(self.year - 1, 12, 31)) >= previous
 
 
 class ParameterYearMissing(LookupError):

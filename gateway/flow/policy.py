@@ -21,10 +21,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 from pydantic_core import PydanticCustomError
 
 from gateway.flow.issues import ConfigError, ConfigIssue, PathPart, format_path, issues_from_validation
-from gateway.flow.parameters import ParameterTable
+from gateway.flow.parameters import Euro, ParameterTable
 from schemas.codelist import Codelijst
 from schemas.referentiedata import Doelgroep, PassendheidDetailSoort, PublicatieModel, SanctieSoort
-from schemas.types import Bedrag
 
 __all__ = [
     "CorporatieConfig",
@@ -112,18 +111,20 @@ class VoorrangTier(StrEnum):
 class ParameterOverride(_Config):
     """A region's own figures for one year; any field left out keeps the national figure."""
 
-    daeb_income_limit_single: Bedrag | None = None
-    daeb_income_limit_multi: Bedrag | None = None
-    passend_income_limit_single: Bedrag | None = None
-    passend_income_limit_multi: Bedrag | None = None
-    passend_income_limit_single_aow: Bedrag | None = None
-    passend_income_limit_multi_aow: Bedrag | None = None
-    aftoppingsgrens_low: Bedrag | None = None
-    aftoppingsgrens_high: Bedrag | None = None
-    kwaliteitskortingsgrens: Bedrag | None = None
-    liberalisatiegrens: Bedrag | None = None
+    daeb_income_limit_single: Euro | None = None
+    daeb_income_limit_multi: Euro | None = None
+    passend_income_limit_single: Euro | None = None
+    passend_income_limit_multi: Euro | None = None
+    passend_income_limit_single_aow: Euro | None = None
+    passend_income_limit_multi_aow: Euro | None = None
+    aftoppingsgrens_low: Euro | None = None
+    aftoppingsgrens_high: Euro | None = None
+    kwaliteitskortingsgrens: Euro | None = None
+    liberalisatiegrens: Euro | None = None
     aow_age_years: int | None = Field(default=None, ge=60, le=75)
     aow_age_months: int | None = Field(default=None, ge=0, le=11)
+    aow_age_previous_years: int | None = Field(default=None, ge=60, le=75)
+    aow_age_previous_months: int | None = Field(default=None, ge=0, le=11)
 
 
 def _default_ranking() -> dict[PublicatieModel, RankingRule]:

@@ -47,7 +47,7 @@ def household(
         "aanvrager": factories.persoon(geboortedatum=birth),
         "aantalVolwassenen": adults,
         "aantalKinderen": persons - adults,
-        "inkomen": {"bedrag": str(income), "jaar": 2025, "bron": {"code": "ARB"}},
+        "inkomen": {"bedrag": Decimal(str(income)), "jaar": 2025, "bron": {"code": "ARB"}},
     }
     if partner_birth is not None:
         data["medeaanvrager"] = factories.persoon(voornaam="Partner", geboortedatum=partner_birth, bsn=None)
@@ -60,7 +60,7 @@ def household(
 def unit(*, rekenhuur: str | Decimal = "600.00", label: str = "DAE", **changes: Any) -> Eenheid:
     """A unit with no household-size limits unless stated; DAEB unless `label` says otherwise."""
     data: dict[str, Any] = {
-        "rekenhuur": str(rekenhuur),
+        "rekenhuur": Decimal(str(rekenhuur)),
         "maatschappelijkLabel": {"code": label},
         "voorwaarden": {},
         "doelgroep": None,

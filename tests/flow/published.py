@@ -22,6 +22,8 @@ PUBLISHED: dict[int, dict[str, Any]] = {
         "liberalisatiegrens": "879.66",
         "aow_age_years": 67,
         "aow_age_months": 0,
+        "aow_age_previous_years": 66,  # 2023: 66 years and 10 months
+        "aow_age_previous_months": 10,
     },
     2025: {
         "daeb_income_limit_single": "49669",
@@ -36,6 +38,8 @@ PUBLISHED: dict[int, dict[str, Any]] = {
         "liberalisatiegrens": "900.07",
         "aow_age_years": 67,
         "aow_age_months": 0,
+        "aow_age_previous_years": 67,
+        "aow_age_previous_months": 0,
     },
     2026: {
         "daeb_income_limit_single": "51537",
@@ -51,5 +55,7 @@ PUBLISHED: dict[int, dict[str, Any]] = {
         # SVB: 67 years up to and including 2027; 67 years and 3 months only from 2028.
         "aow_age_years": 67,
         "aow_age_months": 0,
+        "aow_age_previous_years": 67,
+        "aow_age_previous_months": 0,
     },
 }

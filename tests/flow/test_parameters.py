@@ -131,6 +131,20 @@ def test_aow_age_is_reached_on_the_birthday() -> None:
     assert not figures.has_reached_aow_age(date(1958, 4, 11), on)
 
 
+@pytest.mark.parametrize(
+    ("birth", "on", "aow"),
+    [
+        # 2023's AOW age was 66 years and 10 months; 2024's is 67.
+        (date(1957, 2, 15), date(2024, 1, 10), True),  # reached 66y10m on 2023-12-15: keeps the AOW
+        (date(1957, 2, 28), date(2024, 1, 1), True),  # reached it on 2023-12-28
+        (date(1957, 3, 1), date(2024, 2, 1), False),  # 66y10m only in 2024, where 67 applies
+        (date(1957, 3, 1), date(2024, 3, 1), True),  # 67 on 2024-03-01
+    ],
+)
+def test_aow_age_reached_in_the_previous_year_counts(birth: date, on: date, aow: bool) -> None:
+    assert default_parameter_table().for_date(on).has_reached_aow_age(birth, on) is aow
+
+
 def test_aow_age_with_months_counts_the_months() -> None:
     figures = default_parameter_table().for_year(2025).model_copy(update={"aow_age_months": 3})
     assert not figures.has_reached_aow_age(date(1958, 1, 10), date(2025, 4, 9))
@@ -193,7 +207,10 @@ def _table_data(**tables: Any) -> dict[str, Any]:
             "aftoppingsgrens": {"source": "Belastingdienst", "years": {2030: {"low": "300.00", "high": "320.00"}}},
             "kwaliteitskortingsgrens": {"source": "Belastingdienst", "years": {2030: "200.00"}},
             "liberalisatiegrens": {"source": "Rijksoverheid", "years": {2030: "400.00"}},
-            "aow_age": {"source": "Rijksoverheid", "years": {2030: {"years": 67, "months": 3}}},
+            "aow_age": {
+                "source": "Rijksoverheid",
+                "years": {2030: {"years": 67, "months": 3, "previous_years": 67, "previous_months": 0}},
+            },
         },
     }
     base["tables"].update(tables)
