@@ -50,6 +50,10 @@ class Settings(BaseSettings):
         DEFAULT_DATABASE_URL,
         description="SQLAlchemy URL: sqlite:///path (embedded) or postgresql+psycopg://user@host/db",
     )
+    region_file: str = Field(
+        "",
+        description="the region configuration (YAML); empty: the demo region shipped with Woonbrug",
+    )
     adapter_resolver: str | None = Field(
         None, description="`module:attribute` of the callable that builds an adapter for a destination"
     )

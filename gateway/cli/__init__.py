@@ -12,6 +12,7 @@ import click
 COMMANDS: dict[str, str] = {
     "adapters": "gateway.cli.adapters_cmd:adapters",
     "demo": "gateway.cli.demo_cmd:demo",
+    "import": "gateway.cli.import_cmd:import_file",
     "passend": "gateway.cli.passend_cmd:passend",
     "schemas": "gateway.cli.schemas_cmd:schemas",
     "translate": "gateway.cli.adapters_cmd:translate",

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import click
 import pydantic
 import yaml
 
 from adapters import Adapter, MappingError, PermanentError, discover
+from gateway.cli.progress import Progress
 from schemas import INCLUDE_BSN, Message, parse_message
 
 # Inputs larger than this are printed as JSON lines (one message per line) instead of one JSON array,
@@ -81,28 +81,6 @@ def build_adapter(name: str, config_path: Path | None) -> Adapter[Any]:
             for e in error.errors(include_input=False)
         ]
         raise click.UsageError(f"config for adapter {name!r} is invalid:\n" + "\n".join(lines)) from error
-
-
-class Progress:
-    """A plain progress line on stderr, for when stdout goes to a file or pipe (no extra dependency)."""
-
-    def __init__(self, stream: BinaryIO, total: int, enabled: bool) -> None:
-        self.stream, self.total, self.enabled = stream, max(total, 1), enabled
-        self.count = 0
-        self._last = 0.0
-
-    def tick(self) -> None:
-        self.count += 1
-        now = time.monotonic()
-        if self.enabled and now - self._last > 0.25:
-            self._last = now
-            done = self.stream.tell() if self.stream.seekable() else 0
-            pct = 100.0 * done / self.total
-            click.echo(f"\r{pct:5.1f}%  {self.count:,} records", err=True, nl=False)
-
-    def close(self) -> None:
-        if self.enabled:
-            click.echo(f"\r100.0%  {self.count:,} records", err=True)
 
 
 @click.command()

@@ -281,29 +281,39 @@ class FlowService:
 
     def register(self, inschrijving: Inschrijving, *, portal: str) -> None:
         """Store (or update) a seeker's regional registration as the portal supplied it."""
+        self.register_many([inschrijving], portal=portal)
+
+    def register_many(self, inschrijvingen: Sequence[Inschrijving], *, portal: str) -> None:
+        """Store or update many registrations in one transaction (a corporation's first migration)."""
         now = self.clock.now()
         with self.db.transaction() as session:
-            record = session.get(InschrijvingRecord, inschrijving.id, with_for_update=True)
-            if record is not None and record.portal != portal:
-                raise FlowError(f"inschrijving {inschrijving.id} belongs to another portal")
-            values = {
-                "portal": portal,
-                "status": inschrijving.status.code,
-                "gemeente": inschrijving.gemeente.code,
-                "begindatum": inschrijving.begindatum,
-                "einddatum": inschrijving.einddatum,
-                "document": inschrijving.model_dump(mode="json", context=INCLUDE_BSN),
-                "updated_at": now,
-            }
-            if record is None:
-                session.add(InschrijvingRecord(id=inschrijving.id, weigeringen=0, **values))
-                action = "inschrijving.geregistreerd"
-            else:
-                for name, value in values.items():
-                    setattr(record, name, value)
-                action = "inschrijving.gewijzigd"
-            session.flush()
-            self._audit_plain(session, action, "inschrijving", inschrijving.id, actor=portal)
+            for inschrijving in inschrijvingen:
+                self.register_in(session, inschrijving, portal, now)
+
+    def register_in(self, session: Session, inschrijving: Inschrijving, portal: str, now: datetime) -> None:
+        """`register` inside the caller's transaction (bulk import stores the inbox row and the
+        registration together, so a crash cannot leave one without the other)."""
+        record = session.get(InschrijvingRecord, inschrijving.id, with_for_update=True)
+        if record is not None and record.portal != portal:
+            raise FlowError(f"inschrijving {inschrijving.id} belongs to another portal")
+        values = {
+            "portal": portal,
+            "status": inschrijving.status.code,
+            "gemeente": inschrijving.gemeente.code,
+            "begindatum": inschrijving.begindatum,
+            "einddatum": inschrijving.einddatum,
+            "document": inschrijving.model_dump(mode="json", context=INCLUDE_BSN),
+            "updated_at": now,
+        }
+        if record is None:
+            session.add(InschrijvingRecord(id=inschrijving.id, weigeringen=0, **values))
+            action = "inschrijving.geregistreerd"
+        else:
+            for name, value in values.items():
+                setattr(record, name, value)
+            action = "inschrijving.gewijzigd"
+        session.flush()
+        self._audit_plain(session, action, "inschrijving", inschrijving.id, actor=portal)
 
     def respond(self, publicatie_id: str, inschrijving_id: str, *, portal: str | None = None) -> Kandidaat:
         """A seeker responds to a listing with the one regional Inschrijving (idempotent per pair)."""
@@ -477,9 +487,7 @@ class FlowService:
                 aangeboden_op=now,
                 reageren_voor=now + timedelta(days=self.region.policy.offer_deadline_days),
             )
-            self._set_kandidaat(
-                candidate, kandidaat, now, status=KandidaatStatus.AAN, detail=KandidaatDetailStatus.AAN
-            )
+            self._set_kandidaat(candidate, kandidaat, now, status=KandidaatStatus.AAN, detail=KandidaatDetailStatus.AAN)
             session.add(
                 AanbiedingRecord(
                     id=aanbieding.id,
@@ -623,9 +631,7 @@ class FlowService:
                 binding=binding,
                 herkomst=self._herkomst(inschrijving.gemeente.code, gemeente),
                 inschrijfduur_dagen=(allocation_date - inschrijving.begindatum).days,
-                reacties=session.scalar(
-                    select(func.count()).where(KandidaatRecord.publicatie_id == publicatie.id)
-                )
+                reacties=session.scalar(select(func.count()).where(KandidaatRecord.publicatie_id == publicatie.id))
                 or 0,
                 document=toewijzing.model_dump(mode="json"),
             )

@@ -1,0 +1,58 @@
+"""Wiring shared by the commands that work on a region's store: settings -> database, region, flow.
+
+The embedded SQLite database is brought to the newest schema on first use, so `woonbrug import` works
+on a fresh machine. A PostgreSQL store shared by several hosts is upgraded deliberately
+(`woonbrug db upgrade`), so a command refuses to run against an older schema rather than migrate it
+behind the operator's back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gateway.delivery.clock import SYSTEM_CLOCK, Clock
+from gateway.flow.issues import ConfigError
+from gateway.flow.parameters import default_parameter_table
+from gateway.flow.policy import RegionConfig, load_region
+from gateway.flow.service import FlowService
+from gateway.settings import Settings, get_settings
+from gateway.store import migrate
+from gateway.store.engine import Database, redact_url
+
+__all__ = ["DEMO_REGION", "open_database", "open_flow", "region_of"]
+
+DEMO_REGION = Path(__file__).resolve().parent.parent / "flow" / "data" / "demo-region.yaml"
+
+
+def open_database(settings: Settings) -> Database:
+    database = Database(settings.database_url)
+    if database.dialect == "sqlite":
+        url = database.url
+        if url.database:
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        migrate.upgrade(database)
+    elif migrate.current_revision(database) != migrate.head_revision():
+        raise click.ClickException(
+            f"the database at {redact_url(database.url)} is not at the newest schema; run `woonbrug db upgrade`"
+        )
+    return database
+
+
+def region_of(settings: Settings, path: Path | None = None) -> RegionConfig:
+    """The region file given, else WOONBRUG_REGION_FILE, else the demo region shipped with Woonbrug."""
+    chosen = path or (Path(settings.region_file) if settings.region_file else DEMO_REGION)
+    try:
+        return load_region(chosen)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def open_flow(
+    *, region_file: Path | None = None, database_url: str | None = None, clock: Clock = SYSTEM_CLOCK
+) -> FlowService:
+    settings = get_settings(database_url=database_url)
+    return FlowService(
+        open_database(settings), region_of(settings, region_file), parameters=default_parameter_table(), clock=clock
+    )
