@@ -19,6 +19,7 @@ from typing import Any, Final
 
 import httpx
 import zeep
+import zeep.exceptions
 from lxml import etree
 from zeep.transports import AsyncTransport, Transport
 from zeep.wsdl import Document
@@ -90,7 +91,15 @@ def load_document(path: str) -> Document:
         raise PermanentError(f"the ERP WSDL {path!r} is not a readable file", adapter="soap_erp")
     # zeep annotates `transport` as a class, but uses (and documents) an instance.
     transport: Any = LocalOnlyTransport()  # type: ignore[no-untyped-call]  # zeep's __init__ is unannotated
-    return Document(path, transport, settings=ZEEP_SETTINGS)
+    try:
+        return Document(path, transport, settings=ZEEP_SETTINGS)
+    except PermanentError:
+        raise
+    except (zeep.exceptions.Error, etree.LxmlError, OSError, ValueError) as exc:
+        # A WSDL that cannot be read is a configuration problem, not bad vendor data: fix, do not retry.
+        raise PermanentError(
+            f"the ERP WSDL {path!r} cannot be loaded ({type(exc).__name__})", adapter="soap_erp"
+        ) from exc
 
 
 def _refuse(request: httpx.Request) -> httpx.Response:
