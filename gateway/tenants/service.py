@@ -214,6 +214,7 @@ def create_key(
     record = session.get(TenantRecord, tenant)
     if record is None:
         session.add(TenantRecord(id=tenant, role=role.value, created_at=now))
+        session.flush()  # the key row refers to it
     elif record.role != role.value:
         raise TenantError(f"tenant {tenant} exists with role {record.role}, not {role.value}")
     key_id = secrets.token_hex(6)

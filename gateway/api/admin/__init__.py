@@ -1,0 +1,1 @@
+"""Operations for administrators: dead letters and their replay, circuit breakers, the audit log."""

@@ -1,0 +1,42 @@
+"""Small pieces several resources share: VERA code query parameters and id path parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Path
+
+from gateway.api.errors import ProblemError, Unprocessable
+from schemas.codelist import Codelijst
+
+__all__ = ["GEMEENTE_PATTERN", "IdPath", "check_code", "code_enum", "year_bounds"]
+
+GEMEENTE_PATTERN = r"^GM[0-9]{4}$"
+ID_PATTERN = r"^[A-Za-z0-9._:\-]{1,100}$"
+
+IdPath = Annotated[str, Path(pattern=ID_PATTERN, description="the entity's id")]
+
+
+def code_enum(codelist: type[Codelijst], only: Iterable[str] | None = None) -> dict[str, list[str]]:
+    """`json_schema_extra` listing a code list's codes, so the OpenAPI document names the valid values."""
+    codes = sorted(only) if only is not None else sorted(member.code for member in codelist)
+    return {"enum": codes}
+
+
+def check_code(codelist: type[Codelijst], value: str | None, where: str) -> str | None:
+    """`value` when it is a code of `codelist` (or None), else 422 located at `where`."""
+    if value is None:
+        return None
+    try:
+        return codelist.from_code(value).code
+    except (KeyError, ValueError, LookupError):
+        raise Unprocessable(
+            f"{where} is not a {codelist.soort} code",
+            errors=[ProblemError(loc=where, msg=f"not a {codelist.soort} code", type="enum")],
+        ) from None
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)

@@ -1,0 +1,70 @@
+"""What endpoints are given: the process's `ApiContext` and read sessions on the store.
+
+Endpoints take `ctx: ApiContext = Depends(get_context)`; tests swap `get_context` (or any other
+dependency) through `app.dependency_overrides`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from gateway.api.errors import ServiceUnavailable
+from gateway.api.ratelimit import RateLimiter
+from gateway.api.settings import ApiSettings
+from gateway.delivery.clock import Clock
+from gateway.flow.policy import RegionConfig
+from gateway.flow.service import FlowService
+from gateway.store.engine import Database
+
+if TYPE_CHECKING:
+    from gateway.api.auth import KeyStore
+    from gateway.api.metrics import ApiMetrics
+
+__all__ = ["ApiContext", "Context", "get_context", "read_session"]
+
+
+@dataclass
+class ApiContext:
+    """Everything one API process holds: the store, the region and its flow, the key cache, the limiter."""
+
+    db: Database
+    settings: ApiSettings
+    clock: Clock
+    keys: KeyStore
+    limiter: RateLimiter
+    metrics: ApiMetrics
+    region: RegionConfig | None = None
+    flow_service: FlowService | None = None
+    extras: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def flow(self) -> FlowService:
+        """The region's flow; 503 when this process was started without a region."""
+        if self.flow_service is None:
+            raise ServiceUnavailable("this gateway process has no region configured, so the flow is not available")
+        return self.flow_service
+
+
+async def get_context(request: Request) -> ApiContext:
+    context: ApiContext = request.app.state.context
+    return context
+
+
+Context = Annotated[ApiContext, Depends(get_context)]
+"""The endpoint parameter type that receives the process's context."""
+
+
+@contextmanager
+def read_session(db: Database) -> Iterator[Session]:
+    """A session for reading. On SQLite it begins DEFERRED: reads must not take the write lock that
+    every other transaction takes up front (see gateway.store.engine)."""
+    with db.session() as session:
+        if db.dialect == "sqlite":
+            session.connection(execution_options={"sqlite_begin": "DEFERRED"})
+        yield session

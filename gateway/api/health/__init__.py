@@ -1,0 +1,1 @@
+"""Liveness, readiness and metrics: `/healthz`, `/readyz`, `/metrics` (no key needed)."""

@@ -1,0 +1,1 @@
+"""Listings: list and read them (portal, admin: all; a corporation: its own), and figures for municipalities."""

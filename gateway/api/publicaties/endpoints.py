@@ -1,0 +1,92 @@
+"""`/api/v1/publicaties`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from gateway.api.auth import require
+from gateway.api.common import GEMEENTE_PATTERN, IdPath, check_code, code_enum
+from gateway.api.deps import Context, read_session
+from gateway.api.errors import NotFound, problem_responses
+from gateway.api.paging import Page, Paging, json_response, page_response
+from gateway.api.publicaties import repository
+from gateway.api.publicaties.schemas import PublicatieAantal, PublicatieAantallen
+from gateway.tenants.service import Principal, Scope
+from schemas import Publicatie, PublicatieModel, PublicatieStatus
+
+router = APIRouter(prefix="/publicaties", tags=["publicaties"])
+
+Reader = Annotated[Principal, Depends(require(Scope.PUBLICATIES_READ))]
+Statistician = Annotated[Principal, Depends(require(Scope.STATISTIEKEN_READ))]
+Gemeente = Annotated[str | None, Query(pattern=GEMEENTE_PATTERN, description="CBS gemeentecode, e.g. GM0268")]
+
+
+@router.get(
+    "",
+    response_model=Page[Publicatie],
+    responses=problem_responses(401, 403, 422, 429),
+    summary="List listings (a corporation: its own)",
+)
+def list_publicaties(
+    ctx: Context,
+    principal: Reader,
+    paging: Paging,
+    gemeente: Gemeente = None,
+    model: Annotated[str | None, Query(json_schema_extra=code_enum(PublicatieModel))] = None,
+    status: Annotated[str | None, Query(json_schema_extra=code_enum(PublicatieStatus))] = None,
+) -> Response:
+    model = check_code(PublicatieModel, model, "query.model")
+    status = check_code(PublicatieStatus, status, "query.status")
+    with read_session(ctx.db) as session:
+        items, total = repository.page_of(
+            session,
+            principal,
+            gemeente=gemeente,
+            model=model,
+            status=status,
+            offset=paging.offset,
+            limit=paging.page_size,
+        )
+    return page_response(items, paging, total)
+
+
+@router.get(
+    "/aantallen",
+    response_model=PublicatieAantallen,
+    responses=problem_responses(401, 403, 422, 429),
+    summary="Listings per gemeente, status and model in a year (figures only)",
+)
+def aantallen(
+    ctx: Context,
+    _principal: Statistician,
+    jaar: Annotated[int, Query(ge=2000, le=2100)],
+    gemeente: Gemeente = None,
+) -> PublicatieAantallen:
+    with read_session(ctx.db) as session:
+        rows = repository.aantallen(session, jaar, gemeente)
+    return PublicatieAantallen(
+        jaar=jaar, items=[PublicatieAantal(gemeente=g, status=s, model=m, aantal=n) for g, s, m, n in rows]
+    )
+
+
+def _read_one(ctx: Context, publicatie_id: str, principal: Principal) -> str | None:
+    with read_session(ctx.db) as session:
+        return repository.document_of(session, publicatie_id, principal)
+
+
+@router.get(
+    "/{publicatie_id}",
+    response_model=Publicatie,
+    responses=problem_responses(401, 403, 404, 422, 429),
+    summary="One listing",
+)
+async def get_publicatie(ctx: Context, principal: Reader, publicatie_id: IdPath) -> Response:
+    # The hot path: async, with the one query in a worker thread and the stored JSON sent as it is.
+    document = await run_in_threadpool(_read_one, ctx, publicatie_id, principal)
+    if document is None:
+        raise NotFound("there is no publicatie with this id")
+    return json_response(document)

@@ -1,0 +1,66 @@
+"""Queries on listings. Every query goes through `_visible`: a corporation sees only its own rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, Text, cast, func, select
+from sqlalchemy.orm import Session
+
+from gateway.api.common import year_bounds
+from gateway.flow.records import PublicatieRecord
+from gateway.tenants.service import Principal, Role
+
+__all__ = ["aantallen", "document_of", "page_of"]
+
+
+def _visible(query: Select[Any], principal: Principal) -> Select[Any]:
+    if principal.role is Role.CORPORATION:
+        return query.where(PublicatieRecord.corporatie == principal.tenant)
+    return query
+
+
+def document_of(session: Session, publicatie_id: str, principal: Principal) -> str | None:
+    """The stored canonical JSON text of a listing the principal may see, else None."""
+    query = select(cast(PublicatieRecord.document, Text)).where(PublicatieRecord.id == publicatie_id)
+    document: str | None = session.scalar(_visible(query, principal))
+    return document
+
+
+def page_of(
+    session: Session,
+    principal: Principal,
+    *,
+    gemeente: str | None,
+    model: str | None,
+    status: str | None,
+    offset: int,
+    limit: int,
+) -> tuple[Sequence[str], int]:
+    query = select(cast(PublicatieRecord.document, Text))
+    counted = select(func.count()).select_from(PublicatieRecord)
+    for column, value in (
+        (PublicatieRecord.gemeente, gemeente),
+        (PublicatieRecord.model, model),
+        (PublicatieRecord.status, status),
+    ):
+        if value is not None:
+            query, counted = query.where(column == value), counted.where(column == value)
+    query = _visible(query, principal).order_by(PublicatieRecord.begindatum.desc(), PublicatieRecord.id)
+    total = session.scalar(_visible(counted, principal)) or 0
+    return session.scalars(query.offset(offset).limit(limit)).all(), total
+
+
+def aantallen(session: Session, year: int, gemeente: str | None) -> list[tuple[str, str, str, int]]:
+    """Listings published in `year` by gemeente, status and model (no persons, no single listings)."""
+    start, end = year_bounds(year)
+    query = (
+        select(PublicatieRecord.gemeente, PublicatieRecord.status, PublicatieRecord.model, func.count())
+        .where(PublicatieRecord.created_at >= start, PublicatieRecord.created_at < end)
+        .group_by(PublicatieRecord.gemeente, PublicatieRecord.status, PublicatieRecord.model)
+        .order_by(PublicatieRecord.gemeente, PublicatieRecord.status, PublicatieRecord.model)
+    )
+    if gemeente is not None:
+        query = query.where(PublicatieRecord.gemeente == gemeente)
+    return [(g, s, m, int(n)) for g, s, m, n in session.execute(query).all()]

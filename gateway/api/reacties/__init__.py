@@ -1,0 +1,1 @@
+"""Responses: a portal responds to a listing for one of its registrations, and withdraws the response."""

@@ -1,0 +1,1 @@
+"""Allocations: a corporation reads its own; municipalities and administrators read figures only."""

@@ -1,0 +1,56 @@
+"""Queries on allocations: a corporation's own rows, and counts per year and gemeente."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Text, case, cast, func, select
+from sqlalchemy.orm import Session
+
+from gateway.flow.records import ToewijzingRecord
+from gateway.flow.service import HERKOMST_BUITEN, HERKOMST_GEMEENTE, HERKOMST_REGIO
+
+__all__ = ["document_of", "groups", "herkomst", "page_of"]
+
+_HERKOMST = (HERKOMST_GEMEENTE, HERKOMST_REGIO, HERKOMST_BUITEN)
+
+
+def document_of(session: Session, toewijzing_id: str, corporatie: str) -> str | None:
+    query = select(cast(ToewijzingRecord.document, Text)).where(
+        ToewijzingRecord.id == toewijzing_id, ToewijzingRecord.corporatie == corporatie
+    )
+    document: str | None = session.scalar(query)
+    return document
+
+
+def page_of(
+    session: Session, corporatie: str, *, jaar: int | None, gemeente: str | None, offset: int, limit: int
+) -> tuple[Sequence[str], int]:
+    query = select(cast(ToewijzingRecord.document, Text)).where(ToewijzingRecord.corporatie == corporatie)
+    counted = select(func.count()).select_from(ToewijzingRecord).where(ToewijzingRecord.corporatie == corporatie)
+    for column, value in ((ToewijzingRecord.jaar, jaar), (ToewijzingRecord.gemeente, gemeente)):
+        if value is not None:
+            query, counted = query.where(column == value), counted.where(column == value)
+    total = session.scalar(counted) or 0
+    ordered = query.order_by(ToewijzingRecord.datum.desc(), ToewijzingRecord.id)
+    return session.scalars(ordered.offset(offset).limit(limit)).all(), total
+
+
+def groups(session: Session, jaar: int | None, gemeente: str | None) -> list[tuple[int, str]]:
+    """The (year, gemeente) pairs that have lettings, in order."""
+    query = select(ToewijzingRecord.jaar, ToewijzingRecord.gemeente).distinct()
+    if jaar is not None:
+        query = query.where(ToewijzingRecord.jaar == jaar)
+    if gemeente is not None:
+        query = query.where(ToewijzingRecord.gemeente == gemeente)
+    rows = session.execute(query.order_by(ToewijzingRecord.jaar, ToewijzingRecord.gemeente)).all()
+    return [(int(year), str(code)) for year, code in rows]
+
+
+def herkomst(session: Session, jaar: int, gemeente: str) -> dict[str, int]:
+    t = ToewijzingRecord
+    counts = select(*(func.coalesce(func.sum(case((t.herkomst == kind, 1), else_=0)), 0) for kind in _HERKOMST)).where(
+        t.jaar == jaar, t.gemeente == gemeente
+    )
+    row = session.execute(counts).one()
+    return {kind: int(value) for kind, value in zip(_HERKOMST, row, strict=True)}
