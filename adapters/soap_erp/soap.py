@@ -5,7 +5,8 @@
 - `ErpTransport` is zeep's `AsyncTransport` over the injected `httpx.AsyncClient`. It applies the
   configured timeout per request and checks the HTTP status *before* zeep reads the body, so a 503 or
   429 keeps its Retry-After (zeep would turn it into a bare TransportError); a SOAP fault is left to zeep,
-  which raises `zeep.exceptions.Fault` for the SDK boundary to classify.
+  which raises `zeep.exceptions.Fault` for the SDK boundary to classify. Its own `post` also replaces
+  zeep's, which logs whole envelopes at DEBUG: those carry the rekeninkomen and the WS-Security password.
 - `addressing_headers` builds the WS-Addressing headers ourselves instead of using zeep's
   `WsAddressingPlugin`, which invents a random MessageID: here the MessageID *is* the idempotency key.
 """

@@ -7,6 +7,7 @@ it cannot drop the connection); everything else is the simulator failing for rea
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -302,6 +303,19 @@ async def test_the_injected_client_keeps_its_headers_and_gets_the_soap_ones(make
     assert b"<wsa:MessageID" in request.content
     assert b">key-h</wsa:MessageID>" in request.content
     assert PASSWORD.encode() in request.content  # WS-Security travels in the SOAP header (over TLS)
+
+
+async def test_nothing_personal_or_secret_reaches_the_logs(
+    sim: ErpSimulator, make_adapter: MakeAdapter, caplog: pytest.LogCaptureFixture
+) -> None:
+    """zeep's own transport logs whole envelopes at DEBUG; ours must not, whatever the log level."""
+    caplog.set_level(logging.DEBUG)
+    adapter = make_adapter()
+    await adapter.deliver(allocation("WS-000010"), idempotency_key="key-log")
+    await adapter.poll(None)
+    assert caplog.records  # the loggers were listening
+    assert PASSWORD not in caplog.text
+    assert "31000" not in caplog.text  # the rekeninkomen
 
 
 # --- configuration and the WSDL -----------------------------------------------------------------------
