@@ -14,6 +14,7 @@ COMMANDS: dict[str, str] = {
     "demo": "gateway.cli.demo_cmd:demo",
     "import": "gateway.cli.import_cmd:import_file",
     "passend": "gateway.cli.passend_cmd:passend",
+    "report": "gateway.cli.report_cmd:report",
     "schemas": "gateway.cli.schemas_cmd:schemas",
     "translate": "gateway.cli.adapters_cmd:translate",
     "validate-config": "gateway.cli.config_cmd:validate_config",

@@ -53,7 +53,7 @@ def seekers(count: int, *, seed: int, today: date) -> list[Inschrijving]:
             "aanvrager": _person(rng, born),
             "aantalVolwassenen": adults,
             "aantalKinderen": children,
-            "inkomen": {"bedrag": str(income), "jaar": today.year - 1, "bron": {"code": rng.choice(("ARB", "SOC"))}},
+            "inkomen": {"bedrag": income, "jaar": today.year - 1, "bron": {"code": rng.choice(("ARB", "SOC"))}},
             "woonsituatie": {"soort": {"code": rng.choice(("STA", "DOO"))}},
             "gemeente": {"code": gemeente_code, "naam": gemeente},
         }
@@ -105,9 +105,9 @@ def vacancies(
                 "gemeente": {"code": code, "naam": naam},
             },
             "kamersAantal": kamers,
-            "prijscomponenten": [{"soort": {"code": "NET"}, "bedrag": str(kale)}]
-            + ([{"soort": {"code": "SER"}, "bedrag": str(service)}] if service else []),
-            "rekenhuur": str(kale + service),
+            "prijscomponenten": [{"soort": {"code": "NET"}, "bedrag": kale}]
+            + ([{"soort": {"code": "SER"}, "bedrag": service}] if service else []),
+            "rekenhuur": kale + service,
             "maatschappelijkLabel": {"code": "DAE" if kale + service <= Decimal("879.66") else "NDA"},
             "voorwaarden": {"minimumAantalPersonen": 1, "maximumAantalPersonen": kamers + 2},
             "criteria": [{"soort": {"code": "BIN"}, "detailsoort": {"code": "REG"}}] if binding else [],

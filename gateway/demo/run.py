@@ -201,7 +201,7 @@ def _lease(toewijzing: Toewijzing, corporatie: str) -> OvereenkomstGetekend:
                 "eenheid": toewijzing.eenheid.model_dump(),
                 "toewijzing": {"id": toewijzing.id},
                 "inschrijving": toewijzing.inschrijving.model_dump(),
-                "huurprijs": str(toewijzing.rekenhuur),
+                "huurprijs": toewijzing.rekenhuur,
             },
         }
     )

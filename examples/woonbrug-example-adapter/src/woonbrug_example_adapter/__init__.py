@@ -49,7 +49,7 @@ class HuurhuisAdapter(Adapter[HuurhuisConfig]):
         for index, record in enumerate(records):
             try:
                 yield self._vacancy(record)
-            except (KeyError, TypeError) as error:
+            except (KeyError, TypeError, ArithmeticError) as error:
                 yield MappingError(
                     f"missing or malformed field {error}", location=Location(record=index), adapter=self.name
                 )
@@ -68,10 +68,10 @@ class HuurhuisAdapter(Adapter[HuurhuisConfig]):
             },
             "kamersAantal": record["rooms"],
             "prijscomponenten": [
-                {"soort": {"code": "NET"}, "bedrag": record["rent"]},
-                {"soort": {"code": "SER"}, "bedrag": record["service"]},
+                {"soort": {"code": "NET"}, "bedrag": Decimal(record["rent"])},
+                {"soort": {"code": "SER"}, "bedrag": Decimal(record["service"])},
             ],
-            "rekenhuur": str(Decimal(record["rent"]) + Decimal(record["service"])),
+            "rekenhuur": Decimal(record["rent"]) + Decimal(record["service"]),
             "maatschappelijkLabel": {"code": "DAE" if record["daeb"] else "NDA"},
         }
         return EenheidVrijgekomen.model_validate(
