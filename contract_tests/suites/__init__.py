@@ -1,0 +1,1 @@
+"""The kit's suites, one module each: declaration, roundtrip, conformance, golden, errors, idempotency, privacy."""

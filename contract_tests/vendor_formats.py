@@ -1,0 +1,305 @@
+"""Checking vendor payloads against the vendor's own format: XSD, JSON Schema, the VERA WRV spec, CSV columns.
+
+Each checker takes the bytes of a payload and returns its problems as readable lines (`line 3: ...`,
+`eenheden/0/adres: ...`, `row 4: 7 fields, header has 9`); an empty list means it conforms.
+
+VERA is read as VERA means it: its `oneOf: [subtype, base]` (inheritance without a discriminator) is
+read as `anyOf`, and the rules it writes in prose as "Validatie-regex: ..." become patterns. The spec is
+never bundled: its path comes from the vendor (`--vera-spec`, or `vera_spec=` in the test file).
+
+jsonschema is imported only when a JSON or VERA check runs, so the kit works without it for XML and CSV.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import functools
+import importlib
+import io
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from adapters.sdk.xml import parse as parse_xml
+
+__all__ = ["csv_problems", "json_schema_problems", "load_json_schema", "vera_problems", "xsd_problems"]
+
+_SOAP_NAMESPACES = ("http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope")
+_VERA_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$")
+_VALIDATIE_REGEX = re.compile(r"Validatie-regex: (\S+)")
+_SPEC_URI = "urn:woonbrug:contract:vera"
+_MAX_PROBLEMS = 25
+
+
+def _missing_jsonschema() -> ImportError:
+    return ImportError(
+        "checking JSON payloads needs the 'jsonschema' package: pip install 'woonbrug[dev]' (or jsonschema)"
+    )
+
+
+def _jsonschema() -> Any:
+    """jsonschema, imported when a JSON check first runs (it ships without type stubs, hence Any)."""
+    try:
+        return importlib.import_module("jsonschema")
+    except ImportError as error:  # pragma: no cover - jsonschema is in woonbrug[dev]
+        raise _missing_jsonschema() from error
+
+
+# --- XML / SOAP ----------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _xml_schema(path: str) -> Any:
+    from lxml import etree
+
+    return etree.XMLSchema(parse_xml(Path(path).read_bytes()))
+
+
+def xsd_problems(xsd_path: str | Path, body: bytes) -> list[str]:
+    """Problems of an XML document against an XSD; for a SOAP envelope, each element in its Body."""
+    from lxml import etree
+
+    schema = _xml_schema(str(Path(xsd_path).resolve()))
+    try:
+        root = parse_xml(body)
+    except Exception as error:  # MappingError with the line
+        return [f"not well-formed XML: {error}"]
+    documents = [root]
+    if etree.QName(root).namespace in _SOAP_NAMESPACES:
+        bodies = [child for child in root if etree.QName(child).localname == "Body"]
+        if not bodies:
+            return ["SOAP envelope without a Body"]
+        documents = [element for element in bodies[0] if etree.QName(element).localname != "Fault"]
+        if not documents:
+            return ["SOAP Body is empty"]
+    problems = []
+    for element in documents:
+        if schema.validate(etree.ElementTree(element)):
+            continue
+        for entry in schema.error_log:
+            problems.append(f"line {entry.line}: {entry.message}")
+    return problems[:_MAX_PROBLEMS]
+
+
+# --- JSON Schema ---------------------------------------------------------------------------------------
+
+
+def load_json_schema(schema: Mapping[str, Any] | str | Path) -> dict[str, Any]:
+    """A JSON Schema given as a mapping or as a path to a .json/.yaml file."""
+    if isinstance(schema, Mapping):
+        return dict(schema)
+    path = Path(schema)
+    text = path.read_text(encoding="utf-8")
+    if path.suffix in {".yaml", ".yml"}:
+        import yaml
+
+        loaded: dict[str, Any] = yaml.safe_load(text)
+        return loaded
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def _error_lines(errors: Any) -> list[str]:
+    lines = []
+    for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
+        where = "/".join(str(part) for part in error.absolute_path) or "(root)"
+        if error.validator in {"required", "additionalProperties", "unevaluatedProperties"}:
+            lines.append(f"{where}: {error.message}")  # these messages quote property names, not values
+        else:
+            # Other messages quote the offending value; keep only the rule, values may be personal.
+            lines.append(f"{where}: fails {error.validator!r} ({_rule(error)})")
+    return lines[:_MAX_PROBLEMS]
+
+
+def _rule(error: Any) -> str:
+    value = error.validator_value
+    if error.validator in {"enum", "type", "format", "pattern", "minLength", "maxLength", "minimum", "maximum",
+                           "multipleOf", "const", "minItems", "maxItems"}:
+        text = json.dumps(value, default=str)
+        return f"{error.validator}: {text[:120]}"
+    return f"see the schema at {'/'.join(str(p) for p in error.absolute_schema_path)}"
+
+
+def json_schema_problems(schema: Mapping[str, Any], body: bytes) -> list[str]:
+    """Problems of a JSON payload against a JSON Schema (draft 2020-12 unless the schema says otherwise)."""
+    jsonschema = _jsonschema()
+    try:
+        instance = json.loads(body)
+    except ValueError as error:
+        return [f"not JSON: {type(error).__name__} at {getattr(error, 'lineno', '?')}:{getattr(error, 'colno', '?')}"]
+    validator_class = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    validator = validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
+    return _error_lines(validator.iter_errors(instance))
+
+
+# --- VERA WRV (OpenAPI) --------------------------------------------------------------------------------
+
+
+def _rewrite(node: Any) -> Any:
+    """`oneOf` read as `anyOf`; "Validatie-regex: ..." in a description becomes a pattern."""
+    if isinstance(node, list):
+        return [_rewrite(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {("anyOf" if key == "oneOf" and isinstance(value, list) else key): _rewrite(value)
+           for key, value in node.items()}
+    if out.get("type") == "string":
+        description = out.get("description")
+        match = _VALIDATIE_REGEX.search(description) if isinstance(description, str) else None
+        if match:
+            out["pattern"] = match.group(1)
+        elif out.get("format") == "date-time":
+            out["pattern"] = _VERA_DATE_TIME.pattern
+    return out
+
+
+def _vera_format_checker() -> Any:
+    checker = _jsonschema().FormatChecker(formats=())
+
+    def _date_time(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        if not _VERA_DATE_TIME.match(value):
+            return False
+        datetime.fromisoformat(value)
+        return True
+
+    def _date(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return False
+        date.fromisoformat(value)
+        return True
+
+    def _int32(value: object) -> bool:
+        return not isinstance(value, int) or -(2**31) <= value < 2**31
+
+    def _float(value: object) -> bool:
+        return not isinstance(value, float) or math.isfinite(value)
+
+    checker.checks("date-time", raises=ValueError)(_date_time)
+    checker.checks("date", raises=ValueError)(_date)
+    checker.checks("int32")(_int32)
+    checker.checks("float")(_float)
+    return checker
+
+
+class VeraSpec:
+    """Validators for `#/components/schemas/<name>` of a VERA WRV OpenAPI file."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            from referencing import Registry, Resource
+            from referencing.jsonschema import DRAFT202012
+        except ImportError as error:  # pragma: no cover - referencing comes with jsonschema
+            raise _missing_jsonschema() from error
+        import yaml
+
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        with path.open(encoding="utf-8") as handle:
+            spec = yaml.load(handle, Loader=loader)  # a safe loader: the C one when available
+        prepared = _rewrite(copy.deepcopy(spec))
+        self.path = path
+        self.names = frozenset(prepared.get("components", {}).get("schemas", {}))
+        resource = Resource.from_contents(prepared, default_specification=DRAFT202012)
+        self._registry: Any = Registry().with_resource(_SPEC_URI, resource)
+        self._checker = _vera_format_checker()
+        self._validators: dict[str, Any] = {}
+
+    def problems(self, name: str, instance: Any) -> list[str]:
+        if name not in self.names:
+            return [f"{self.path.name} has no schema {name!r}"]
+        validator = self._validators.get(name)
+        if validator is None:
+            validator = _jsonschema().Draft202012Validator(
+                {"$ref": f"{_SPEC_URI}#/components/schemas/{name}"},
+                registry=self._registry,
+                format_checker=self._checker,
+            )
+            self._validators[name] = validator
+        return _error_lines(validator.iter_errors(instance))
+
+
+@functools.cache
+def vera_spec(path: str) -> VeraSpec:
+    """The VERA spec at `path`, read once per process (reading 240 schemas of YAML takes a moment)."""
+    return VeraSpec(Path(path))
+
+
+def vera_problems(spec_path: str | Path, schema_names: Sequence[str], body: bytes) -> list[str]:
+    """Problems of a VERA JSON body (an object, or a page: a list of them) against one of `schema_names`."""
+    spec = vera_spec(str(Path(spec_path).resolve()))
+    try:
+        data = json.loads(body)
+    except ValueError as error:
+        return [f"not JSON: {type(error).__name__}"]
+    records = data if isinstance(data, list) else [data]
+    problems: list[str] = []
+    for index, record in enumerate(records):
+        attempts = [spec.problems(name, record) for name in schema_names]
+        if any(not attempt for attempt in attempts):
+            continue  # valid against one of the schemas this payload may hold
+        prefix = f"[{index}] " if isinstance(data, list) else ""
+        best = min(attempts, key=len)
+        problems.extend(f"{prefix}{line}" for line in best)
+    return problems[:_MAX_PROBLEMS]
+
+
+# --- CSV -----------------------------------------------------------------------------------------------
+
+
+def csv_problems(
+    columns: Sequence[str] | Mapping[str, str | None],
+    body: bytes,
+    *,
+    delimiter: str = ";",
+    encoding: str = "utf-8-sig",
+) -> list[str]:
+    """Problems of a CSV file against a column spec: the header, the width of each row, value patterns.
+
+    `columns` lists the header in order; as a mapping, each column may carry a regular expression every
+    non-empty value must match in full (None: anything).
+    """
+    try:
+        text = body.decode(encoding)
+    except UnicodeDecodeError as error:
+        return [f"not {encoding} text at byte {error.start}"]
+    names = list(columns)
+    patterns = {name: re.compile(p) for name, p in columns.items() if p} if isinstance(columns, Mapping) else {}
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    problems: list[str] = []
+    try:
+        header = next(reader, None)
+        if header is None:
+            return ["empty file: no header row"]
+        if header != names:
+            missing = [name for name in names if name not in header]
+            unexpected = [name for name in header if name not in names]
+            detail = []
+            if missing:
+                detail.append(f"missing {missing}")
+            if unexpected:
+                detail.append(f"unexpected {unexpected}")
+            if not detail:
+                detail.append(f"order differs: expected {names}")
+            problems.append(f"row 1 (header): {'; '.join(detail)}")
+        for row in reader:
+            number = reader.line_num
+            if len(row) != len(header):
+                problems.append(f"row {number}: {len(row)} fields, the header has {len(header)}")
+                continue
+            for name, value in zip(header, row, strict=True):
+                pattern = patterns.get(name)
+                if pattern is not None and value and not pattern.fullmatch(value):
+                    problems.append(f"row {number}, column {name!r}: does not match {pattern.pattern!r}")
+            if len(problems) >= _MAX_PROBLEMS:
+                break
+    except csv.Error as error:
+        problems.append(f"row {reader.line_num}: malformed CSV ({error})")
+    return problems[:_MAX_PROBLEMS]
