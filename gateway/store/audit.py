@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session, UOWTransaction
 
-from gateway.store.models import AuditEntry
+from gateway.store.models import AUDIT_LOG, AuditEntry
 from schemas import Message
 from schemas.privacy import personal_values
 
@@ -121,7 +121,7 @@ def record(
     """Append one entry in the caller's transaction. `about`: the message the entry concerns, whose
     personal values must not appear in `detail` (checked)."""
     session.execute(
-        insert(AuditEntry),
+        insert(AUDIT_LOG),
         [
             _row(
                 at=at,
@@ -154,7 +154,7 @@ def record_many(session: Session, entries: Sequence[Mapping[str, Any]]) -> None:
         )
         for entry in entries
     ]
-    session.execute(insert(AuditEntry), rows)
+    session.execute(insert(AUDIT_LOG), rows)
 
 
 def search(

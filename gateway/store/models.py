@@ -15,14 +15,19 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gateway.store.base import Base, BigId, JSONDocument, UTCDateTime
 
 __all__ = [
+    "AUDIT_LOG",
+    "CIRCUIT_BREAKERS",
+    "DELIVERY_ATTEMPTS",
+    "INBOX",
+    "OUTBOX",
     "AttemptOutcome",
     "AuditEntry",
     "BreakerState",
@@ -183,3 +188,15 @@ class AuditEntry(Base):
     correlation_id: Mapped[str | None] = mapped_column(String(KEY), default=None, index=True)
     message_id: Mapped[str | None] = mapped_column(String(KEY), default=None, index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+
+
+def _table(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
+
+
+# The Core tables, for hot paths where the ORM's per-statement bookkeeping costs more than the SQL.
+INBOX = _table(InboxMessage)
+OUTBOX = _table(OutboxMessage)
+DELIVERY_ATTEMPTS = _table(DeliveryAttempt)
+CIRCUIT_BREAKERS = _table(CircuitBreakerRow)
+AUDIT_LOG = _table(AuditEntry)

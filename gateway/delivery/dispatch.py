@@ -1,0 +1,570 @@
+"""The dispatch loop: claim due outbox messages, deliver them through their adapter, record what happened.
+
+One round (`Dispatcher.run_once`) has three steps, each short:
+
+1. Claim, in one transaction: pick up to `batch_size` due messages — pending ones whose
+   `next_attempt_at` has come, and in-flight ones whose worker's lease (`claimed_until`) ran out —
+   skipping messages whose endpoint's breaker is open and messages that must wait for an earlier one
+   with the same destination and business key. PostgreSQL locks the picked rows with
+   `FOR UPDATE SKIP LOCKED`, so concurrent workers take different rows without waiting on each other;
+   SQLite has one writer at a time (`BEGIN IMMEDIATE`), which makes the same pick-then-update safe.
+   The claim marks the rows in flight for this worker until `now + lease` and counts the attempt.
+2. Deliver, outside any transaction: all claimed messages concurrently, each through
+   `adapter.deliver(message, idempotency_key=...)` with a deadline well inside the lease.
+3. Record, in one transaction: each row only if this worker still holds its claim (same worker, same
+   attempt number); a worker that lost its claim to a lease take-over records nothing, and the receiver
+   dedupes the second delivery by its idempotency key. Attempts, audit entries and breaker counts are
+   written in the same transaction.
+
+If the worker dies between 1 and 3, its messages stay in flight until the lease runs out, then another
+worker takes them over (and logs the lost attempt): at-least-once delivery, exactly-once effect at a
+receiver that honours idempotency keys. Database errors in 1 and 3 are retried in-process (tenacity);
+the loop in `run` survives anything else by logging it and backing off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import socket
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import Session
+
+from adapters import Adapter, AdapterError, PermanentError, translate, vendor_boundary
+from gateway.delivery import breaker, metrics
+from gateway.delivery.breaker import BreakerPolicy
+from gateway.delivery.clock import SYSTEM_CLOCK, Clock
+from gateway.delivery.outbox import Destination
+from gateway.delivery.retry import RetryPolicy, classify, db_retrying
+from gateway.store import audit
+from gateway.store.audit import AuditKeys
+from gateway.store.dialect import insert_ignore
+from gateway.store.engine import Database
+from gateway.store.models import CIRCUIT_BREAKERS, DELIVERY_ATTEMPTS, OUTBOX, AttemptOutcome, OutboxStatus
+from schemas import parse_message
+
+__all__ = ["AdapterResolver", "AttemptResult", "Claim", "Dispatcher"]
+
+log = logging.getLogger(__name__)
+
+AdapterResolver = Callable[[Destination], Adapter[Any]]
+"""Builds (or finds) the adapter that reaches a destination. Tests inject their own."""
+
+PENDING = OutboxStatus.PENDING.value
+IN_FLIGHT = OutboxStatus.IN_FLIGHT.value
+DELIVERED = OutboxStatus.DELIVERED.value
+DEAD = OutboxStatus.DEAD.value
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One message this worker holds, as it was when claimed."""
+
+    id: int
+    attempt: int  # the number of this attempt (1 for the first)
+    message_id: str
+    idempotency_key: str
+    type: str
+    corporation: str
+    adapter: str
+    business_key: str | None
+    correlation_id: str
+    payload: dict[str, Any]
+    probe: bool = False
+
+    @property
+    def destination(self) -> Destination:
+        return Destination(self.corporation, self.adapter)
+
+    @property
+    def endpoint(self) -> str:
+        return self.destination.endpoint
+
+
+@dataclass
+class AttemptResult:
+    """What one delivery attempt came to."""
+
+    claim: Claim
+    started_at: datetime
+    finished_at: datetime
+    seconds: float
+    outcome: AttemptOutcome
+    error: str | None = None
+    error_class: str | None = None
+    status_code: int | None = None
+    retry_after: float | None = None
+    vendor_reference: str | None = None
+    keys: AuditKeys = field(default_factory=AuditKeys)
+
+
+@dataclass
+class _Tally:
+    """Metric increments to apply once the recording transaction has committed."""
+
+    delivered: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    dead: list[str] = field(default_factory=list)
+    opened: list[str] = field(default_factory=list)
+    seconds: list[tuple[str, float]] = field(default_factory=list)
+
+    def apply(self) -> None:
+        for adapter in self.delivered:
+            metrics.DELIVERED.labels(adapter).inc()
+        for adapter, kind in self.failed:
+            metrics.FAILED.labels(adapter, kind).inc()
+        for adapter in self.dead:
+            metrics.DEAD.labels(adapter).inc()
+        for endpoint in self.opened:
+            metrics.BREAKER_OPENED.labels(endpoint).inc()
+        for adapter, seconds in self.seconds:
+            metrics.ATTEMPT_SECONDS.labels(adapter).observe(seconds)
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class Dispatcher:
+    """Delivers the outbox. One per worker process (or several in one process, as tests do)."""
+
+    def __init__(
+        self,
+        database: Database,
+        resolver: AdapterResolver,
+        *,
+        worker_id: str | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+        policy: RetryPolicy | None = None,
+        breaker_policy: BreakerPolicy | None = None,
+        lease_seconds: float = 120.0,
+        batch_size: int = 20,
+        delivery_timeout: float | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self.database = database
+        self.resolver = resolver
+        self.worker_id = (worker_id or default_worker_id())[:100]
+        self.clock = clock
+        self.policy = policy or RetryPolicy()
+        self.breaker_policy = breaker_policy or BreakerPolicy()
+        self.lease = timedelta(seconds=lease_seconds)
+        self.batch_size = batch_size
+        # Finish well inside the lease, so a slow vendor does not make another worker take over.
+        self.delivery_timeout = delivery_timeout or lease_seconds * 0.5
+        self.rng = rng or random.Random()  # noqa: S311 - jitter, not security
+        self._adapters: dict[str, Adapter[Any]] = {}
+
+    # --- the loop ---------------------------------------------------------------------------------------
+
+    async def run_once(self, should_stop: Callable[[], bool] | None = None) -> int:
+        """Claim one batch, deliver it, record the outcomes. Returns how many messages were claimed."""
+        claims = db_retrying(should_stop=should_stop)(self._claim)
+        if not claims:
+            return 0
+        results = await asyncio.gather(*(self._deliver(claim) for claim in claims))
+        tally = db_retrying(give_up_after=self.lease.total_seconds() * 0.5)(self._record, results)
+        tally.apply()
+        return len(claims)
+
+    async def drain(self, max_rounds: int = 100_000) -> int:
+        """Run rounds until nothing is due now; returns how many claims were made in total."""
+        total = 0
+        for _ in range(max_rounds):
+            claimed = await self.run_once()
+            if claimed == 0:
+                break
+            total += claimed
+        return total
+
+    async def run(self, should_stop: Callable[[], bool], *, poll_seconds: float = 0.5, once: bool = False) -> None:
+        """Deliver until `should_stop()` (checked between rounds); `once`: until nothing is due."""
+        failures = 0
+        while not should_stop():
+            try:
+                claimed = await self.run_once(should_stop)
+                failures = 0
+            except Exception:
+                # Keep the worker alive whatever happens; the claims it holds come back after the lease.
+                failures += 1
+                pause = min(30.0, 0.1 * 2**failures) * (0.5 + self.rng.random() / 2)
+                log.exception("dispatch round failed (%d in a row); pausing %.1fs", failures, pause)
+                await _sleep_unless(should_stop, pause)
+                continue
+            if claimed == 0:
+                if once:
+                    return
+                await _sleep_unless(should_stop, poll_seconds)
+
+    async def aclose(self) -> None:
+        for adapter in self._adapters.values():
+            try:
+                await adapter.aclose()
+            except Exception:  # closing is best effort; a broken client must not block shutdown
+                log.warning("closing adapter %s failed", adapter.name, exc_info=True)
+        self._adapters.clear()
+
+    # --- 1. claim -----------------------------------------------------------------------------------------
+
+    def _claim(self) -> list[Claim]:
+        with self.database.transaction() as session:
+            return self._claim_in(session)
+
+    def _claim_in(self, session: Session) -> list[Claim]:
+        now = self.clock.now()
+        outbox = OUTBOX.c
+        earlier = OUTBOX.alias("earlier").c
+        due = or_(
+            and_(outbox.status == PENDING, outbox.next_attempt_at <= now),
+            and_(outbox.status == IN_FLIGHT, outbox.claimed_until < now),
+        )
+        earlier_open = exists().where(
+            earlier.endpoint == outbox.endpoint,
+            earlier.ordering_key == outbox.ordering_key,
+            earlier.id < outbox.id,
+            earlier.status.in_((PENDING, IN_FLIGHT)),
+        )
+        query = (
+            select(
+                outbox.id,
+                outbox.status,
+                outbox.claimed_by,
+                outbox.attempts,
+                outbox.message_id,
+                outbox.idempotency_key,
+                outbox.type,
+                outbox.corporation,
+                outbox.adapter,
+                outbox.endpoint,
+                outbox.business_key,
+                outbox.correlation_id,
+                outbox.payload,
+            )
+            .where(due, or_(outbox.ordering_key.is_(None), ~earlier_open), ~breaker.blocked(now))
+            .order_by(outbox.next_attempt_at, outbox.id)
+            .limit(self.batch_size)
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True, of=OUTBOX)
+        candidates = session.execute(query).all()
+        if not candidates:
+            return []
+
+        # Endpoints whose breaker is not closed but has cooled down: one probe each, if we win it.
+        endpoints = {row.endpoint for row in candidates}
+        recovering = set(
+            session.scalars(
+                select(CIRCUIT_BREAKERS.c.endpoint).where(
+                    CIRCUIT_BREAKERS.c.endpoint.in_(endpoints), CIRCUIT_BREAKERS.c.state != "closed"
+                )
+            )
+        )
+        probes: dict[str, int] = {}
+        for endpoint in sorted(recovering):
+            if breaker.take_probe(session, endpoint, now, now + self.lease):
+                probes[endpoint] = next(row.id for row in candidates if row.endpoint == endpoint)
+        chosen = [row for row in candidates if row.endpoint not in recovering or probes.get(row.endpoint) == row.id]
+        if not chosen:
+            return []
+
+        claimed_until = now + self.lease
+        updated = session.execute(
+            OUTBOX.update()
+            .where(outbox.id.in_([row.id for row in chosen]), due)
+            .values(
+                status=IN_FLIGHT,
+                claimed_by=self.worker_id,
+                claimed_until=claimed_until,
+                attempts=outbox.attempts + 1,
+                updated_at=now,
+            )
+            .returning(outbox.id, outbox.attempts)
+        ).all()
+        attempt_of = {row.id: row.attempts for row in updated}
+
+        claims: list[Claim] = []
+        lost: list[dict[str, Any]] = []
+        poisoned: list[Claim] = []
+        for row in chosen:
+            if row.id not in attempt_of:
+                continue
+            claim = Claim(
+                id=row.id,
+                attempt=attempt_of[row.id],
+                message_id=row.message_id,
+                idempotency_key=row.idempotency_key,
+                type=row.type,
+                corporation=row.corporation,
+                adapter=row.adapter,
+                business_key=row.business_key,
+                correlation_id=row.correlation_id,
+                payload=row.payload,
+                probe=row.endpoint in probes,
+            )
+            if row.status == IN_FLIGHT:
+                lost.append(
+                    {
+                        "outbox_id": row.id,
+                        "attempt_no": row.attempts,
+                        "worker": row.claimed_by,
+                        "started_at": now,
+                        "finished_at": now,
+                        "outcome": AttemptOutcome.LEASE_EXPIRED.value,
+                        "error": f"worker {row.claimed_by} did not finish within its lease",
+                    }
+                )
+            if claim.attempt > self.policy.max_attempts:
+                poisoned.append(claim)  # only lease take-overs get here: workers keep dying on it
+            else:
+                claims.append(claim)
+        if lost:
+            session.execute(insert_ignore(session, DELIVERY_ATTEMPTS, ["outbox_id", "attempt_no"]), lost)
+            audit.record_many(
+                session,
+                [
+                    {
+                        "at": now,
+                        "actor": f"worker:{self.worker_id}",
+                        "action": "delivery.lease_expired",
+                        "entity_type": "outbox",
+                        "entity_id": str(entry["outbox_id"]),
+                        "keys": AuditKeys(message_id=_message_id(chosen, entry["outbox_id"])),
+                        "detail": {"attempt": entry["attempt_no"], "previous_worker": entry["worker"]},
+                    }
+                    for entry in lost
+                ],
+            )
+            log.warning("took over %d message(s) whose worker's lease expired", len(lost))
+        for claim in poisoned:
+            self._bury(session, claim, now, "attempts used up: the workers delivering it kept vanishing")
+        return claims
+
+    def _bury(self, session: Session, claim: Claim, now: datetime, reason: str) -> None:
+        session.execute(
+            OUTBOX.update()
+            .where(OUTBOX.c.id == claim.id)
+            .values(status=DEAD, dead_at=now, claimed_by=None, claimed_until=None, last_error=reason, updated_at=now)
+        )
+        audit.record(
+            session,
+            at=now,
+            actor=f"worker:{self.worker_id}",
+            action="delivery.dead_lettered",
+            entity_type="outbox",
+            entity_id=str(claim.id),
+            keys=AuditKeys(correlation_id=claim.correlation_id, message_id=claim.message_id),
+            detail={"attempt": claim.attempt, "reason": reason},
+        )
+
+    # --- 2. deliver ---------------------------------------------------------------------------------------
+
+    def _adapter_for(self, destination: Destination) -> Adapter[Any]:
+        adapter = self._adapters.get(destination.endpoint)
+        if adapter is None:
+            try:
+                adapter = self.resolver(destination)
+            except Exception as error:
+                raise PermanentError(
+                    f"no adapter for {destination.endpoint}: {type(error).__name__}: {error}",
+                    adapter=destination.adapter,
+                ) from error
+            self._adapters[destination.endpoint] = adapter
+        return adapter
+
+    async def _deliver(self, claim: Claim) -> AttemptResult:
+        started_at = self.clock.now()
+        started = time.perf_counter()
+        keys = AuditKeys(correlation_id=claim.correlation_id, message_id=claim.message_id)
+        try:
+            with vendor_boundary(claim.adapter):
+                message = parse_message(claim.payload)
+            keys = audit.keys_of(message)
+            adapter = self._adapter_for(claim.destination)
+            async with asyncio.timeout(self.delivery_timeout):
+                with vendor_boundary(adapter.name):
+                    receipt = await adapter.deliver(message, idempotency_key=claim.idempotency_key)
+        except Exception as raised:
+            error: AdapterError = translate(raised, claim.adapter)
+            return AttemptResult(
+                claim=claim,
+                started_at=started_at,
+                finished_at=self.clock.now(),
+                seconds=time.perf_counter() - started,
+                outcome=classify(error),
+                error=str(error)[:2000],
+                error_class=type(error).__name__,
+                status_code=getattr(error, "status", None),
+                retry_after=getattr(error, "retry_after", None),
+                keys=keys,
+            )
+        return AttemptResult(
+            claim=claim,
+            started_at=started_at,
+            finished_at=self.clock.now(),
+            seconds=time.perf_counter() - started,
+            outcome=AttemptOutcome.DELIVERED,
+            status_code=receipt.status,
+            vendor_reference=receipt.vendor_reference,
+            keys=keys,
+        )
+
+    # --- 3. record ----------------------------------------------------------------------------------------
+
+    def _record(self, results: list[AttemptResult]) -> _Tally:
+        tally = _Tally()
+        with self.database.transaction() as session:
+            now = self.clock.now()
+            attempts: list[dict[str, Any]] = []
+            entries: list[dict[str, Any]] = []
+            healthy: set[str] = set()  # endpoints whose breaker is known closed in this transaction
+            for result in results:
+                claim = result.claim
+                values, action, next_at = self._next_state(result, now)
+                still_ours = session.execute(
+                    OUTBOX.update()
+                    .where(
+                        OUTBOX.c.id == claim.id,
+                        OUTBOX.c.claimed_by == self.worker_id,
+                        OUTBOX.c.attempts == claim.attempt,
+                        OUTBOX.c.status == IN_FLIGHT,
+                    )
+                    .values(**values, updated_at=now)
+                )
+                if getattr(still_ours, "rowcount", 0) != 1:
+                    log.warning(
+                        "outbox %d: claim lost to a take-over; outcome %s not recorded", claim.id, result.outcome
+                    )
+                    continue
+                attempts.append(
+                    {
+                        "outbox_id": claim.id,
+                        "attempt_no": claim.attempt,
+                        "worker": self.worker_id,
+                        "started_at": result.started_at,
+                        "finished_at": result.finished_at,
+                        "outcome": result.outcome.value,
+                        "error_class": result.error_class,
+                        "error": result.error,
+                        "status_code": result.status_code,
+                        "retry_after": result.retry_after,
+                        "next_attempt_at": next_at,
+                    }
+                )
+                detail: dict[str, Any] = {"attempt": claim.attempt, "outcome": result.outcome.value}
+                if result.status_code is not None:
+                    detail["status"] = result.status_code
+                if result.error_class:
+                    detail["error_class"] = result.error_class
+                if next_at is not None:
+                    detail["next_attempt_at"] = next_at.isoformat()
+                entries.append(
+                    {
+                        "at": now,
+                        "actor": f"worker:{self.worker_id}",
+                        "action": action,
+                        "entity_type": "outbox",
+                        "entity_id": str(claim.id),
+                        "keys": result.keys,
+                        "detail": {**detail, "destination": claim.endpoint},
+                    }
+                )
+                self._count_breaker(session, result, now, entries, tally, healthy)
+                tally.seconds.append((claim.adapter, result.seconds))
+                if result.outcome is AttemptOutcome.DELIVERED:
+                    tally.delivered.append(claim.adapter)
+                else:
+                    tally.failed.append((claim.adapter, result.outcome.value))
+                    if values["status"] == DEAD:
+                        tally.dead.append(claim.adapter)
+            if attempts:
+                session.execute(insert_ignore(session, DELIVERY_ATTEMPTS, ["outbox_id", "attempt_no"]), attempts)
+            audit.record_many(session, entries)
+        return tally
+
+    def _next_state(self, result: AttemptResult, now: datetime) -> tuple[dict[str, Any], str, datetime | None]:
+        """The outbox row's new values after `result`, the audit action, and the next attempt's moment."""
+        released = {"claimed_by": None, "claimed_until": None}
+        if result.outcome is AttemptOutcome.DELIVERED:
+            values = {
+                **released,
+                "status": DELIVERED,
+                "delivered_at": result.finished_at,
+                "last_status": result.status_code,
+                "vendor_reference": result.vendor_reference,
+            }
+            return values, "delivery.delivered", None
+        failure = {
+            **released,
+            "last_error": result.error,
+            "last_error_class": result.error_class,
+            "last_status": result.status_code,
+        }
+        if result.outcome is AttemptOutcome.TRANSIENT and not self.policy.exhausted(result.claim.attempt):
+            next_at = now + timedelta(seconds=self.policy.delay(result.claim.attempt, result.retry_after, self.rng))
+            return {**failure, "status": PENDING, "next_attempt_at": next_at}, "delivery.retry_scheduled", next_at
+        if result.outcome is AttemptOutcome.TRANSIENT:
+            failure["last_error"] = f"gave up after {result.claim.attempt} attempts: {result.error}"[:2000]
+        return {**failure, "status": DEAD, "dead_at": now}, "delivery.dead_lettered", None
+
+    def _count_breaker(
+        self,
+        session: Session,
+        result: AttemptResult,
+        now: datetime,
+        entries: list[dict[str, Any]],
+        tally: _Tally,
+        healthy: set[str],
+    ) -> None:
+        endpoint = result.claim.endpoint
+        if result.outcome is AttemptOutcome.TRANSIENT:
+            healthy.discard(endpoint)
+            opened = breaker.record_failure(
+                session, endpoint, now, self.breaker_policy, retry_after=result.retry_after, error=result.error_class
+            )
+            if opened:
+                tally.opened.append(endpoint)
+                log.warning("circuit breaker for %s opened", endpoint)
+                entries.append(_breaker_entry(self.worker_id, now, endpoint, "breaker.opened"))
+        elif (result.outcome is AttemptOutcome.DELIVERED or result.status_code is not None) and endpoint not in healthy:
+            # The endpoint answered (a refusal is an answer too): it is up.
+            healthy.add(endpoint)
+            previous = breaker.record_success(session, endpoint, now)
+            if previous is not None:
+                log.info("circuit breaker for %s closed (was %s)", endpoint, previous)
+                entries.append(_breaker_entry(self.worker_id, now, endpoint, "breaker.closed"))
+
+
+def _breaker_entry(worker_id: str, now: datetime, endpoint: str, action: str) -> dict[str, Any]:
+    return {
+        "at": now,
+        "actor": f"worker:{worker_id}",
+        "action": action,
+        "entity_type": "circuit_breaker",
+        "entity_id": endpoint,
+        "detail": {},
+    }
+
+
+def _message_id(rows: list[Any], outbox_id: int) -> str | None:
+    return next((row.message_id for row in rows if row.id == outbox_id), None)
+
+
+async def _sleep_unless(should_stop: Callable[[], bool], seconds: float) -> None:
+    """Sleep up to `seconds`, waking early when a stop is asked for."""
+    deadline = time.monotonic() + seconds
+    while not should_stop():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        await asyncio.sleep(min(left, 0.1))
