@@ -720,6 +720,18 @@ class CompiledColumn:
     default: Any  # MISSING when the column has no default
     required: bool
     target: FieldTarget
+    kind: ConverterName
+
+    @property
+    def plain_text(self) -> bool:
+        """Text read as it stands (stripped): simple enough to inline in a generated row builder."""
+        return self.convert is _text
+
+    @property
+    def repeats(self) -> bool:
+        """Whether a file repeats this column's values enough for a per-file cache to pay (dates, counts,
+        amounts, postcodes); names and BSNs do not, and tables are dictionaries already."""
+        return self.kind in ("date", "datetime", "integer", "decimal", "postcode", "boolean")
 
 
 @dataclass(frozen=True)
@@ -910,7 +922,7 @@ def compile_import(mapping: ImportMapping) -> ImportPlan:
 
     compiled: list[CompiledColumn] = []
     for name, spec, target in resolved_columns:
-        convert, _kind = _converter_for(mapping, name, spec, target)
+        convert, kind = _converter_for(mapping, name, spec, target)
         default: Any = MISSING
         if spec.has_default:
             try:
@@ -920,7 +932,8 @@ def compile_import(mapping: ImportMapping) -> ImportPlan:
                     mapping, ("columns", name, "default"), f"not a valid {target.dotted}: {_first_message(error)}"
                 ) from None
         node = index_of[_container_of(target.alias_path)]
-        compiled.append(CompiledColumn(name, convert, node, str(target.alias_path[-1]), default, spec.required, target))
+        key = str(target.alias_path[-1])
+        compiled.append(CompiledColumn(name, convert, node, key, default, spec.required, target, kind))
 
     plan = ImportPlan(mapping, message_class, model, tuple(compiled), tuple(node_list))
     _check_required_covered(mapping, plan)

@@ -44,6 +44,8 @@ __all__ = [
     "detect_encoding",
 ]
 
+_CACHE_ENTRIES = 16_384  # converted values kept per column per file: bounded, so memory stays constant
+
 PREFIX_BYTES = 65_536
 """How much of the file is looked at to choose an encoding when the mapping says `auto`."""
 
@@ -199,6 +201,8 @@ class _Bound:
     fills: tuple[tuple[int, str, Any], ...]  # absent optional columns with a default: (node, key, default)
     key_indexes: tuple[int, ...]
     width: int
+    repeats: tuple[bool, ...] = ()  # per bound column: worth a per-file cache of converted values
+    plain: tuple[bool, ...] = ()  # per bound column: plain text, inlined by the generated builder
     by_path: dict[tuple[str | int, ...], str] = field(default_factory=dict)  # field alias path -> header label
 
 
@@ -323,6 +327,8 @@ class CsvReader:
             self.warnings.append(f"ignored {len(extra)} columns that are not in the mapping: {listed}")
 
         columns = []
+        repeats = []
+        plain = []
         fills: list[tuple[int, str, Any]] = []
         by_path: dict[tuple[str | int, ...], str] = {}
         for compiled in self.plan.columns:
@@ -333,9 +339,19 @@ class CsvReader:
                 continue
             label = self.header[found]
             columns.append((found, compiled.convert, compiled.node, compiled.key, compiled.default, label))
+            repeats.append(compiled.repeats)
+            plain.append(compiled.plain_text)
             by_path[compiled.target.alias_path] = label
         keys = tuple(positions[_fold(name)] for name in mapping.key_columns)
-        return _Bound(tuple(columns), tuple(fills), keys, len(self.header), by_path)
+        return _Bound(
+            tuple(columns),
+            tuple(fills),
+            keys,
+            len(self.header),
+            repeats=tuple(repeats),
+            plain=tuple(plain),
+            by_path=by_path,
+        )
 
     # --- the rows ---------------------------------------------------------------------------------------
 
@@ -343,6 +359,10 @@ class CsvReader:
         width = bound.width
         row = 0
         build = self._build
+        fast = _generate_builder(self.plan, bound)
+        identify = self._identify
+        validate = self.plan.message_class.model_validate
+        message_type, source, occurred_at = self.plan.message_type, self.source, self.occurred_at
         while True:
             start = lines.line_no + 1
             lines.bad_bytes = False
@@ -384,7 +404,26 @@ class CsvReader:
             if lines.bad_bytes:
                 yield self._bad_bytes(row, start, fields, bound)
                 continue
-            yield build(row, start, fields, bound)
+            # The generated builder handles the good rows; a row it cannot build, or whose message does
+            # not validate, goes the generic way again, which finds and locates every problem.
+            payload = fast(fields)
+            if payload is None:
+                yield build(row, start, fields, bound)
+                continue
+            message_id, correlation_id = identify(row, fields, bound)
+            try:
+                yield validate(
+                    {
+                        "type": message_type,
+                        "messageId": message_id,
+                        "correlationId": correlation_id,
+                        "source": source,
+                        "occurredAt": occurred_at,
+                        "payload": payload,
+                    }
+                )
+            except pydantic.ValidationError:
+                yield build(row, start, fields, bound)
 
     def _bad_bytes(self, row: int, line: int, fields: list[str], bound: _Bound) -> Rejected:
         labels = {index: label for index, *_rest, label in bound.columns}
@@ -431,7 +470,22 @@ class CsvReader:
                 target = values[node] = {}
             target[key] = value
         payload = _assemble(nodes, values)
+        message_id, correlation_id = self._identify(row, fields, bound)
+        envelope = {
+            "type": self.plan.message_type,
+            "messageId": message_id,
+            "correlationId": correlation_id,
+            "source": self.source,
+            "occurredAt": self.occurred_at,
+            "payload": payload,
+        }
+        try:
+            return self.plan.message_class.model_validate(envelope)
+        except pydantic.ValidationError as error:
+            return Rejected(row, line, self._locate(error, fields, bound, values), fields)
 
+    def _identify(self, row: int, fields: list[str], bound: _Bound) -> tuple[str, str]:
+        """(message id, correlation id) of a row; see the module docstring for why they are made so."""
         digest = self._seed.copy()
         if bound.key_indexes:
             digest.update("\x1f".join([fields[i].strip() for i in bound.key_indexes]).encode())
@@ -442,18 +496,7 @@ class CsvReader:
         digest.update(b"\x1e")
         digest.update("\x1f".join(fields).encode())
         message_id = "csv-" + digest.hexdigest()
-        envelope = {
-            "type": self.plan.message_type,
-            "messageId": message_id,
-            "correlationId": correlation or message_id,
-            "source": self.source,
-            "occurredAt": self.occurred_at,
-            "payload": payload,
-        }
-        try:
-            return self.plan.message_class.model_validate(envelope)
-        except pydantic.ValidationError as error:
-            return Rejected(row, line, self._locate(error, fields, bound, values), fields)
+        return message_id, correlation or message_id
 
     # --- where a validation error is --------------------------------------------------------------------
 
@@ -585,3 +628,102 @@ def _assemble(nodes: Any, values: list[dict[str, Any] | None]) -> dict[str, Any]
     if nodes[0].constants:
         root.update(nodes[0].constants)
     return root
+
+
+def _static_tree(nodes: Any, number: int, children: dict[int, list[int]]) -> dict[str, Any]:
+    """The fixed content of a node without columns: its constants and its (equally fixed) children."""
+    node = nodes[number]
+    tree: dict[str, Any] = dict(node.constants)
+    for child in sorted(children.get(number, []), key=lambda c: (nodes[c].key, nodes[c].index or 0)):
+        item = _static_tree(nodes, child, children)
+        if nodes[child].index is None:
+            tree[nodes[child].key] = item
+        else:
+            tree.setdefault(nodes[child].key, []).append(item)
+    return tree
+
+
+def _generate_builder(plan: ImportPlan, bound: _Bound) -> Any:
+    """Write and compile a row builder for this mapping and header: the payload dict of a row, or None.
+
+    It does what `_build` + `_assemble` do, unrolled: each converter called directly on its cell, the
+    nested dict built with known keys, no per-row bookkeeping. It returns None as soon as a converter
+    refuses a cell, and the caller takes the generic path, which collects and locates every problem.
+    `tests/adapters/csv/test_fastpath.py` checks that both paths build the same payloads.
+    """
+    nodes = plan.nodes
+    children: dict[int, list[int]] = {}
+    for number, node in enumerate(nodes[1:], start=1):
+        children.setdefault(node.parent, []).append(number)
+    namespace: dict[str, Any] = {"MISSING": MISSING, "CellError": CellError, "CACHE": _CACHE_ENTRIES}
+    lines = ["def build(fields):", "    try:"]
+    assigned: dict[int, list[tuple[str, str, bool]]] = {}  # node -> (key, variable, always present)
+    for number, (index, convert, owner, key, default, _label) in enumerate(bound.columns):
+        namespace[f"c{number}"] = convert
+        if bound.plain[number]:
+            lines.append(f"        v{number} = fields[{index}].strip() or MISSING")
+        elif bound.repeats[number]:
+            # A bounded cache per file (this builder lives as long as one file's read): dates, counts and
+            # amounts repeat across rows; nothing personal outlives the file.
+            namespace[f"m{number}"] = {}
+            lines += [
+                f"        cell = fields[{index}]",
+                f"        v{number} = m{number}.get(cell)",
+                f"        if v{number} is None:",
+                f"            v{number} = c{number}(cell) if cell else MISSING",
+                f"            if len(m{number}) < CACHE: m{number}[cell] = v{number}",
+            ]
+        else:
+            lines.append(f"        v{number} = c{number}(cell) if (cell := fields[{index}]) else MISSING")
+        if default is not MISSING:
+            namespace[f"d{number}"] = default
+            lines.append(f"        if v{number} is MISSING: v{number} = d{number}")
+        assigned.setdefault(owner, []).append((key, f"v{number}", default is not MISSING))
+    lines.append("    except CellError:")
+    lines.append("        return None")
+    for number, (owner, key, default) in enumerate(bound.fills):
+        namespace[f"f{number}"] = default
+        assigned.setdefault(owner, []).append((key, f"f{number}", True))
+
+    body: list[str] = []
+    for number in range(len(nodes) - 1, -1, -1):
+        node = nodes[number]
+        if number and not node.has_columns:
+            continue  # fixed content, added with its parent below
+        body.append(f"    n{number} = {{}}")
+        for key, variable, always in assigned.get(number, []):
+            if always:
+                body.append(f"    n{number}[{key!r}] = {variable}")
+            else:
+                body.append(f"    if {variable} is not MISSING: n{number}[{key!r}] = {variable}")
+        live = [c for c in children.get(number, []) if nodes[c].has_columns]
+        condition = "True" if number == 0 else " or ".join([f"n{number}", *(f"p{c}" for c in live)])
+        body.append(f"    p{number} = {condition}")
+        body.append(f"    if p{number}:")
+        body.append("        pass")
+        lists: dict[str, list[int]] = {}
+        for child in children.get(number, []):
+            if nodes[child].index is None:
+                if nodes[child].has_columns:
+                    body.append(f"        if p{child}: n{number}[{nodes[child].key!r}] = n{child}")
+                else:
+                    namespace[f"s{child}"] = _static_tree(nodes, child, children)
+                    body.append(f"        n{number}[{nodes[child].key!r}] = s{child}")
+            else:
+                lists.setdefault(nodes[child].key, []).append(child)
+        for key, items in lists.items():
+            body.append("        items = []")
+            for child in sorted(items, key=lambda c: nodes[c].index or 0):
+                if nodes[child].has_columns:
+                    body.append(f"        if p{child}: items.append(n{child})")
+                else:
+                    namespace[f"s{child}"] = _static_tree(nodes, child, children)
+                    body.append(f"        items.append(s{child})")
+            body.append(f"        if items: n{number}[{key!r}] = items")
+        if node.constants:
+            namespace[f"k{number}"] = dict(node.constants)
+            body.append(f"        n{number}.update(k{number})")
+    body.append("    return n0")
+    source = "\n".join(lines + body) + "\n"
+    exec(compile(source, f"<csv row builder for {plan.message_type}>", "exec"), namespace)  # noqa: S102 - our own generated code, no input in it
+    return namespace["build"]

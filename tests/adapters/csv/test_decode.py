@@ -48,7 +48,11 @@ GOOD: dict[str, str] = {
 def row(number: int = 1, **changes: str) -> list[str]:
     values = {**GOOD, "Inschrijfnummer": f"I-{number:04d}"}
     for key, value in changes.items():
-        values[key.replace("_", " ")] = value
+        # Keyword names cannot hold spaces or hyphens: Partner_voornaam, E_mail.
+        names = [n for n in (key, key.replace("_", " "), key.replace("_", "-")) if n in values]
+        if not names:
+            raise KeyError(f"no column {key!r}")
+        values[names[0]] = value
     return [values[name] for name in REGISTRATION_HEADER]
 
 
@@ -526,3 +530,10 @@ def test_model_messages_that_would_quote_the_input_are_masked() -> None:
     assert _safe_message(item, []) == "unknown SOORT code '…'; allowed: A, B"
     plain = {"type": "value_error", "msg": "Value error, Fenna is wrong", "ctx": {"error": "x"}}
     assert _safe_message(plain, ["Fenna"]) == "Value error, … is wrong"
+
+
+def test_an_error_in_a_list_item_is_located_even_when_an_earlier_item_was_left_out() -> None:
+    """Postcode (item 0) empty, e-mail (item 1) too long: the model sees the e-mail as item 0."""
+    _, errors = decode(csv_bytes([row(1, Postcode="", E_mail="x" * 201)]))
+    assert errors[0].location.csv_column == "E-mail"
+    assert errors[0].location.field == "aanvrager.contactgegevens[1].waarde"
