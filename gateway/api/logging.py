@@ -211,6 +211,8 @@ def configure_logging(level: int | str = logging.INFO, *, stream: Any = None) ->
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level)
+    # SQLAlchemy logs statements with their parameters (personal data) at INFO: keep it quiet.
+    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True

@@ -9,6 +9,7 @@ from that directory.
 
 from __future__ import annotations
 
+import logging
 import os
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
@@ -17,6 +18,8 @@ from gateway.delivery import metrics as delivery_metrics
 from gateway.store.engine import Database
 
 __all__ = ["CONTENT_TYPE_LATEST", "REQUESTS", "REQUEST_SECONDS", "ApiMetrics"]
+
+log = logging.getLogger(__name__)
 
 REQUESTS = Counter("woonbrug_http_requests", "HTTP requests answered", ["method", "route", "status"])
 REQUEST_SECONDS = Histogram(
@@ -31,7 +34,8 @@ class ApiMetrics:
     """The scrape output of one API process."""
 
     def __init__(self, db: Database) -> None:
-        self.store = CollectorRegistry(auto_describe=True)
+        # No auto-describe: registering must not query the store (create_app opens nothing).
+        self.store = CollectorRegistry(auto_describe=False)
         self.store.register(delivery_metrics.StoreCollector(db))
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
@@ -48,4 +52,8 @@ class ApiMetrics:
             head = generate_latest(counters)
         else:
             head = generate_latest(REGISTRY)
-        return head + generate_latest(self.store)
+        try:
+            return head + generate_latest(self.store)
+        except Exception as error:  # a scrape must still show the counters when the store is away
+            log.warning("store gauges unavailable: %s", type(error).__name__)
+            return head + b"# store gauges unavailable\n"

@@ -86,8 +86,7 @@ class GatewayMiddleware:
                 await self.app(scope, receive, send_with_id)
         finally:
             seconds = time.perf_counter() - started
-            route = scope.get("route")
-            template = getattr(route, "path_format", None) or getattr(route, "path", None) or "unmatched"
+            template = _template(scope)
             method = scope["method"]
             self.metrics.observe(method, template, status, seconds)
             if self.log_access and access_log.isEnabledFor(logging.INFO):
@@ -124,6 +123,18 @@ class GatewayMiddleware:
             if not message.get("more_body", False):
                 break
         return b"".join(chunks), False
+
+
+def _template(scope: Scope) -> str:
+    """The matched route as a template (`/api/v1/publicaties/{publicatie_id}`), from the path and its
+    parameters, so ids never become label values; `unmatched` when no route took the request."""
+    if scope.get("route") is None:
+        return "unmatched"
+    params = scope.get("path_params") or {}
+    if not params:
+        return str(scope["path"])
+    names = {str(value): name for name, value in params.items()}
+    return "/".join(f"{{{names[part]}}}" if part in names else part for part in str(scope["path"]).split("/"))
 
 
 def _replay(body: bytes) -> Receive:

@@ -48,6 +48,9 @@ def log_capture() -> Iterator[None]:
     finally:
         root.removeHandler(CAPTURE)
         root.setLevel(level)
+    leaks = CAPTURE.leaks()
+    if leaks:  # records logged after the scanning test ran
+        pytest.fail(f"{len(leaks)} log record(s) of the API tests contain personal data, e.g. {leaks[0]}")
 
 
 @pytest.fixture(autouse=True)
