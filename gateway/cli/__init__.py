@@ -11,13 +11,17 @@ import click
 # Command name -> "module:attribute" of a click command. Add a line here to add a command.
 COMMANDS: dict[str, str] = {
     "adapters": "gateway.cli.adapters_cmd:adapters",
+    "breakers": "gateway.cli.dlq_cmd:breakers",
+    "db": "gateway.cli.db_cmd:db",
     "demo": "gateway.cli.demo_cmd:demo",
+    "dlq": "gateway.cli.dlq_cmd:dlq",
     "import": "gateway.cli.import_cmd:import_file",
     "passend": "gateway.cli.passend_cmd:passend",
     "report": "gateway.cli.report_cmd:report",
     "schemas": "gateway.cli.schemas_cmd:schemas",
     "translate": "gateway.cli.adapters_cmd:translate",
     "validate-config": "gateway.cli.config_cmd:validate_config",
+    "worker": "gateway.cli.worker_cmd:worker",
 }
 
 

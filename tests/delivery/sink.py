@@ -147,3 +147,16 @@ class Sink:
         for record in self.ledger.effects():
             grouped.setdefault(str(record.body["payload"]["id"]), []).append(record.body["messageId"])
         return grouped
+
+
+class EnvSinkResolver:
+    """A resolver for `woonbrug worker --resolver tests.delivery.sink:env_resolver`: the simulator's URL
+    comes from WOONBRUG_TEST_SINK_URL in the worker's environment."""
+
+    def __call__(self, destination: Destination) -> SinkAdapter:
+        import os
+
+        return SinkResolver(os.environ["WOONBRUG_TEST_SINK_URL"])(destination)
+
+
+env_resolver = EnvSinkResolver()

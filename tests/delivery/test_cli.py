@@ -1,0 +1,163 @@
+"""`woonbrug db`, `woonbrug dlq`, `woonbrug breakers` and `woonbrug worker` against real stores."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import update
+
+from gateway.cli import main
+from gateway.delivery import SimulatedClock, breaker, enqueue
+from gateway.delivery.breaker import BreakerPolicy
+from gateway.delivery.clock import SYSTEM_CLOCK
+from gateway.store import OutboxMessage, audit, migrate
+from tests.delivery.builders import publicatie_message
+from tests.delivery.helpers import CORP_A, put, statuses
+from tests.delivery.sink import Sink
+from tests.store.databases import TestDatabase
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _run(database: TestDatabase, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(
+        main, list(args), env={"WOONBRUG_DATABASE_URL": database.url_text}, catch_exceptions=False
+    )
+    return result.exit_code, result.output
+
+
+def test_db_upgrade_current_and_check_on_an_empty_store(empty_database: TestDatabase) -> None:
+    code, out = _run(empty_database, "db", "current")
+    assert code == 0
+    assert "current: (empty)" in out
+    code, out = _run(empty_database, "db", "check")
+    assert code == 1
+    code, out = _run(empty_database, "db", "upgrade")
+    assert code == 0
+    assert f"(empty) -> {migrate.head_revision()}" in out
+    code, out = _run(empty_database, "db", "check")
+    assert (code, out.strip()) == (0, f"at {migrate.head_revision()}; models and migrations agree")
+    code, out = _run(empty_database, "db", "downgrade", "base")
+    assert (code, "now at (empty)" in out) == (0, True)
+
+
+def _dead_letter(database: TestDatabase, clock: SimulatedClock, key: str, adapter: str = "test-sink") -> int:
+    from gateway.delivery import Destination
+
+    [outbox_id] = put(database, clock, [publicatie_message(key)], Destination("corp-a", adapter))
+    with database.transaction() as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == outbox_id)
+            .values(status="dead", dead_at=clock.now(), attempts=1, last_status=422, last_error="HTTP 422 (test)")
+        )
+    return outbox_id
+
+
+def test_dlq_list_replay_and_show(database: TestDatabase, clock: SimulatedClock) -> None:
+    first = _dead_letter(database, clock, "P-1")
+    second = _dead_letter(database, clock, "P-2", adapter="vera")
+
+    code, out = _run(database, "dlq", "list", "--json")
+    assert code == 0
+    listed = json.loads(out)
+    assert [(d["id"], d["last_status"], d["reason"]) for d in listed] == [
+        (first, 422, "HTTP 422 (test)"),
+        (second, 422, "HTTP 422 (test)"),
+    ]
+    code, out = _run(database, "dlq", "list")
+    assert f"{first}  corp-a/test-sink  publicatie.aangeboden  key=P-1" in out
+
+    code, out = _run(database, "dlq", "replay", str(first), "--reason", "vendor fixed", "--actor", "ops:anna")
+    assert code == 0
+    assert f"replayed {first} as" in out
+    code, out = _run(database, "dlq", "replay", str(first))
+    assert code == 1
+    assert "replayed already" in out
+    code, out = _run(database, "dlq", "replay", "--all", "--adapter", "vera")
+    assert code == 0
+    assert f"replayed {second} as" in out
+    assert "1 message(s) queued again" in out
+    code, out = _run(database, "dlq", "list")
+    assert out.strip() == "no dead letters"
+
+    code, out = _run(database, "dlq", "show", str(first), "--json")
+    family = json.loads(out)
+    assert [(m["id"], m["generation"], m["parent_id"], m["replayed_by"]) for m in family] == [
+        (first, 0, None, None),
+        (family[1]["id"], 1, first, "ops:anna"),
+    ]
+    assert family[1]["replay_reason"] == "vendor fixed"
+    code, out = _run(database, "dlq", "replay")
+    assert code == 2
+    assert "give one dead letter's ID, or --all" in out
+
+
+def test_breakers_list_and_reset(database: TestDatabase, clock: SimulatedClock) -> None:
+    code, out = _run(database, "breakers")
+    assert "no breakers yet" in out
+    with database.transaction() as session:
+        for _ in range(3):
+            breaker.record_failure(session, CORP_A.endpoint, SYSTEM_CLOCK.now(), BreakerPolicy(threshold=3))
+    code, out = _run(database, "breakers", "--json")
+    [view] = json.loads(out)
+    assert (view["endpoint"], view["state"], view["failures"]) == ("corp-a/test-sink", "open", 3)
+    code, out = _run(database, "breakers", "reset", "corp-a/test-sink", "--actor", "ops:bo")
+    assert (code, out.strip()) == (0, "corp-a/test-sink: closed")
+    code, out = _run(database, "breakers")
+    assert "corp-a/test-sink" in out
+    assert "closed" in out
+    with database.session() as session:
+        assert [(e.actor, e.action) for e in audit.search(session, entity_id="corp-a/test-sink")] == [
+            ("ops:bo", "breaker.reset")
+        ]
+    code, out = _run(database, "breakers", "reset", "corp-z/none")
+    assert code == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_worker_once_delivers_what_is_due_and_exits(database: TestDatabase, processes: str) -> None:
+    sink = Sink().start()
+    try:
+        with database.transaction() as session:
+            for index in range(12):
+                enqueue(session, publicatie_message(f"P-{index}"), CORP_A, clock=SYSTEM_CLOCK)
+        env = {
+            **os.environ,
+            "WOONBRUG_DATABASE_URL": database.url_text,
+            "WOONBRUG_TEST_SINK_URL": sink.url,
+            "PYTHONPATH": str(REPO),
+        }
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "gateway.cli",
+                "worker",
+                "--once",
+                "--processes",
+                processes,
+                "--batch-size",
+                "5",
+                "--resolver",
+                "tests.delivery.sink:env_resolver",
+            ],
+            env=env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert statuses(database) == {"delivered": 12}
+        assert len(sink.ledger.effects()) == 12
+    finally:
+        sink.stop()
