@@ -191,10 +191,17 @@ def differences(
     got: Mapping[str, Any],
     declared: Sequence[str],
     personal_paths: Mapping[str, str | None] | None = None,
+    ignored: Sequence[str] = (),
 ) -> list[Difference]:
-    """Every leaf under the declared paths that differs between two canonical JSON documents."""
-    before = {path: leaf for path, leaf in flatten(dict(sent)).items() if _selected(leaf, declared)}
-    after = {path: leaf for path, leaf in flatten(dict(got)).items() if _selected(leaf, declared)}
+    """Every leaf under the declared paths (and not under an ignored one) that differs between two documents."""
+
+    def wanted(leaf: Leaf) -> bool:
+        return _selected(leaf, declared) and not any(
+            leaf.pattern == path or leaf.pattern.startswith(path + ".") for path in ignored
+        )
+
+    before = {path: leaf for path, leaf in flatten(dict(sent)).items() if wanted(leaf)}
+    after = {path: leaf for path, leaf in flatten(dict(got)).items() if wanted(leaf)}
     personal = personal_paths or {}
     found = []
     for path in sorted(set(before) | set(after)):

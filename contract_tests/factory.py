@@ -81,6 +81,8 @@ def contract_test_class(
     csv_columns: Sequence[str] | Mapping[str, str | None] | None = None,
     vera_spec: str | Path | None = None,
     max_examples: int | None = None,
+    vendor_suffix: str = ".vendor.*",
+    golden_ignore: Sequence[str] = (),
     name: str | None = None,
 ) -> type:
     """A pytest test class running the contract kit against `adapter`.
@@ -94,6 +96,9 @@ def contract_test_class(
                     the adapter's hooks, given here instead of on the adapter class (these win).
     vera_spec:      path to VERA's WRV OpenAPI file (else `--vera-spec` or $WOONBRUG_VERA_SPEC).
     max_examples:   hypothesis examples per property (else `--woonbrug-max-examples`, default 20).
+    vendor_suffix:  how vendor samples are named after `<name>` (default `.vendor.*`; e.g. `.vera.json`).
+    golden_ignore:  canonical paths a golden comparison skips: what a sample does not determine (`occurredAt`
+                    when the adapter stamps the time of receipt).
     name:           the class name (default `TestContract<Adapter>`; pytest uses the variable name anyway).
     """
     caller = _caller_dir()
@@ -125,6 +130,8 @@ def contract_test_class(
         overrides={key: value for key, value in overrides.items() if value is not None},
         vera_spec=resolve_dir(vera_spec, caller),
         max_examples=max_examples,
+        vendor_suffix=vendor_suffix,
+        golden_ignore=tuple(golden_ignore),
     )
     providers: dict[str, Provider] = {}
     namespace: dict[str, Any] = {}

@@ -94,11 +94,13 @@ def load_adapter(name: str) -> AdapterClass:
 
 @dataclass(frozen=True)
 class GoldenCase:
-    """One golden pair in the fixtures folder: `<name>.vendor.<ext>` and `<name>.canonical.json`."""
+    """One golden pair in the fixtures folder: `<name>.vendor.<ext>` and `<name>.canonical.json` (or
+    `.canonical.jsonl`), optionally with `<name>.errors.json(l)`: the located errors its bad records give."""
 
     name: str
     vendor: Path | None
     canonical: Path | None
+    errors: Path | None = None
 
     def payload(self) -> VendorPayload:
         assert self.vendor is not None
@@ -140,6 +142,8 @@ class ContractKit:
     overrides: dict[str, Any] = field(default_factory=dict)
     vera_spec: Path | None = None
     max_examples: int | None = None
+    vendor_suffix: str = ".vendor.*"
+    golden_ignore: tuple[str, ...] = ()
     _samples: dict[tuple[str, bool, str], Message] = field(default_factory=dict, repr=False)
     _config: AdapterConfig | None = field(default=None, repr=False)
 
@@ -254,40 +258,57 @@ class ContractKit:
 
     # --- golden fixtures ------------------------------------------------------------------------------
 
-    def golden_cases(self) -> list[GoldenCase]:
-        """Golden pairs in the fixtures folder, complete or not (the golden suite reports incomplete ones)."""
-        if self.fixtures_dir is None or not self.fixtures_dir.is_dir():
-            return []
+    def _vendor_name(self, filename: str) -> str | None:
+        """The golden name of a vendor sample file, or None when the file is not one."""
+        suffix = self.vendor_suffix
+        if "*" in suffix:
+            marker = suffix.split("*", 1)[0]
+            return filename.split(marker, 1)[0] if marker in filename else None
+        return filename[: -len(suffix)] if filename.endswith(suffix) else None
+
+    def _scan_fixtures(self) -> tuple[dict[str, list[Path]], dict[str, Path], dict[str, Path]]:
         vendor: dict[str, list[Path]] = {}
         canonical: dict[str, Path] = {}
+        errors: dict[str, Path] = {}
+        if self.fixtures_dir is None or not self.fixtures_dir.is_dir():
+            return vendor, canonical, errors
         for path in sorted(self.fixtures_dir.iterdir()):
             if not path.is_file():
                 continue
-            if path.name.endswith(".canonical.json"):
-                canonical[path.name.removesuffix(".canonical.json")] = path
-            elif ".vendor." in path.name:
-                vendor.setdefault(path.name.split(".vendor.", 1)[0], []).append(path)
-        names = sorted(set(vendor) | set(canonical))
-        return [GoldenCase(name, vendor[name][0] if name in vendor else None, canonical.get(name)) for name in names]
+            for suffix, found in ((".canonical.json", canonical), (".canonical.jsonl", canonical),
+                                  (".errors.json", errors), (".errors.jsonl", errors)):
+                if path.name.endswith(suffix):
+                    found[path.name.removesuffix(suffix)] = path
+                    break
+            else:
+                name = self._vendor_name(path.name)
+                if name:
+                    vendor.setdefault(name, []).append(path)
+        return vendor, canonical, errors
+
+    def golden_cases(self) -> list[GoldenCase]:
+        """Golden pairs in the fixtures folder, complete or not (the golden suite reports incomplete ones)."""
+        vendor, canonical, errors = self._scan_fixtures()
+        return [
+            GoldenCase(name, vendor[name][0] if name in vendor else None, canonical.get(name), errors.get(name))
+            for name in sorted(set(vendor) | set(canonical))
+        ]
 
     def golden_problems(self) -> list[str]:
         problems = []
+        vendor, _, errors = self._scan_fixtures()
         for case in self.golden_cases():
             if case.vendor is None:
-                problems.append(f"{case.name}.canonical.json has no {case.name}.vendor.<ext> beside it")
+                problems.append(f"{case.name}.canonical.json has no vendor sample {case.name}{self.vendor_suffix}")
             elif case.canonical is None:
                 problems.append(f"{case.vendor.name} has no {case.name}.canonical.json beside it")
-        for name, paths in self._vendor_duplicates().items():
-            problems.append(f"{name} has several vendor files ({', '.join(p.name for p in paths)}); keep one")
+        for name, paths in vendor.items():
+            if len(paths) > 1:
+                problems.append(f"{name} has several vendor files ({', '.join(p.name for p in paths)}); keep one")
+        for name, path in errors.items():
+            if name not in vendor:
+                problems.append(f"{path.name} has no vendor sample {name}{self.vendor_suffix} beside it")
         return problems
-
-    def _vendor_duplicates(self) -> dict[str, list[Path]]:
-        if self.fixtures_dir is None or not self.fixtures_dir.is_dir():
-            return {}
-        seen: dict[str, list[Path]] = {}
-        for path in sorted(self.fixtures_dir.glob("*.vendor.*")):
-            seen.setdefault(path.name.split(".vendor.", 1)[0], []).append(path)
-        return {name: paths for name, paths in seen.items() if len(paths) > 1}
 
     def complete_golden(self) -> list[GoldenCase]:
         return [case for case in self.golden_cases() if case.vendor is not None and case.canonical is not None]
@@ -295,8 +316,12 @@ class ContractKit:
     def expected(self, case: GoldenCase) -> list[tuple[dict[str, Any], Message]]:
         """The expected messages of a golden pair: the raw JSON as written and the parsed message."""
         assert case.canonical is not None
+        text = case.canonical.read_text(encoding="utf-8")
         try:
-            data = json.loads(case.canonical.read_text(encoding="utf-8"))
+            if case.canonical.suffix == ".jsonl":
+                data: Any = [json.loads(line) for line in text.splitlines() if line.strip()]
+            else:
+                data = json.loads(text)
         except ValueError as error:
             raise ContractSetupError(f"{case.canonical}: not valid JSON ({error})") from None
         items = data if isinstance(data, list) else [data]
@@ -315,6 +340,22 @@ class ContractKit:
                     "Fix the golden file (its JSON Schema is schemas/v1/message.<type>.schema.json)"
                 ) from None
         return out
+
+    def expected_errors(self, case: GoldenCase) -> list[dict[str, Any]] | None:
+        """The located errors a golden sample's bad records must give, in order (None: it has none listed)."""
+        if case.errors is None:
+            return None
+        text = case.errors.read_text(encoding="utf-8")
+        try:
+            if case.errors.suffix == ".jsonl":
+                data: Any = [json.loads(line) for line in text.splitlines() if line.strip()]
+            else:
+                data = json.loads(text)
+        except ValueError as error:
+            raise ContractSetupError(f"{case.errors}: not valid JSON ({error})") from None
+        if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+            raise ContractSetupError(f"{case.errors}: a list of objects like {{\"row\": 4, \"column\": \"Type\"}}")
+        return data
 
     def golden_messages(self, message_type: str) -> Iterator[Message]:
         for case in self.complete_golden():

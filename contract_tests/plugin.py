@@ -25,6 +25,7 @@ MARKER = "woonbrug_contract"
 
 @dataclass
 class _AdapterRun:
+    label: str
     adapter: str
     version: str
     model_major: Any
@@ -71,9 +72,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if marker is None:
             continue
         info = marker.kwargs
-        key = f"{item.nodeid.split('::', 1)[0]}::{info.get('adapter')}"
+        key = "::".join(item.nodeid.split("::")[:2])  # one generated class: one run of the kit
         if key not in runs:
             runs[key] = _AdapterRun(
+                label=key.rsplit("::", 1)[-1],
                 adapter=str(info.get("adapter")),
                 version=str(info.get("version")),
                 model_major=info.get("model_major"),
@@ -102,15 +104,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    runs = config.stash.get(_RUNS, {})
+    runs = [run for run in config.stash.get(_RUNS, {}).values() if run.outcomes]
     if not runs:
         return
     terminalreporter.write_sep("-", "woonbrug contract kit")
-    for run in runs.values():
-        counts = ", ".join(f"{count} {outcome}" for outcome, count in sorted(run.outcomes.items())) or "not run"
+    for run in runs:
+        counts = ", ".join(f"{count} {outcome}" for outcome, count in sorted(run.outcomes.items()))
         compatible = "" if run.model_major == run.kit_model_major else "  MODEL MISMATCH"
         terminalreporter.write_line(
-            f"{run.adapter} {run.version}: states canonical model v{run.model_major} "
+            f"{run.label}: {run.adapter} {run.version} states canonical model v{run.model_major} "
             f"(kit v{run.kit_model_major}){compatible}; {counts}"
         )
         for name, reason in sorted(run.opt_outs.items()):

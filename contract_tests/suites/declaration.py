@@ -1,8 +1,9 @@
 """Declaration: who the adapter says it is — name, version, capabilities, config schema, model major.
 
 These are the facts `woonbrug adapters list` shows and discovery checks; a vendor cannot opt out of
-them. The model major the adapter states is recorded in the report (a junit property and the kit's
-summary line), so an integrator sees at a glance which canonical model a passing adapter was built for.
+them. The model major the adapter states is recorded in the report (junit testsuite properties
+`woonbrug_<adapter>_model_major` and `woonbrug_kit_model_major`, and the kit's summary line), so an
+integrator sees at a glance which canonical model a passing adapter was built for.
 """
 
 from __future__ import annotations
@@ -41,14 +42,13 @@ def _problems(lines: list[str]) -> None:
 
 class DeclarationSuite(Suite):
     @contract("declaration.identity")
-    def test_declaration_identity(self, record_property: Any) -> None:
+    def test_declaration_identity(self, record_testsuite_property: Any) -> None:
         """Name and version: the name is the entry-point name (lower_snake_case), the version PEP 440."""
         from packaging.version import InvalidVersion, Version
 
         cls = self.kit.adapter_cls
         name, version = getattr(cls, "name", None), getattr(cls, "version", None)
-        record_property("woonbrug_adapter", str(name))
-        record_property("woonbrug_adapter_version", str(version))
+        record_testsuite_property(f"woonbrug_{self.kit.name}_version", str(version))
         problems = []
         if not isinstance(name, str) or not _NAME.match(name):
             problems.append(
@@ -70,10 +70,9 @@ class DeclarationSuite(Suite):
         _problems(problems)
 
     @contract("declaration.model_major")
-    def test_declaration_model_major(self, record_property: Any, record_testsuite_property: Any) -> None:
+    def test_declaration_model_major(self, record_testsuite_property: Any) -> None:
         """The canonical model major the adapter was built for must be the one this kit (and gateway) runs."""
         major = getattr(self.kit.adapter_cls, "model_major", None)
-        record_property("woonbrug_model_major", str(major))
         record_testsuite_property(f"woonbrug_{self.kit.name}_model_major", str(major))
         record_testsuite_property("woonbrug_kit_model_major", str(MODEL_MAJOR))
         if major != MODEL_MAJOR:
@@ -116,7 +115,7 @@ class DeclarationSuite(Suite):
         _problems(problems)
 
     @contract("declaration.config")
-    def test_declaration_config(self, record_property: Any) -> None:
+    def test_declaration_config(self) -> None:
         """The config model: an AdapterConfig with a JSON Schema, secrets as SecretStr, the kit's config valid."""
         model = getattr(self.kit.adapter_cls, "config_model", None)
         if not (isinstance(model, type) and issubclass(model, AdapterConfig)):
@@ -128,7 +127,6 @@ class DeclarationSuite(Suite):
         try:
             schema = model.model_json_schema()
             json.dumps(schema)
-            record_property("woonbrug_config_fields", ",".join(sorted(schema.get("properties", {}))))
         except Exception as error:
             problems.append(f"config_model.model_json_schema() fails ({type(error).__name__}: {error})")
         for name, field in model.model_fields.items():
@@ -148,14 +146,16 @@ class DeclarationSuite(Suite):
     @contract("declaration.instance")
     def test_declaration_instance(self) -> None:
         """The adapter builds from its config with an injected client, as the gateway and the kit build it."""
+        failure: BaseException | None = None
         try:
             adapter = self.kit.adapter()
-        except ContractSetupError as error:
-            setup_failure(error)
-            return
         except Exception as error:
+            failure = error
+        if isinstance(failure, ContractSetupError):
+            setup_failure(failure)
+        if failure is not None:
             pytest.fail(
-                f"{self.kit.name}(config, client=httpx.AsyncClient(...)) raised {type(error).__name__}: {error}. "
+                f"{self.kit.name}(config, client=httpx.AsyncClient(...)) raised {type(failure).__name__}: {failure}. "
                 "An adapter's __init__ takes its config and a keyword-only `client` (see adapters.Adapter), and "
                 "does no I/O: connections are made when a hook runs",
                 pytrace=False,

@@ -1,17 +1,24 @@
 """Vendor golden files: real samples from the vendor system decode to the expected canonical JSON.
 
 The fixtures folder holds pairs: `<name>.vendor.<ext>` (bytes as the vendor system sends them: .json,
-.xml, .csv, ...) and `<name>.canonical.json` (one canonical message, or a list of them in order). The
-canonical file is compared in full for the payload; envelope fields left out of it (`messageId`,
-`occurredAt`, `causationId`, ...) are not compared, because a vendor sample rarely determines them.
+.xml, .csv, ...) and `<name>.canonical.json` (one canonical message, or a list of them in order; or
+`.canonical.jsonl`, one per line). The canonical file is compared in full for the payload; envelope
+fields left out of it (`messageId`, `occurredAt`, `causationId`, ...) are not compared, because a vendor
+sample rarely determines them. Fields a sample does not determine although the file states them (a
+receive time the adapter stamps) are listed in `golden_ignore` and left out too.
+
+A sample may hold bad records on purpose (one bad row never sinks a file): `<name>.errors.json(l)` then
+lists the errors they must give, in order, by location (`record`, `row`, `line`, `column`, `field`;
+a `reason` text may be there for readers and is not compared). Without that file any error fails.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 
+from adapters import MappingError
 from contract_tests.compare import canonical_json, differences, model_paths, render_differences
 from contract_tests.kit import ContractKit, ContractSetupError, GoldenCase
 from contract_tests.suites.base import Cases, Provider, Suite, contract, setup_failure
@@ -31,6 +38,40 @@ def golden_cases(kit: ContractKit) -> Cases:
         return [], reason
     cases = [(case.name, case) for case in kit.complete_golden()]
     return cases, "no complete golden pairs in the fixtures folder (test_golden_fixtures says what is missing)"
+
+
+_LOCATION_KEYS = ("record", "row", "line", "field")
+
+
+def _matches(error: MappingError, wanted: dict[str, Any]) -> bool:
+    """Whether an error is at the location an errors file lists (its `reason` text is not compared)."""
+    location = error.location
+    for key in _LOCATION_KEYS:
+        if key in wanted and getattr(location, key) != wanted[key]:
+            return False
+    if "column" in wanted:
+        column = wanted["column"]
+        actual = location.csv_column if isinstance(column, str) else location.column
+        if actual != column:
+            return False
+    return True
+
+
+def _error_problems(errors: list[MappingError], wanted: list[dict[str, Any]] | None) -> list[str]:
+    if wanted is None:
+        return [f"decode() could not translate: {error}" for error in errors]
+    problems = []
+    for index, (error, want) in enumerate(zip(errors, wanted, strict=False)):
+        if not _matches(error, want):
+            listed = {key: value for key, value in want.items() if key != "reason"}
+            problems.append(f"error {index} is at {error.location}, the errors file expects {listed}: {error}")
+    if len(errors) != len(wanted):
+        shown = "; ".join(str(error) for error in errors[len(wanted):][:3])
+        problems.append(
+            f"decode() gave {len(errors)} located error(s); the errors file lists {len(wanted)}"
+            + (f" (unexpected: {shown})" if shown else "")
+        )
+    return problems
 
 
 class GoldenSuite(Suite):
@@ -77,7 +118,12 @@ class GoldenSuite(Suite):
         if decoding.escaped is not None:
             escaped = decoding.escaped
             problems.append(f"decode() raised {type(escaped).__name__}: {escaped}")
-        problems.extend(f"decode() could not translate: {mapping_error}" for mapping_error in decoding.errors)
+        try:
+            wanted_errors = kit.expected_errors(golden_case)
+        except ContractSetupError as error:
+            setup_failure(error)
+            return
+        problems.extend(_error_problems(decoding.errors, wanted_errors))
         if len(decoding.messages) != len(expected):
             problems.append(
                 f"decode() gave {len(decoding.messages)} message(s); "
@@ -85,7 +131,8 @@ class GoldenSuite(Suite):
             )
         for index, ((raw, want), got) in enumerate(zip(expected, decoding.messages, strict=False)):
             compared: list[str] = list(raw)  # the envelope fields the file states, and the whole payload
-            found = differences(canonical_json(want), canonical_json(got), compared, model_paths(type(want)))
+            found = differences(canonical_json(want), canonical_json(got), compared, model_paths(type(want)),
+                                ignored=kit.golden_ignore)
             if found:
                 problems.append(f"message {index} ({want.type}) differs from the expected canonical JSON:\n"
                                 + render_differences(found, golden=True))

@@ -1,14 +1,15 @@
 """Privacy: no personal data in exception texts, nor in log records at INFO and above.
 
 The kit plants distinctive personal data (`contract_tests.personal`) in the messages it uses and then
-provokes the places where adapters leak: encoding, decoding vendor data with a bad BSN or birth date or
-cut off right after a name, and deliveries the vendor refuses with an error page that echoes the request.
+provokes the places where adapters leak: encoding, decoding vendor data with a bad BSN, birth date or
+income or cut off right after a name, and deliveries the vendor refuses with an error page that echoes the request.
 Every exception (with its causes) and every captured log record is scanned for the planted values. Golden
 vendor samples are scanned for the personal data their canonical files hold.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -35,6 +36,7 @@ from schemas.privacy import personal_values
 __all__ = ["PrivacySuite"]
 
 _CORRUPT_DATES = {"1961-07-23": "1961-13-23", "23-07-1961": "23-13-1961", "19610723": "19611323"}
+_CORRUPT_INCOME = {"31415.92": "-31415.92", "31415,92": "-31415,92"}  # negative: no income can be
 _TRANSPORT_FAULTS = ("http-400", "http-422", "http-500", "malformed-200")
 
 HINT = (
@@ -53,11 +55,12 @@ def encode_cases(kit: ContractKit) -> Cases:
     return [(t, t) for t in types], f"not applicable: no message type {kit.name} encodes carries personal data"
 
 
-def _damages(message_types: set[type[Message]]) -> list[str]:
-    """The damages that apply to messages of these types: a bad BSN or birth date, a cut after a name."""
+def _damages(message_types: set[type[Message]], golden: bool = False) -> list[str]:
+    """The damages that apply to messages of these types: a bad BSN, birth date (or, in the kit's own
+    messages, income), a cut after a name."""
     kinds = {kind for message_type in message_types for kind in model_paths(message_type).values()}
     damages = []
-    if kinds & {"bsn", "geboortedatum"}:
+    if kinds & ({"bsn", "geboortedatum"} if golden else {"bsn", "geboortedatum", "inkomen"}):
         damages.append("bad-value")
     if "naam" in kinds:
         damages.append("cut-after-name")
@@ -75,7 +78,7 @@ def decode_cases(kit: ContractKit) -> Cases:
                 expected = kit.expected(case)
             except ContractSetupError:
                 continue
-            for damage in _damages({type(message) for _, message in expected}):
+            for damage in _damages({type(message) for _, message in expected}, golden=True):
                 cases.append((f"golden-{case.name}-{damage}", ("golden", case, damage)))
     reason = (
         f"not applicable: {kit.name} decodes no message type with personal data that the kit can produce "
@@ -177,7 +180,7 @@ class PrivacySuite(Suite):
         errors: list[BaseException] = list(decoding.errors)
         if decoding.escaped is not None:
             errors.append(decoding.escaped)
-        what = "a BSN or birth date is invalid" if damage == "bad-value" else "the payload is cut off after a name"
+        what = "a BSN, birth date or income is invalid" if damage == "bad-value" else "it is cut off after a name"
         label = subject if source == "generated" else f"golden {subject.name}"
         _report(kit, f"decoding vendor data in which {what} ({label})", _scan(scanner, records, errors), errors)
 
@@ -188,13 +191,18 @@ class PrivacySuite(Suite):
         if source == "generated":
             body = adapter.encode(kit.sample(subject, personal=True)).body
             scanner = LeakScanner({**PLANTED, "invalid birth date": tuple(_CORRUPT_DATES.values())})
-            return body, scanner, {BSN_DIGITS: BAD_BSN, **_CORRUPT_DATES}, list(PLANTED["name"])
+            return body, scanner, {BSN_DIGITS: BAD_BSN, **_CORRUPT_DATES, **_CORRUPT_INCOME}, list(PLANTED["name"])
         assert subject.vendor is not None
         values: list[str] = []
         for _, message in kit.expected(subject):
             values.extend(value for value in personal_values(message) if len(value) >= 5)
         bsns = [value for value in values if value.isdigit() and len(value) == 9]
         replacements = {bsn: bsn[:-1] + str((int(bsn[-1]) + 1) % 10) for bsn in bsns}
+        for value in values:  # birth dates, ISO and Dutch: month 13 makes them invalid
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                year, month, day = value.split("-")
+                replacements[value] = f"{year}-13-{day}"
+                replacements[f"{day}-{month}-{year}"] = f"{day}-13-{year}"
         needles = tuple(dict.fromkeys([*values, *replacements.values()]))
         scanner = LeakScanner({"value from the golden canonical file": needles})
         names = [value for value in values if not value.replace("-", "").replace(".", "").isdigit()]

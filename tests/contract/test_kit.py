@@ -42,14 +42,17 @@ def test_a_good_adapter_passes_every_suite(kit_run: KitRun, pytester: pytest.Pyt
     assert counts.get("failed", 0) == 0, result.stdout.str()
     assert counts.get("errors", 0) == 0, result.stdout.str()
     assert counts["passed"] >= 40
-    result.stdout.fnmatch_lines(["*woonbrug contract kit*", "toy 1.0.0: states canonical model v1 (kit v1); * passed"])
+    result.stdout.fnmatch_lines(
+        ["*woonbrug contract kit*", "TestToy: toy 1.0.0 states canonical model v1 (kit v1); * passed"]
+    )
     report = ET.parse(pytester.path / "report.xml").getroot()
     names = [case.get("name", "") for case in report.iter("testcase")]
     for suite in SUITES:
         assert any(name.startswith(f"test_{suite}_") for name in names), f"suite {suite} did not run"
     properties = {(p.get("name"), p.get("value")) for p in report.iter("property")}
-    assert ("woonbrug_model_major", "1") in properties
     assert ("woonbrug_toy_model_major", "1") in properties
+    assert ("woonbrug_kit_model_major", "1") in properties
+    assert ("woonbrug_toy_version", "1.0.0") in properties
 
 
 def test_a_503_raised_as_permanent_fails_and_says_how_to_fix(kit_run: KitRun) -> None:
@@ -87,7 +90,7 @@ def test_a_bsn_in_an_error_text_fails_the_privacy_suite(kit_run: KitRun) -> None
     result = kit_run(one_line("ToyLeaky"), "-k", "privacy_decode")
     assert outcomes(result).get("failed") == 2, result.stdout.str()  # a generated and a golden inschrijving
     result.stdout.fnmatch_lines([
-        "*toy leaks personal data when decoding vendor data in which a BSN or birth date is invalid*",
+        "*toy leaks personal data when decoding vendor data in which a BSN, birth date or income is invalid*",
         "*- a BSN in the text of a MappingError at record 0, field gegevens.aanvrager.bsn*",
         "*How to fix: error texts name fields and positions, never values*",
     ])
@@ -151,7 +154,7 @@ def test_a_wrong_model_major_fails_the_declaration_and_shows_in_the_summary(kit_
     assert outcomes(result).get("failed") == 2, result.stdout.str()  # identity (discovery refuses it) and model
     result.stdout.fnmatch_lines([
         "*toy states canonical model v0, but this kit and gateway run v1*",
-        "toy 1.0.0: states canonical model v0 (kit v1)  MODEL MISMATCH; *",
+        "TestToy: toy 1.0.0 states canonical model v0 (kit v1)  MODEL MISMATCH; *",
     ])
 
 

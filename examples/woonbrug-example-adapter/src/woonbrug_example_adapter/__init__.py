@@ -1,15 +1,19 @@
 """Huurhuis: a small out-of-tree adapter, the shape a vendor's own package takes.
 
 Huurhuis sends a vacant unit as one flat JSON object and takes an allocation as one flat JSON object.
-Translation is pure; delivery POSTs to `{base_url}/allocations` with an Idempotency-Key header.
+Translation is pure; delivery POSTs to `{base_url}/allocations` with an Idempotency-Key header; Huurhuis
+pushes vacancies to Woonbrug's webhook.
+
+For the contract kit (tests/test_contract.py) it offers `json_schema` (both flat formats) and
+`simulator()` (a local Huurhuis, see `woonbrug_example_adapter.simulator`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from adapters import (
     Adapter,
@@ -24,7 +28,41 @@ from adapters import (
 )
 from schemas import EenheidVrijgekomen, Message, MessageSource, ToewijzingGedaan
 
+if TYPE_CHECKING:
+    from woonbrug_example_adapter.simulator import HuurhuisSimulator
+
 __all__ = ["HuurhuisAdapter", "HuurhuisConfig"]
+
+
+_TEXT = {"type": "string", "minLength": 1}
+_AMOUNT = {"type": "string", "pattern": r"^[0-9]+\.[0-9]{2}$"}
+VACANCY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["unit", "owner", "street", "number", "zip", "city", "municipality", "municipality_name",
+                 "rooms", "rent", "service", "daeb", "free_from", "event_id"],
+    "properties": {
+        "unit": _TEXT, "owner": _TEXT, "street": _TEXT, "number": _TEXT, "zip": _TEXT, "city": _TEXT,
+        "municipality": {"type": "string", "pattern": "^GM[0-9]{4}$"}, "municipality_name": _TEXT,
+        "rooms": {"type": "integer", "minimum": 1}, "rent": _AMOUNT, "service": _AMOUNT, "daeb": {"type": "boolean"},
+        "free_from": {"type": "string", "format": "date"}, "event_id": _TEXT,
+    },
+    "additionalProperties": False,
+}
+ALLOCATION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["allocation", "unit", "registration", "household_size", "rent", "suitable", "date"],
+    "properties": {
+        "allocation": _TEXT, "unit": _TEXT, "registration": _TEXT,
+        "household_size": {"type": "integer", "minimum": 1}, "rent": _AMOUNT,
+        "suitable": {"enum": ["PAS", "NIE", "NVT"]}, "date": {"type": "string", "format": "date"},
+    },
+    "additionalProperties": False,
+}
+HUURHUIS_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "oneOf": [ALLOCATION_SCHEMA, VACANCY_SCHEMA, {"type": "array", "items": VACANCY_SCHEMA}],
+}
+"""Huurhuis's flat JSON: an allocation it takes, or the vacancy (or list of them) it sends."""
 
 
 class HuurhuisConfig(AdapterConfig):
@@ -42,6 +80,14 @@ class HuurhuisAdapter(Adapter[HuurhuisConfig]):
         transports=frozenset({Transport.PUSH, Transport.WEBHOOK}),
     )
     config_model = HuurhuisConfig
+    json_schema: ClassVar[dict[str, Any]] = HUURHUIS_SCHEMA
+
+    @classmethod
+    def simulator(cls) -> HuurhuisSimulator:
+        """A local Huurhuis for the contract kit's idempotency check (imported here: it needs Starlette)."""
+        from woonbrug_example_adapter.simulator import HuurhuisSimulator
+
+        return HuurhuisSimulator()
 
     def decode(self, payload: bytes) -> Iterator[Decoded]:
         data = json.loads(payload)
@@ -97,6 +143,10 @@ class HuurhuisAdapter(Adapter[HuurhuisConfig]):
             "date": toewijzing.datum.date().isoformat(),
         }
         return VendorPayload(json.dumps(body, sort_keys=True).encode(), "application/json")
+
+    def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> list[Decoded]:
+        """Huurhuis pushes vacancies to Woonbrug as the same flat JSON it exports."""
+        return list(self.decode_all(body))
 
     async def deliver(self, message: Message, *, idempotency_key: str) -> DeliveryReceipt:
         payload = self.encode(message)
