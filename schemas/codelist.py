@@ -80,7 +80,7 @@ class Codelijst(StrEnum):
             return cls.from_code(code)
         raise PydanticCustomError(
             "vera_referentiedata",
-            "{soort} must be an object like {{\"code\": ..., \"naam\": ...}}",
+            "{soort} must be an object with a string 'code' (and optionally 'naam'), as VERA's Referentiedata",
             {"soort": cls.soort},
         )
 
