@@ -137,7 +137,6 @@ EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)
 _OFFSETS = (UTC, timezone(timedelta(hours=1)), timezone(timedelta(hours=2)), timezone(-timedelta(hours=5, minutes=30)))
 _MAX_BEDRAG = Decimal("999999999.99")
-_MAX_POSITIE = 100_000  # a Kandidatenlijst holds at most 100,000 kandidaten
 
 # Printable text without control characters or surrogates: names, streets, descriptions.
 _TEXT = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"))
@@ -516,7 +515,7 @@ def kandidaten(
 ) -> Kandidaat:
     """A candidate at `positie`, or else ranked (`ranked=True`), unranked (`False`) or either (`None`)."""
     if positie is None and ranked is not False:
-        posities = _int(Kandidaat, "positie", high=_MAX_POSITIE)
+        posities = _int(Kandidaat, "positie")
         positie = draw(posities if ranked else st.none() | posities)
     return Kandidaat(
         id=draw(identifiers()),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from typing import Any
 
-from schemas.base import CanonicalModel, Sleutel
+from pydantic import Field, ValidationInfo, field_validator
+
+from schemas.base import CanonicalModel, Sleutel, check_order
 from schemas.referentiedata import AanbiedingDetailStatus, AanbiedingStatus
 from schemas.types import Tijdstip
 
@@ -23,8 +25,7 @@ class Aanbieding(CanonicalModel):
     aangeboden_op: Tijdstip
     reageren_voor: Tijdstip
 
-    @model_validator(mode="after")
-    def _deadline_after_offer(self) -> Aanbieding:
-        if self.reageren_voor <= self.aangeboden_op:
-            raise ValueError("reagerenVoor must be after aangebodenOp")
-        return self
+    @field_validator("aangeboden_op", "reageren_voor")
+    @classmethod
+    def _deadline_after_offer(cls, value: Any, info: ValidationInfo) -> Any:
+        return check_order(info, value, "aangeboden_op", "reageren_voor", strictly=True)

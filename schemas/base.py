@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
 
-__all__ = ["CanonicalModel", "Sleutel"]
+from schemas.privacy import redacted_error
+
+__all__ = ["CanonicalModel", "Sleutel", "check_order"]
+
+_T = TypeVar("_T")
 
 
 class CanonicalModel(BaseModel):
     """Strict pydantic model: no coercion of numbers or booleans from text, no unknown fields.
 
     Field names are snake_case in Python and VERA's camelCase on the wire. Validation errors never echo
-    the input value (`hide_input_in_errors`), so a bad BSN or birth date cannot leak through an error.
+    the input value: not in their text (`hide_input_in_errors`) and not in `errors()`/`json()` either
+    (every way in re-raises the error with its inputs redacted), so a bad BSN or birth date, or the whole
+    household a model-level rule looked at, cannot leak through an error.
     """
 
     model_config = ConfigDict(
@@ -28,6 +35,39 @@ class CanonicalModel(BaseModel):
         validate_assignment=True,
         str_max_length=10_000,
     )
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as error:
+            raise redacted_error(error) from None
+
+    @classmethod
+    def model_validate(cls, obj: Any, **kwargs: Any) -> Self:
+        try:
+            return super().model_validate(obj, **kwargs)
+        except ValidationError as error:
+            raise redacted_error(error) from None
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Self:
+        try:
+            return super().model_validate_json(json_data, **kwargs)
+        except ValidationError as error:
+            raise redacted_error(error) from None
+
+    @classmethod
+    def model_validate_strings(cls, obj: Any, **kwargs: Any) -> Self:
+        try:
+            return super().model_validate_strings(obj, **kwargs)
+        except ValidationError as error:
+            raise redacted_error(error) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        try:
+            super().__setattr__(name, value)
+        except ValidationError as error:
+            raise redacted_error(error) from None
 
     # VERA types every field and declares none nullable: an absent value is left out, never `null`.
     def model_dump(self, **kwargs: Any) -> dict[str, Any]:
@@ -44,3 +84,36 @@ class Sleutel(CanonicalModel):
 
     id: str = Field(min_length=1, max_length=100)
     code: str | None = Field(default=None, max_length=100)
+
+
+def check_order(
+    info: ValidationInfo,
+    value: _T,
+    earlier: str,
+    later: str,
+    *,
+    strictly: bool = False,
+    words: tuple[str, str] = ("after", "on or after"),
+) -> _T:
+    """A rule between two fields (`earlier` <= `later`, or < when `strictly`), run as a field rule so its
+    error names a field instead of the whole model. `words` say "later must be ... earlier" (strictly, not).
+
+    Use it in a `field_validator` on both fields, `earlier` declared first. Validating a model, fields
+    arrive in declaration order, so `later` is checked against `earlier`; assigning either field of an
+    existing model checks it against the other's current value. A missing or invalid partner skips the
+    check (its own error is reported).
+    """
+    low, high = (info.data.get(earlier), value) if info.field_name == later else (value, info.data.get(later))
+    if low is None or high is None:
+        return value
+    if high < low or (strictly and high == low):  # type: ignore[operator]
+        raise PydanticCustomError(
+            "order",
+            "{later} must be {relation} {earlier}",
+            {
+                "later": to_camel(later),
+                "earlier": to_camel(earlier),
+                "relation": words[0] if strictly else words[1],
+            },
+        )
+    return value

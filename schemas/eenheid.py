@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
-from schemas.base import CanonicalModel
+from schemas.base import CanonicalModel, check_order
 from schemas.referentiedata import (
     AanvullendeDoelgroep,
     Doelgroep,
@@ -80,6 +80,9 @@ class Eenheidcriterium(CanonicalModel):
     doelgroep: Doelgroep | None = None
 
 
+_AT_LEAST = ("above", "at least")
+
+
 class EenheidVoorwaarden(CanonicalModel):
     """Who may live here: household size, age of the applicant, yearly household income."""
 
@@ -90,17 +93,20 @@ class EenheidVoorwaarden(CanonicalModel):
     minimuminkomen: Bedrag | None = None
     maximuminkomen: Bedrag | None = None
 
-    @model_validator(mode="after")
-    def _ranges_are_ordered(self) -> EenheidVoorwaarden:
-        pairs = (
-            ("minimumAantalPersonen", self.minimum_aantal_personen, self.maximum_aantal_personen),
-            ("minimumleeftijd", self.minimumleeftijd, self.maximumleeftijd),
-            ("minimuminkomen", self.minimuminkomen, self.maximuminkomen),
-        )
-        for name, low, high in pairs:
-            if low is not None and high is not None and low > high:
-                raise ValueError(f"{name} is above its maximum")
-        return self
+    @field_validator("minimum_aantal_personen", "maximum_aantal_personen")
+    @classmethod
+    def _personen_ordered(cls, value: Any, info: ValidationInfo) -> Any:
+        return check_order(info, value, "minimum_aantal_personen", "maximum_aantal_personen", words=_AT_LEAST)
+
+    @field_validator("minimumleeftijd", "maximumleeftijd")
+    @classmethod
+    def _leeftijd_ordered(cls, value: Any, info: ValidationInfo) -> Any:
+        return check_order(info, value, "minimumleeftijd", "maximumleeftijd", words=_AT_LEAST)
+
+    @field_validator("minimuminkomen", "maximuminkomen")
+    @classmethod
+    def _inkomen_ordered(cls, value: Any, info: ValidationInfo) -> Any:
+        return check_order(info, value, "minimuminkomen", "maximuminkomen", words=_AT_LEAST)
 
 
 class Eenheid(CanonicalModel):

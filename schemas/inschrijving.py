@@ -12,11 +12,12 @@ from pydantic import (
     Field,
     SerializationInfo,
     SerializerFunctionWrapHandler,
+    ValidationInfo,
+    field_validator,
     model_serializer,
-    model_validator,
 )
 
-from schemas.base import CanonicalModel
+from schemas.base import CanonicalModel, check_order
 from schemas.eenheid import Gemeente
 from schemas.referentiedata import (
     ContactgegevenSoort,
@@ -96,11 +97,10 @@ class Voorrangsregeling(CanonicalModel):
     einddatum: Tijdstip | None = None
     gemeente: Gemeente | None = None
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Voorrangsregeling:
-        if self.einddatum is not None and self.einddatum < self.begindatum:
-            raise ValueError("einddatum is before begindatum")
-        return self
+    @field_validator("begindatum", "einddatum")
+    @classmethod
+    def _ordered(cls, value: Any, info: ValidationInfo) -> Any:
+        return check_order(info, value, "begindatum", "einddatum")
 
 
 class Inschrijving(CanonicalModel):
@@ -120,13 +120,22 @@ class Inschrijving(CanonicalModel):
     gemeente: Gemeente
     voorrangsregelingen: list[Voorrangsregeling] = Field(default_factory=list, max_length=10)
 
-    @model_validator(mode="after")
-    def _household_is_consistent(self) -> Inschrijving:
-        if self.medeaanvrager is not None and self.aantal_volwassenen < 2:
+    @field_validator("begindatum", "einddatum")
+    @classmethod
+    def _ordered(cls, value: Any, info: ValidationInfo) -> Any:
+        return check_order(info, value, "begindatum", "einddatum")
+
+    @field_validator("medeaanvrager", "aantal_volwassenen")
+    @classmethod
+    def _household_is_consistent(cls, value: Any, info: ValidationInfo) -> Any:
+        medeaanvrager, volwassenen = (
+            (info.data.get("medeaanvrager"), value)
+            if info.field_name == "aantal_volwassenen"
+            else (value, info.data.get("aantal_volwassenen"))
+        )
+        if medeaanvrager is not None and volwassenen is not None and volwassenen < 2:
             raise ValueError("aantalVolwassenen must count the medeaanvrager too")
-        if self.einddatum is not None and self.einddatum < self.begindatum:
-            raise ValueError("einddatum is before begindatum")
-        return self
+        return value
 
     @property
     def huishoudgrootte(self) -> int:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from typing import Any
+
+from pydantic import Field, ValidationInfo, field_validator
 
 from schemas.base import CanonicalModel, Sleutel
 from schemas.referentiedata import KandidaatDetailStatus, KandidaatStatus, PassendheidSoort
 from schemas.types import Tijdstip
 
 __all__ = ["Kandidaat", "Kandidatenlijst", "Rangschikkingscriterium"]
+
+MAX_KANDIDATEN = 100_000
+"""The most kandidaten one listing holds (Amsterdam-sized regions see a few thousand responses)."""
 
 
 class Rangschikkingscriterium(CanonicalModel):
@@ -32,17 +37,24 @@ class Kandidaat(CanonicalModel):
     status: KandidaatStatus
     detail_status: KandidaatDetailStatus | None = None
     reactiedatum: Tijdstip
-    positie: int | None = Field(default=None, ge=1)
-    rangschikking: list[Rangschikkingscriterium] = Field(default_factory=list, max_length=20)
+    # At most the size of a Kandidatenlijst; also keeps VERA's int32 `positie` in range.
+    positie: int | None = Field(default=None, ge=1, le=MAX_KANDIDATEN)
+    rangschikking: list[Rangschikkingscriterium] = Field(default_factory=list, max_length=20, validate_default=True)
     aantal_volwassenen: int | None = Field(default=None, ge=1, le=20)
     aantal_kinderen: int | None = Field(default=None, ge=0, le=20)
     passendheidsoort: PassendheidSoort | None = None
 
-    @model_validator(mode="after")
-    def _ranked_has_reasons(self) -> Kandidaat:
-        if self.positie is not None and not self.rangschikking:
+    @field_validator("positie", "rangschikking")
+    @classmethod
+    def _ranked_has_reasons(cls, value: Any, info: ValidationInfo) -> Any:
+        positie, rangschikking = (
+            (info.data.get("positie"), value)
+            if info.field_name == "rangschikking"
+            else (value, info.data.get("rangschikking"))
+        )
+        if positie is not None and rangschikking is not None and not rangschikking:
             raise ValueError("a ranked kandidaat (positie set) must carry its rangschikking")
-        return self
+        return value
 
 
 class Kandidatenlijst(CanonicalModel):
@@ -55,13 +67,28 @@ class Kandidatenlijst(CanonicalModel):
     id_organisatie: str = Field(min_length=1, max_length=100)
     vastgesteld_op: Tijdstip
     lotingzaad: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
-    kandidaten: list[Kandidaat] = Field(max_length=100_000)
+    kandidaten: list[Kandidaat] = Field(max_length=MAX_KANDIDATEN)
 
-    @model_validator(mode="after")
-    def _positions_are_consecutive(self) -> Kandidatenlijst:
-        posities = [k.positie for k in self.kandidaten]
+    @field_validator("kandidaten")
+    @classmethod
+    def _positions_are_consecutive(cls, kandidaten: list[Kandidaat]) -> list[Kandidaat]:
+        posities = [k.positie for k in kandidaten]
         if posities != list(range(1, len(posities) + 1)):
             raise ValueError("kandidaten must be listed by positie 1, 2, 3, ... without gaps")
-        if any(k.publicatie.id != self.publicatie.id for k in self.kandidaten):
+        return kandidaten
+
+    @field_validator("publicatie", "kandidaten")
+    @classmethod
+    def _all_on_this_publicatie(cls, value: Any, info: ValidationInfo) -> Any:
+        publicatie, kandidaten = (
+            (info.data.get("publicatie"), value)
+            if info.field_name == "kandidaten"
+            else (value, info.data.get("kandidaten"))
+        )
+        if (
+            publicatie is not None
+            and kandidaten is not None
+            and any(k.publicatie.id != publicatie.id for k in kandidaten)
+        ):
             raise ValueError("every kandidaat must be on this publicatie")
-        return self
+        return value

@@ -5,16 +5,20 @@ Used by logging, error texts and exports so that privacy does not depend on reme
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 
 from schemas.types import BSN, PersonalData
 
-__all__ = ["personal_values", "redacted_dump"]
+__all__ = ["REDACTED", "personal_values", "redacted_dump", "redacted_error"]
 
 REDACTED = "[redacted]"
+
+_KNOWN_ERROR_TYPES = frozenset(typing.get_args(core_schema.ErrorType))
 
 
 def _is_personal(model: type[BaseModel], field_name: str) -> bool:
@@ -63,3 +67,33 @@ def _redact_into(value: Any, data: Any) -> None:
     elif isinstance(value, list | tuple) and isinstance(data, list):
         for item, item_data in zip(value, data, strict=False):
             _redact_into(item, item_data)
+
+
+def redacted_error(error: ValidationError) -> ValidationError:
+    """The same validation error (types, locations, messages, context) with every input replaced.
+
+    pydantic's `hide_input_in_errors` hides inputs from `str(error)` only: `errors()` and `json()` still
+    carry them, and a model-level rule carries the whole input (names, birth date, BSN) as its input.
+    The canonical model raises this instead, so no personal value can leave inside a validation error.
+    """
+    lines: list[InitErrorDetails] = []
+    for line in error.errors(include_url=False, include_input=False):
+        detail: InitErrorDetails = {
+            "type": line["type"]
+            if line["type"] in _KNOWN_ERROR_TYPES
+            else PydanticCustomError(line["type"], line["msg"], line.get("ctx")),
+            "loc": line["loc"],
+            "input": REDACTED,
+        }
+        if "ctx" in line and line["type"] in _KNOWN_ERROR_TYPES:
+            detail["ctx"] = line["ctx"]
+        lines.append(detail)
+    try:
+        return ValidationError.from_exception_data(error.title, lines, hide_input=True)
+    except (KeyError, TypeError, ValueError):
+        # A built-in error whose context does not round-trip: keep its text as a custom error.
+        fallback: list[InitErrorDetails] = [
+            {"type": PydanticCustomError(line["type"], line["msg"]), "loc": line["loc"], "input": REDACTED}
+            for line in error.errors(include_url=False, include_input=False)
+        ]
+        return ValidationError.from_exception_data(error.title, fallback, hide_input=True)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from typing import Any
 
-from schemas.base import CanonicalModel
+from pydantic import Field, ValidationInfo, field_validator
+
+from schemas.base import CanonicalModel, check_order
 from schemas.eenheid import Eenheid
 from schemas.referentiedata import PublicatieDetailModel, PublicatieModel, PublicatieStatus
 from schemas.types import Tijdstip
@@ -25,14 +27,22 @@ class Publicatie(CanonicalModel):
     einddatum: Tijdstip
     eenheden: list[Eenheid] = Field(min_length=1, max_length=50)
 
-    @model_validator(mode="after")
-    def _window_and_owner(self) -> Publicatie:
-        if self.einddatum <= self.begindatum:
-            raise ValueError("einddatum must be after begindatum (the response window is empty)")
-        for eenheid in self.eenheden:
-            if eenheid.id_organisatie != self.id_organisatie:
-                raise ValueError("every eenheid must belong to the corporation that publishes it")
-        return self
+    @field_validator("begindatum", "einddatum")
+    @classmethod
+    def _window_is_not_empty(cls, value: Any, info: ValidationInfo) -> Any:
+        return check_order(info, value, "begindatum", "einddatum", strictly=True)
+
+    @field_validator("id_organisatie", "eenheden")
+    @classmethod
+    def _publisher_owns_every_eenheid(cls, value: Any, info: ValidationInfo) -> Any:
+        owner, eenheden = (
+            (info.data.get("id_organisatie"), value)
+            if info.field_name == "eenheden"
+            else (value, info.data.get("eenheden"))
+        )
+        if owner is not None and eenheden is not None and any(e.id_organisatie != owner for e in eenheden):
+            raise ValueError("every eenheid must belong to the corporation that publishes it (idOrganisatie)")
+        return value
 
     @property
     def eenheid(self) -> Eenheid:

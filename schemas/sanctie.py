@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from typing import Any
 
-from schemas.base import CanonicalModel, Sleutel
+from pydantic import Field, ValidationInfo, field_validator
+
+from schemas.base import CanonicalModel, Sleutel, check_order
 from schemas.referentiedata import ReclamatieSoort, ReclamatieStatus, SanctieSoort, SanctieStatus
 from schemas.types import Datum
 
@@ -22,11 +24,10 @@ class Sanctie(CanonicalModel):
     einddatum: Datum | None = None
     inschrijving: Sleutel
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Sanctie:
-        if self.einddatum is not None and self.einddatum < self.begindatum:
-            raise ValueError("einddatum is before begindatum")
-        return self
+    @field_validator("begindatum", "einddatum")
+    @classmethod
+    def _ordered(cls, value: Any, info: ValidationInfo) -> Any:
+        return check_order(info, value, "begindatum", "einddatum")
 
     def active_on(self, day: Datum) -> bool:
         return (
@@ -47,3 +48,8 @@ class Reclamatie(CanonicalModel):
     inschrijving: Sleutel
     publicatie: Sleutel | None = None
     sanctie: Sleutel | None = None
+
+    @field_validator("begindatum", "einddatum")
+    @classmethod
+    def _ordered(cls, value: Any, info: ValidationInfo) -> Any:
+        return check_order(info, value, "begindatum", "einddatum")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from schemas.base import CanonicalModel, Sleutel
 from schemas.inschrijving import Voorrangsregeling
@@ -32,15 +32,26 @@ class Toewijzing(CanonicalModel):
     rekenhuur: Bedrag
     is_ouderenhuishouden: bool
     passendheidsoort: PassendheidSoort
-    passendheiddetailsoort: PassendheidDetailSoort | None = None
+    passendheiddetailsoort: PassendheidDetailSoort | None = Field(default=None, validate_default=True)
     doelgroep: Doelgroep | None = None
     aanvullende_doelgroep: AanvullendeDoelgroep | None = None
     voorrangsregelingen: list[Voorrangsregeling] = Field(default_factory=list, max_length=10)
 
-    @model_validator(mode="after")
-    def _exception_only_when_not_passend(self) -> Toewijzing:
-        if self.passendheiddetailsoort is not None and self.passendheidsoort is not PassendheidSoort.NIE:
+    @field_validator("passendheidsoort", "passendheiddetailsoort")
+    @classmethod
+    def _exception_only_when_not_passend(cls, value: Any, info: ValidationInfo) -> Any:
+        # Validating, passendheiddetailsoort (declared after passendheidsoort) checks the pair; assigning
+        # either checks it against the other. The error names the field at fault.
+        if info.field_name == "passendheiddetailsoort":
+            if "passendheidsoort" not in info.data:
+                return value  # passendheidsoort itself is invalid and reported
+            soort, detail = info.data["passendheidsoort"], value
+        else:
+            if "passendheiddetailsoort" not in info.data:
+                return value
+            soort, detail = value, info.data["passendheiddetailsoort"]
+        if detail is not None and soort is not PassendheidSoort.NIE:
             raise ValueError("passendheiddetailsoort is only recorded for a non-passend (NIE) toewijzing")
-        if self.passendheidsoort is PassendheidSoort.NIE and self.passendheiddetailsoort is None:
+        if soort is PassendheidSoort.NIE and detail is None:
             raise ValueError("a non-passend (NIE) toewijzing needs its passendheiddetailsoort (the exception)")
-        return self
+        return value

@@ -85,6 +85,9 @@ def _to_decimal(value: Any) -> Any:
         return Decimal(repr(value))
     if isinstance(value, bool):
         raise PydanticCustomError("bedrag", "an amount cannot be a boolean")
+    # Strict like every number in the model: text is not coerced ("675.25", let alone "675,25").
+    if not isinstance(value, Decimal | int):
+        raise PydanticCustomError("bedrag", "an amount is a number of euros (Decimal, int or JSON number), not text")
     return value
 
 
@@ -118,6 +121,14 @@ Bedrag = Annotated[
 # --- Time ---------------------------------------------------------------------------------------------
 
 
+def _not_a_number(value: Any) -> Any:
+    # pydantic's lax mode reads a number as seconds since 1970; a vendor's number in a date field is a
+    # mapping error to report, not a moment to guess.
+    if isinstance(value, int | float | Decimal):
+        raise PydanticCustomError("datum", "a date or timestamp is ISO 8601 text, not a number")
+    return value
+
+
 def _to_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
@@ -129,6 +140,7 @@ def _utc_text(value: datetime) -> str:
 
 Tijdstip = Annotated[
     AwareDatetime,
+    BeforeValidator(_not_a_number),
     Field(strict=False),
     AfterValidator(_to_utc),
     PlainSerializer(_utc_text, return_type=str, when_used="json"),
@@ -138,7 +150,7 @@ Tijdstip = Annotated[
 ]
 """A moment in time: timezone required, kept and written as UTC (`2026-01-05T09:00:00Z`)."""
 
-Datum = Annotated[date, Field(strict=False)]
+Datum = Annotated[date, BeforeValidator(_not_a_number), Field(strict=False)]
 """A calendar date (`2026-01-05`)."""
 
 
@@ -152,7 +164,11 @@ def _not_in_future(value: date) -> date:
 
 
 Geboortedatum = Annotated[
-    date, Field(strict=False, repr=False), AfterValidator(_not_in_future), PersonalData("geboortedatum")
+    date,
+    BeforeValidator(_not_a_number),
+    Field(strict=False, repr=False),
+    AfterValidator(_not_in_future),
+    PersonalData("geboortedatum"),
 ]
 
 PersonalText = Annotated[str, Field(strict=True, min_length=1, max_length=200, repr=False)]
