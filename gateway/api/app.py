@@ -51,12 +51,11 @@ def _routers() -> list[APIRouter]:
     from gateway.api.aanbiedingen.endpoints import router as aanbiedingen
     from gateway.api.admin.endpoints import router as admin
     from gateway.api.berichten.endpoints import router as berichten
+    from gateway.api.inschrijvingen.endpoints import router as inschrijvingen
     from gateway.api.kandidaten.endpoints import router as kandidaten
+    from gateway.api.publicaties.endpoints import router as publicaties
     from gateway.api.reacties.endpoints import router as reacties
     from gateway.api.toewijzingen.endpoints import router as toewijzingen
-
-    from gateway.api.inschrijvingen.endpoints import router as inschrijvingen
-    from gateway.api.publicaties.endpoints import router as publicaties
 
     return [publicaties, inschrijvingen, reacties, kandidaten, aanbiedingen, toewijzingen, berichten, admin]
 
@@ -70,6 +69,7 @@ def create_app(
     clock: Clock = SYSTEM_CLOCK,
     parameters: ParameterTable | None = None,
     monotonic: Callable[[], float] | None = None,
+    dashboard: bool = True,
 ) -> FastAPI:
     """A FastAPI app on `db` (a Database, the gateway's Settings, or a database URL).
 
@@ -118,6 +118,11 @@ def create_app(
         max_body_bytes=settings.max_body_bytes,
         access_log=settings.access_log,
     )
+    if dashboard:
+        # Outermost of all: `/dashboard` is served beside the API, with its own rules (see gateway.web).
+        from gateway.web import mount_dashboard
+
+        mount_dashboard(app)
     _document_problems(app)
     return app
 

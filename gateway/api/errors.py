@@ -241,6 +241,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 400:  # FastAPI's "error parsing the body" (not UTF-8, truncated, ...)
+            unreadable = Unprocessable(
+                "the body could not be read as JSON",
+                errors=[ProblemError(loc="body", msg="the body is not valid JSON", type="json_invalid")],
+            )
+            return problem_response(unreadable, _instance(request))
         cls = _BY_STATUS.get(exc.status_code)
         if cls is None:
             error: ApiError = BadRequest() if exc.status_code < 500 else InternalError()
