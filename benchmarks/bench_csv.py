@@ -14,6 +14,9 @@ the fallback where there is no /proc. The decode must stay under 200 MB whatever
 holds one row at a time. The second result is that peak beside the bare reader's; its target is the
 200 MB limit as a ratio.
 
+Rates are rows per second of CPU time of each child (`time.process_time`): on a machine shared with
+other work, wall time measures the neighbours as much as the code. Wall seconds are in the details.
+
 `WOONBRUG_BENCH_CSV_ROWS` sets the row count for a quick run (default 1,000,000).
 """
 
@@ -53,13 +56,13 @@ def peak_kib():
 _BARE = _PEAK + """
 import csv, json, sys, time
 path, rounds = sys.argv[1], int(sys.argv[2])
-best, rows = float("inf"), 0
+best, wall, rows = float("inf"), float("inf"), 0
 for _ in range(rounds):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with open(path, encoding="utf-8", newline="") as handle:
         rows = sum(1 for _ in csv.reader(handle, delimiter=";")) - 1
-    best = min(best, time.perf_counter() - start)
-print(json.dumps({"rows": rows, "seconds": best, "peak_kib": peak_kib()}))
+    best, wall = min(best, time.process_time() - cpu), min(wall, time.perf_counter() - start)
+print(json.dumps({"rows": rows, "seconds": best, "wall_seconds": wall, "peak_kib": peak_kib()}))
 """
 
 _DECODE = _PEAK + """
@@ -68,19 +71,19 @@ from adapters.csv import CsvAdapter, CsvConfig
 from adapters.sdk.errors import MappingError
 path, rounds = sys.argv[1], int(sys.argv[2])
 adapter = CsvAdapter(CsvConfig(tenant="corp-bench", mapping="inschrijvingen"))
-best, accepted, rejected = float("inf"), 0, 0
+best, wall, accepted, rejected = float("inf"), float("inf"), 0, 0
 for _ in range(rounds):
     accepted = rejected = 0
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with open(path, "rb") as stream:
         for item in adapter.decode_stream(stream, source="registrations.csv"):
             if isinstance(item, MappingError):
                 rejected += 1
             else:
                 accepted += 1
-    best = min(best, time.perf_counter() - start)
+    best, wall = min(best, time.process_time() - cpu), min(wall, time.perf_counter() - start)
 print(json.dumps({"rows": accepted + rejected, "accepted": accepted, "rejected": rejected, "seconds": best,
-                  "peak_kib": peak_kib()}))
+                  "wall_seconds": wall, "peak_kib": peak_kib()}))
 """
 
 
@@ -133,8 +136,11 @@ def run() -> list[Result]:
             "accepted": ours["accepted"],
             "rejected": ours["rejected"],
             "file_mb": round(size_mb, 1),
-            "decode_seconds": round(ours["seconds"], 2),
-            "bare_seconds": round(bare["seconds"], 2),
+            "timing": "CPU time of each child (process_time); wall clock alongside",
+            "decode_cpu_seconds": round(ours["seconds"], 2),
+            "decode_wall_seconds": round(ours["wall_seconds"], 2),
+            "bare_cpu_seconds": round(bare["seconds"], 3),
+            "bare_wall_seconds": round(bare["wall_seconds"], 3),
             "us_per_row": round(ours["seconds"] / ROWS * 1e6, 2),
             "bare_us_per_row": round(bare["seconds"] / ROWS * 1e6, 3),
             "generate_seconds": round(generated, 1),

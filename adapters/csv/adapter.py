@@ -151,8 +151,6 @@ class CsvAdapter(Adapter[CsvConfig]):
                 yield item.error
             else:
                 yield item
-        for warning in reader.warnings:
-            logger.warning("csv import %s: %s", source or "(stream)", warning)
 
     # --- importing a file -------------------------------------------------------------------------------
 
@@ -199,8 +197,6 @@ class CsvAdapter(Adapter[CsvConfig]):
             raise
         summary.warnings = list(reader.warnings)
         summary.encoding, summary.delimiter = reader.encoding, reader.delimiter
-        for warning in summary.warnings:
-            logger.warning("csv import %s: %s", path.name, warning)
         logger.info(
             "csv import %s: %d accepted, %d rejected%s",
             path.name,

@@ -729,9 +729,9 @@ class CompiledColumn:
 
     @property
     def repeats(self) -> bool:
-        """Whether a file repeats this column's values enough for a per-file cache to pay (dates, counts,
-        amounts, postcodes); names and BSNs do not, and tables are dictionaries already."""
-        return self.kind in ("date", "datetime", "integer", "decimal", "postcode", "boolean")
+        """Whether a file repeats this column's values enough for a per-file cache to pay: dates and
+        counts do; amounts, postcodes, names and BSNs mostly do not, and tables are dictionaries already."""
+        return self.kind in ("date", "datetime", "integer", "boolean")
 
 
 @dataclass(frozen=True)

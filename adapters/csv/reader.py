@@ -22,6 +22,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -45,6 +46,8 @@ __all__ = [
 ]
 
 _CACHE_ENTRIES = 16_384  # converted values kept per column per file: bounded, so memory stays constant
+
+logger = logging.getLogger("adapters.csv")
 
 PREFIX_BYTES = 65_536
 """How much of the file is looked at to choose an encoding when the mapping says `auto`."""
@@ -265,8 +268,8 @@ class CsvReader:
                 if not candidate.strip():
                     continue
                 hint = _SEP_HINT.match(candidate)
-                if hint is not None and delimiter is None:
-                    delimiter = hint.group(1)
+                if hint is not None:
+                    delimiter = delimiter or hint.group(1)  # the mapping's own delimiter wins
                     continue
                 header_line = candidate
                 break
@@ -324,7 +327,10 @@ class CsvReader:
                 return self._refuse(
                     header_line_no, f"columns not in the mapping: {listed} (the mapping refuses extras)"
                 )
-            self.warnings.append(f"ignored {len(extra)} columns that are not in the mapping: {listed}")
+            warning = f"ignored {len(extra)} columns that are not in the mapping: {listed}"
+            self.warnings.append(warning)
+            # Logged here, once, as soon as it is known (a consumer may stop reading early).
+            logger.warning("csv import %s: %s", self.source_name or "(stream)", warning)
 
         columns = []
         repeats = []

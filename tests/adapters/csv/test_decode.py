@@ -537,3 +537,10 @@ def test_an_error_in_a_list_item_is_located_even_when_an_earlier_item_was_left_o
     _, errors = decode(csv_bytes([row(1, Postcode="", E_mail="x" * 201)]))
     assert errors[0].location.csv_column == "E-mail"
     assert errors[0].location.field == "aanvrager.contactgegevens[1].waarde"
+
+
+def test_a_sep_hint_line_is_skipped_also_when_the_mapping_fixes_the_delimiter() -> None:
+    data = b"sep=;\r\n" + csv_bytes([row(1)])
+    messages, errors = decode(data, {**_inschrijvingen(), "delimiter": ";"})
+    assert errors == []
+    assert [m.payload.id for m in messages] == ["I-0001"]
