@@ -27,7 +27,7 @@ def demo(as_json: bool, workdir: Path, seekers: int, listings: int, seed: int) -
     """Run the demo region (three corporations on the VERA, SOAP and CSV adapters and their simulated
     systems) end to end on a fresh SQLite database, in simulated time."""
     options = DemoOptions(seekers=seekers, listings_per_corporatie=listings, seed=seed)
-    result = asyncio.run(run_demo(workdir, options))
+    result = asyncio.run(run_demo(workdir, options, progress=lambda text: click.echo(text, err=True)))
     if as_json:
         click.echo(json.dumps(result, indent=2, sort_keys=True))
         return

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -66,29 +67,41 @@ class DemoOptions:
     seed: int = 20260302
 
 
-async def run_demo(workdir: Path, options: DemoOptions | None = None) -> dict[str, Any]:
-    """Run the demo region end to end in `workdir` and return its summary."""
+async def run_demo(
+    workdir: Path, options: DemoOptions | None = None, *, progress: Callable[[str], None] | None = None
+) -> dict[str, Any]:
+    """Run the demo region end to end in `workdir` and return its summary; `progress` hears each step."""
     options = options or DemoOptions()
     clock = SimulatedClock(DEMO_START)
     with demo_world(workdir, clock=clock) as world:
         try:
-            return await _run(world, clock, options)
+            return await _run(world, clock, options, progress=progress)
         finally:
             await world.resolver.aclose()
 
 
-async def _run(world: DemoWorld, clock: SimulatedClock, options: DemoOptions) -> dict[str, Any]:
+async def _run(
+    world: DemoWorld, clock: SimulatedClock, options: DemoOptions, *, progress: Callable[[str], None] | None = None
+) -> dict[str, Any]:
+    say = progress or (lambda _text: None)
     rng = random.Random(options.seed)  # noqa: S311 - demo behaviour, not security
     _report_vacancies(world, options)
-    for inschrijving in seekers(options.seekers, seed=options.seed, today=DEMO_START.date()):
-        world.flow.register(inschrijving, portal=PORTAL)
-    await world.intake.poll_all()
+    world.flow.register_many(seekers(options.seekers, seed=options.seed, today=DEMO_START.date()), portal=PORTAL)
+    say(f"{options.seekers} woningzoekenden ingeschreven")
+    intake = await world.intake.poll_all()
+    say(f"{intake.received} vrijgekomen eenheden ontvangen (VERA, SOAP, CSV) en gepubliceerd")
     _respond(world, rng, options)
+    say("reacties ontvangen")
 
     decided: set[str] = set()
-    for _day in range(options.days):
+    for day in range(1, options.days + 1):
         clock.advance(timedelta(days=1).total_seconds())
-        world.flow.tick()
+        ticked = world.flow.tick()
+        if ticked.windows_closed or ticked.offers_expired:
+            say(
+                f"dag {day}: {len(ticked.windows_closed)} reactietermijnen gesloten, "
+                f"{len(ticked.offers_expired)} aanbiedingen verlopen"
+            )
         _decide_offers(world, rng, options, decided)
         await world.dispatcher.drain()
         _sign_leases(world)
@@ -209,9 +222,9 @@ def _lease(toewijzing: Toewijzing, corporatie: str) -> OvereenkomstGetekend:
 
 def _all_done(world: DemoWorld) -> bool:
     with world.db.session() as session:
-        busy = session.scalar(
-            select(func.count()).where(PublicatieRecord.status.in_(("GEP",)))
-        ) or session.scalar(select(func.count()).where(AanbiedingRecord.status == "AAN"))
+        busy = session.scalar(select(func.count()).where(PublicatieRecord.status.in_(("GEP",)))) or session.scalar(
+            select(func.count()).where(AanbiedingRecord.status == "AAN")
+        )
         waiting = session.scalar(
             select(func.count())
             .select_from(ToewijzingRecord)
