@@ -45,7 +45,6 @@ __all__ = [
     "CONTRACT_ELEMENTS",
     "NS",
     "SYSTEM",
-    "TOEWIJZING_ELEMENTS",
     "UNIT_ELEMENTS",
     "FieldError",
     "Texts",
@@ -85,11 +84,6 @@ UNIT_ELEMENTS: Final = (
 CONTRACT_ELEMENTS: Final = (
     "ContractNummer", "CorporatieCode", "EenheidNummer", "ToewijzingId", "ToewijzingReferentie",
     "InschrijvingNummer", "Status", "Ingangsdatum", "KaleHuur", "OndertekendOp", "CorrelatieId",
-)  # fmt: skip
-TOEWIJZING_ELEMENTS: Final = (
-    "ToewijzingId", "CorporatieCode", "EenheidNummer", "PublicatieId", "KandidaatId", "InschrijvingNummer",
-    "Toewijzingsdatum", "Huishoudgrootte", "Rekeninkomen", "Rekenhuur", "Ouderenhuishouden", "Passendheid",
-    "PassendheidUitzondering", "Doelgroep", "AanvullendeDoelgroep", "Voorrang", "CorrelatieId",
 )  # fmt: skip
 
 
@@ -443,7 +437,7 @@ _UNIT_ELEMENTS_BY_PATH: Final = {
     "payload.eenheid.voorwaarden.maximumleeftijd": "MaxLeeftijd",
     "payload.eenheid.voorwaarden.minimuminkomen": "MinInkomen",
     "payload.eenheid.voorwaarden.maximuminkomen": "MaxInkomen",
-    # A model-level check of the ranges (minimum above maximum) names the minimum.
+    # A range check of the whole voorwaarden object (minimum above maximum) that names no field.
     "payload.eenheid.voorwaarden": "MinPersonen",
 }
 _CONTRACT_ELEMENTS_BY_PATH: Final = {
