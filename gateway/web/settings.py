@@ -1,0 +1,28 @@
+"""Settings of the dashboard, read from the environment with the prefix `WOONBRUG_WEB_`.
+
+The session secret signs the dashboard's cookies. When it is not set, each process draws its own at
+start: sign-ins then last as long as the process (fine for one process; several processes behind one
+address need a shared secret).
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["WebSettings"]
+
+
+class WebSettings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="WOONBRUG_WEB_", env_file=".env", extra="ignore", hide_input_in_errors=True
+    )
+
+    session_secret: SecretStr | None = Field(
+        None, description="secret that signs session cookies (32+ characters); empty: one per process"
+    )
+    session_hours: float = Field(8.0, gt=0, le=24 * 7, description="how long a sign-in lasts")
+    secure_cookies: bool = Field(
+        False, description="always mark cookies Secure (set this behind a TLS-terminating proxy)"
+    )
+    page_size: int = Field(50, ge=10, le=500, description="rows per page in long tables")
