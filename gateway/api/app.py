@@ -19,7 +19,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from gateway.api.auth import KeyStore
+from gateway.api.auth import SECURITY, SECURITY_SCHEMES, KeyStore
 from gateway.api.deps import ApiContext
 from gateway.api.errors import Problem, ProblemMiddleware, install_error_handlers
 from gateway.api.metrics import ApiMetrics
@@ -147,7 +147,12 @@ def _document_problems(app: FastAPI) -> None:
                 description=app.description,
                 routes=app.routes,
             )
-            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            schema.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+            for path, operations in schema.get("paths", {}).items():
+                if path.startswith(API_PREFIX):
+                    for operation in operations.values():
+                        operation["security"] = SECURITY
+            components = schema["components"].setdefault("schemas", {})
             problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
             components.update(problem.pop("$defs", {}))
             components["Problem"] = problem
