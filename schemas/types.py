@@ -113,7 +113,8 @@ Bedrag = Annotated[
     Field(strict=False),
     AfterValidator(_check_cents),
     PlainSerializer(float, return_type=float, when_used="json"),
-    WithJsonSchema({"type": "number", "minimum": 0, "multipleOf": 0.01}),
+    # No "multipleOf": 0.01 here: binary floats make validators reject honest amounts like 675.25.
+    WithJsonSchema({"type": "number", "minimum": 0, "description": "euros with at most two decimals"}),
 ]
 """A non-negative amount in euros with whole cents; a JSON number on the wire (VERA types it so)."""
 
