@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +52,7 @@ def _prepare(directory: Path) -> tuple[str, str, str, dict[str, Any]]:
     from gateway.store import migrate
     from gateway.store.engine import Database
     from gateway.tenants.service import create_key
-    from schemas import EenheidVrijgekomen, MessageSource
+    from schemas import EenheidVrijgekomen, MessageSource, Vrijkomen
     from schemas.eenheid import Eenheid
 
     url = f"sqlite:///{directory / 'bench.sqlite'}"
@@ -75,7 +75,7 @@ def _prepare(directory: Path) -> tuple[str, str, str, dict[str, Any]]:
     publicatie = flow.publish_vacancy(
         EenheidVrijgekomen(
             correlation_id="bench", source=MessageSource(tenant="corp-b", system="bench"),
-            payload={"eenheid": eenheid, "beschikbaarPer": "2026-04-01"},
+            payload=Vrijkomen(eenheid=eenheid, beschikbaar_per=date(2026, 4, 1)),
         )
     )  # fmt: skip
     with database.transaction() as session:
@@ -101,12 +101,14 @@ def _serve(kind: str, port: int, url: str, document_file: str) -> None:
     else:
         from fastapi import FastAPI
 
-        document = json.loads(Path(document_file).read_text(encoding="utf-8"))
-        app = FastAPI()
+        document: dict[str, Any] = json.loads(Path(document_file).read_text(encoding="utf-8"))
+        bare_app = FastAPI()
 
-        @app.get(PATH.replace("{id}", "{publicatie_id}"))
         async def bare(publicatie_id: str) -> dict[str, Any]:
             return document
+
+        bare_app.add_api_route(PATH.replace("{id}", "{publicatie_id}"), bare, methods=["GET"])
+        app = bare_app
 
     uvicorn.run(app, host="127.0.0.1", port=port, workers=1, log_config=None, access_log=False, log_level="warning")
 

@@ -20,8 +20,11 @@ def same_as_missing(world: World, tenant: str, method: str, path: str, missing: 
     theirs = world.client.request(method, path, headers=headers, **kwargs)
     nothing = world.client.request(method, missing, headers=headers, **kwargs)
     assert theirs.status_code == nothing.status_code == 404, (path, theirs.text)
-    strip = lambda body: {k: v for k, v in body.items() if k != "instance"}  # noqa: E731
-    assert strip(theirs.json()) == strip(nothing.json())
+    assert _without_instance(theirs.json()) == _without_instance(nothing.json())
+
+
+def _without_instance(body: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in body.items() if key != "instance"}
 
 
 @pytest.mark.parametrize(("me", "them"), [(CORP_A, CORP_B), (CORP_B, CORP_A)])
@@ -62,16 +65,16 @@ def test_a_corporation_cannot_change_another_corporations_listings(world: World)
 
 
 def test_a_corporation_cannot_report_a_contract_for_another_corporations_allocation(world: World) -> None:
-    from schemas import MessageSource, OvereenkomstGetekend
+    from schemas import MessageSource, Overeenkomst, OvereenkomstGetekend
 
     toewijzingen = world.allocate()
     lease = OvereenkomstGetekend(
         message_id="ovk-1", correlation_id="c-1", source=MessageSource(tenant=CORP_B, system="erp"),
-        payload={
+        payload=Overeenkomst.model_validate({
             "id": "OVK-1", "idOrganisatie": CORP_A, "soort": {"code": "HUU"}, "status": {"code": "LOP"},
             "begindatum": "2026-04-01", "eenheid": {"id": "E-A1"}, "toewijzing": {"id": toewijzingen[CORP_A]},
             "inschrijving": {"id": "I-2"}, "huurprijs": 640.25,
-        },
+        }),
     )  # fmt: skip
     assert world.send(CORP_B, lease).status_code == 403
 

@@ -71,7 +71,7 @@ def test_every_operation_keeps_to_its_schema(loaded: tuple[Any, dict[str, str]],
     schema, keys = loaded
     headers = bearer(keys[tenant])
     for operation in operations(schema):
-        strategy = st.one_of(operation.as_strategy(mode) for mode in schemathesis.GenerationMode)
+        strategy = st.one_of([operation.as_strategy(mode) for mode in schemathesis.GenerationMode])
 
         @given(case=strategy)
         @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)

@@ -9,14 +9,14 @@ listing is offered to I-1 (portal A) and corp-a's to I-2 (portal B).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from gateway.delivery.clock import SimulatedClock
 from gateway.flow.service import FlowService
-from schemas import EenheidVrijgekomen, Inschrijving, MessageSource
+from schemas import EenheidVrijgekomen, Inschrijving, MessageSource, Vrijkomen
 from tests import factories
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -38,7 +38,7 @@ def vacancy(corporatie: str, unit_id: str, gemeente: dict[str, str]) -> EenheidV
         message_id=f"vac-{unit_id}",
         correlation_id=f"flow-{unit_id}",
         source=MessageSource(tenant=corporatie, system="erp"),
-        payload={"eenheid": eenheid, "beschikbaarPer": "2026-04-01"},
+        payload=Vrijkomen(eenheid=eenheid, beschikbaar_per=date(2026, 4, 1)),
     )
 
 
@@ -96,15 +96,15 @@ class World:
             body = inschrijving.model_dump(mode="json", context={"include_bsn": True})
             answer = self.post(portal, "/api/v1/inschrijvingen", json=body)
             assert answer.status_code == 201, answer.text
-        for portal, listing, inschrijving in (
+        for portal, listing, seeker_id in (
             (PORTAL_A, self.publicatie[CORP_B], "I-1"),
             (PORTAL_A, self.publicatie[CORP_B], "I-3"),
             (PORTAL_B, self.publicatie[CORP_A], "I-2"),
             (PORTAL_A, self.publicatie[CORP_A], "I-1"),
         ):
-            answer = self.post(portal, "/api/v1/reacties", json={"publicatie": listing, "inschrijving": inschrijving})
+            answer = self.post(portal, "/api/v1/reacties", json={"publicatie": listing, "inschrijving": seeker_id})
             assert answer.status_code == 201, answer.text
-            self.kandidaat[(listing, inschrijving)] = answer.json()["id"]
+            self.kandidaat[(listing, seeker_id)] = answer.json()["id"]
         self.clock.advance(timedelta(days=8).total_seconds())
         assert sorted(self.flow.tick().windows_closed) == sorted(self.publicatie.values())
         for corporatie in (CORP_A, CORP_B):
