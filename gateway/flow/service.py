@@ -50,7 +50,7 @@ from gateway.flow.records import (
     SanctieRecord,
     ToewijzingRecord,
 )
-from gateway.flow.transitions import AANBIEDING, KANDIDAAT, PUBLICATIE, require
+from gateway.flow.transitions import AANBIEDING, KANDIDAAT, PUBLICATIE, IllegalTransition, require
 from gateway.store import audit
 from gateway.store.audit import AuditKeys
 from gateway.store.engine import Database
@@ -744,7 +744,10 @@ class FlowService:
                 .order_by(PublicatieRecord.einddatum, PublicatieRecord.id)
             ).all()
         for publicatie_id in due:
-            self.close_window(publicatie_id)
+            try:
+                self.close_window(publicatie_id)
+            except IllegalTransition:
+                continue  # another gateway process closed it first (several may share one store)
             result.windows_closed.append(publicatie_id)
         result.offers_expired = self.expire_offers()
         return result
