@@ -19,8 +19,8 @@ from jsonschema import Draft202012Validator
 from contract_tests import strategies
 from schemas import INCLUDE_BSN, MESSAGE_TYPES
 from schemas.jsonschema import ENTITIES, generate, render, schema_dir
-from tests.schemas.test_vera_conformance import ENTITIES as GOLDEN_ENTITIES
-from tests.schemas.test_vera_conformance import STRATEGIES, golden
+from tests.schemas.entities import ENTITIES as GOLDEN_ENTITIES
+from tests.schemas.entities import STRATEGIES, golden
 from tests.schemas.vera import format_checker
 
 FIX = "run `woonbrug schemas generate` (or `make schemas`) and commit schemas/v1/"

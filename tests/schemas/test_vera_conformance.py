@@ -12,64 +12,15 @@ Generated objects (contract_tests.strategies) are held to the same rule, so limi
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel
 
-from contract_tests import strategies
-from schemas import (
-    INCLUDE_BSN,
-    Aanbieding,
-    Eenheid,
-    Inschrijving,
-    Kandidaat,
-    Overeenkomst,
-    Publicatie,
-    Reclamatie,
-    Sanctie,
-    Toewijzing,
-)
+from schemas import INCLUDE_BSN
+from tests.schemas.entities import ENTITIES, GOLDEN, STRATEGIES, golden, golden_text
 from tests.schemas.vera import VERA_DATE_TIME, VeraSchemas, date_times_in, one_of_as_any_of
-
-GOLDEN = Path(__file__).parent / "golden"
-
-# Our entity -> its golden file and the VERA schemas its canonical JSON must satisfy.
-ENTITIES: dict[str, tuple[type[BaseModel], str, tuple[str, ...]]] = {
-    "Eenheid": (Eenheid, "eenheid.json", ("Publicaties-Eenheid", "Eenheden-Eenheid")),
-    "Publicatie": (Publicatie, "publicatie.json", ("Publicaties-Publicatie",)),
-    "Inschrijving": (Inschrijving, "inschrijving.json", ("Overeenkomsten-Inschrijving",)),
-    "Kandidaat": (Kandidaat, "kandidaat.json", ("Kandidaten-Kandidaat",)),
-    "Aanbieding": (Aanbieding, "aanbieding.json", ("Aanbiedingen-Aanbieding",)),
-    "Toewijzing": (Toewijzing, "toewijzing.json", ("Toewijzingen-Toewijzing",)),
-    "Overeenkomst": (Overeenkomst, "overeenkomst.json", ("Overeenkomsten-Overeenkomst",)),
-    "Sanctie": (Sanctie, "sanctie.json", ("Sancties-Sanctie",)),
-    "Reclamatie": (Reclamatie, "reclamatie.json", ("Reclamaties-Reclamatie",)),
-}
-
-STRATEGIES: dict[str, st.SearchStrategy[Any]] = {
-    "Eenheid": strategies.eenheden(),
-    "Publicatie": strategies.publicaties(),
-    "Inschrijving": strategies.inschrijvingen(),
-    "Kandidaat": strategies.kandidaten(),
-    "Aanbieding": strategies.aanbiedingen(),
-    "Toewijzing": strategies.toewijzingen(),
-    "Overeenkomst": strategies.overeenkomsten(),
-    "Sanctie": strategies.sancties(),
-    "Reclamatie": strategies.reclamaties(),
-}
-
-
-def golden_text(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((GOLDEN / ENTITIES[name][1]).read_text(encoding="utf-8"))
-    return data
-
-
-def golden(name: str) -> BaseModel:
-    return ENTITIES[name][0].model_validate(golden_text(name))
 
 
 def test_every_golden_file_is_tested() -> None:
