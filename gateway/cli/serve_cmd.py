@@ -1,4 +1,4 @@
-"""`woonbrug serve`: the API, the dispatch workers and (later) the dashboard, in one process or apart.
+"""`woonbrug serve`: the API with its dashboard (`/dashboard`), and the dispatch workers, in one process or apart.
 
 - Embedded (default): one process serves the API (uvicorn, one worker) and runs `--workers` dispatch
   loops in threads beside it. With SQLite this is the whole gateway on one machine.
@@ -7,6 +7,10 @@
 
 On SQLite the schema is brought to the newest migration at start (the embedded default should just
 run); on PostgreSQL it is only checked, since several hosts must not migrate at once.
+
+`--demo` (what `make run` does) first runs the demo region into `--demo-dir` (`gateway.demo`), keeps its
+simulated vendor systems running so the workers can still deliver to them, issues a key for region staff,
+each demo corporation and each municipality (printed once), and then serves API, dashboard and a worker.
 """
 
 from __future__ import annotations
@@ -79,6 +83,16 @@ def _load_region(path: Path | None) -> Any:
     show_default=True,
     type=click.Choice(["debug", "info", "warning", "error"]),
 )
+@click.option("--demo", is_flag=True, help="Run the demo region first and serve it (with printed keys).")
+@click.option(
+    "--demo-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("woonbrug-data/demo"),
+    show_default=True,
+    help="Where --demo puts its SQLite database and drop folders (replaced on every start).",
+)
+@click.option("--demo-seekers", default=None, type=click.IntRange(1, 100_000), help="Seekers in the demo.")
+@click.option("--demo-listings", default=None, type=click.IntRange(1, 1000), help="Demo listings per corporation.")
 def serve(
     host: str,
     port: int,
@@ -88,15 +102,24 @@ def serve(
     workers: int,
     database_url: str | None,
     log_level: str,
+    demo: bool,
+    demo_dir: Path,
+    demo_seekers: int | None,
+    demo_listings: int | None,
 ) -> None:
-    """Run the gateway: API and dispatch workers (embedded), or one of them (--api-only / --worker-only)."""
+    """Run the gateway: API, dashboard and dispatch workers (embedded), or one part (--api-only / --worker-only)."""
     if api_only and worker_only:
         raise click.UsageError("--api-only and --worker-only exclude each other")
+    if demo and (api_only or worker_only or region_file or database_url):
+        raise click.UsageError("--demo serves its own region and database: no --region, --database-url, --*-only")
     from gateway.api.logging import configure_logging
     from gateway.delivery.worker import WorkerOptions
     from gateway.settings import get_settings
 
     configure_logging(log_level.upper())
+    if demo:
+        _serve_demo(host, port, demo_dir, demo_seekers, demo_listings)
+        return
     settings = get_settings(database_url=database_url)
     region = _load_region(region_file)
     database = open_database(settings.database_url)
@@ -111,6 +134,65 @@ def serve(
         _run_pool(options, max(workers, 1))
         return
     _run_embedded(database, region, options, host, port, 0 if api_only else workers)
+
+
+def _serve_demo(host: str, port: int, workdir: Path, seekers: int | None, listings: int | None) -> None:
+    """Run the demo region, then serve it with its simulators still up, one worker and a key per tenant."""
+    import asyncio
+    from dataclasses import replace
+
+    from gateway.delivery.clock import SimulatedClock
+    from gateway.delivery.worker import WorkerOptions
+    from gateway.demo import run as demo_run
+    from gateway.demo.world import DEMO_START, demo_world
+    from gateway.flow.intake import RegionResolver
+
+    defaults = demo_run.DemoOptions()
+    options = replace(
+        defaults,
+        seekers=seekers or defaults.seekers,
+        listings_per_corporatie=listings or defaults.listings_per_corporatie,
+    )
+    clock = SimulatedClock(DEMO_START)
+    click.echo(
+        f"Running the demo region into {workdir} ({options.seekers} seekers, "
+        f"{options.listings_per_corporatie} listings per corporation) ...",
+        err=True,
+    )
+    with demo_world(workdir, clock=clock) as world:
+
+        async def run() -> dict[str, Any]:
+            try:
+                return await demo_run._run(world, clock, options)
+            finally:
+                await world.resolver.aclose()  # bound to this event loop; the worker builds its own below
+
+        summary = asyncio.run(run())
+        keys = _demo_keys(world)
+        base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"  # noqa: S104 - a display URL
+        click.echo(f"Demo ready: {summary['listings']} listings, {summary['allocations']} allocations.")
+        click.echo(f"Dashboard: {base}/dashboard/   API: {base}/api/v1 (docs: {base}/docs)")
+        click.echo("Keys (shown once; sign in to the dashboard with one, or send it as Authorization: Bearer):")
+        for tenant, role, key in keys:
+            click.echo(f"  {tenant:<16} {role:<13} {key}")
+        # One worker: its adapters talk to the simulators of this process, in the worker's own event loop.
+        resolver = RegionResolver(world.region, registry=world.registry, overrides=world.resolver.overrides)
+        worker = WorkerOptions(database_url=f"sqlite:///{workdir / 'woonbrug.sqlite'}", resolver=resolver)
+        _run_embedded(world.db, world.region, worker, host, port, 1)
+
+
+def _demo_keys(world: Any) -> list[tuple[str, str, str]]:
+    """A key for region staff, each demo corporation and each municipality (tenant = its CBS code)."""
+    from gateway.tenants.service import Role, create_key
+
+    tenants = [("regiobeheer", Role.ADMIN)]
+    tenants += [(corporatie.id, Role.CORPORATION) for corporatie in world.region.corporaties]
+    tenants += [(gemeente.code, Role.MUNICIPALITY) for gemeente in world.region.gemeenten]
+    with world.db.transaction() as session:
+        return [
+            (tenant, role.value, create_key(session, tenant=tenant, role=role, now=world.clock.now(), actor="demo").key)
+            for tenant, role in tenants
+        ]
 
 
 def _run_pool(options: Any, processes: int) -> None:
