@@ -117,7 +117,7 @@ class Leak:
 
 
 def _exception_texts(error: BaseException) -> Iterator[str]:
-    """The texts an exception shows when printed or logged: its own and those of its causes."""
+    """The texts an exception shows when printed or logged: its own and those of the chain a traceback shows."""
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
@@ -128,7 +128,11 @@ def _exception_texts(error: BaseException) -> Iterator[str]:
             value = getattr(current, attribute, None)
             if isinstance(value, str):
                 yield value
-        current = current.__cause__ or current.__context__
+        # As a printed traceback does: the cause, else the context unless `raise ... from None` hid it.
+        if current.__cause__ is not None:
+            current = current.__cause__
+        else:
+            current = None if current.__suppress_context__ else current.__context__
 
 
 @dataclass

@@ -10,8 +10,10 @@ import click
 
 # Command name -> "module:attribute" of a click command. Add a line here to add a command.
 COMMANDS: dict[str, str] = {
+    "adapter": "gateway.cli.scaffold_cmd:adapter",
     "adapters": "gateway.cli.adapters_cmd:adapters",
     "breakers": "gateway.cli.dlq_cmd:breakers",
+    "contract-test": "gateway.cli.contract_cmd:contract_test",
     "db": "gateway.cli.db_cmd:db",
     "demo": "gateway.cli.demo_cmd:demo",
     "dlq": "gateway.cli.dlq_cmd:dlq",
