@@ -1,7 +1,8 @@
 """`woonbrug worker`: run the delivery workers that empty the outbox.
 
 `--processes N` starts N supervised OS processes (a dead one is restarted); SIGTERM or Ctrl-C stops
-them gracefully, each after recording the batch it holds. Several hosts may run workers against one
+them gracefully, each after recording the batch it holds. `--once` delivers what is due now and exits
+(with one process, in this process). Several hosts may run workers against one
 PostgreSQL store: they share the work through row locks, and the circuit breakers through the database.
 
 Adapters are found by `--resolver module:attribute` (or WOONBRUG_ADAPTER_RESOLVER); by default, from
@@ -87,17 +88,19 @@ def worker(
         lease_seconds=lease_seconds,
         once=once,
     )
+    in_process = once and processes == 1  # a one-off run needs no supervisor
     if metrics_port is not None:
-        _serve_metrics(metrics_host, metrics_port, database, multiprocess=processes > 1)
-    if processes == 1:
+        _serve_metrics(metrics_host, metrics_port, database, multiprocess=not in_process)
+    if in_process:
         asked = threading.Event()
         _on_stop_signals(asked.set)
         run_worker(options, asked.is_set)
+        database.dispose()
         return
     pool = WorkerPool(options, processes)
     _on_stop_signals(pool.request_stop)
     pool.start()
-    click.echo(f"{processes} workers started (pids {', '.join(str(pid) for pid in pool.pids)})", err=True)
+    click.echo(f"{processes} worker process(es) started: pids {', '.join(str(pid) for pid in pool.pids)}", err=True)
     pool.supervise()
     database.dispose()
 

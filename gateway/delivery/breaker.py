@@ -11,8 +11,9 @@
 Only transient failures count. A permanent refusal (HTTP 4xx) shows that the endpoint is up and
 answering, so it resets the count like a success.
 
-Every change is one UPDATE whose new values are computed from the row's old values in SQL, so
-concurrent workers never lose each other's counts; a healthy endpoint's row is not written at all.
+Every change reads the breaker's row under a row lock (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite's
+single writer on SQLite) and writes it in the same transaction, so concurrent workers never lose each
+other's counts. A healthy endpoint's row is only read, never written, so the common path takes no lock.
 """
 
 from __future__ import annotations

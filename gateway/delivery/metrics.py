@@ -15,6 +15,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
+from gateway.delivery.clock import SYSTEM_CLOCK, Clock
 from gateway.store.engine import Database
 from gateway.store.models import BreakerState, CircuitBreakerRow, OutboxMessage, OutboxStatus
 
@@ -35,10 +36,12 @@ BREAKER_STATE_VALUE = {BreakerState.CLOSED.value: 0, BreakerState.HALF_OPEN.valu
 
 
 class StoreCollector(Collector):
-    """Gauges read from the store on each scrape: outbox messages per status, breaker state per endpoint."""
+    """Gauges read from the store on each scrape: outbox messages per status, the oldest open message's
+    age, and the breaker state per endpoint."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self.database = database
+        self.clock = clock
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         by_status = GaugeMetricFamily(
@@ -52,7 +55,12 @@ class StoreCollector(Collector):
         failures = GaugeMetricFamily(
             "woonbrug_circuit_breaker_failures", "Consecutive transient failures per endpoint", labels=["endpoint"]
         )
+        oldest = GaugeMetricFamily(
+            "woonbrug_outbox_oldest_open_seconds",
+            "Age of the oldest message not yet delivered or dead (0 when there is none)",
+        )
         with self.database.session() as session:
+            session.connection(execution_options={"sqlite_begin": "DEFERRED"})  # a reader: no write lock
             counts = session.execute(
                 select(OutboxMessage.status, OutboxMessage.adapter, func.count()).group_by(
                     OutboxMessage.status, OutboxMessage.adapter
@@ -68,6 +76,13 @@ class StoreCollector(Collector):
             for row in session.scalars(select(CircuitBreakerRow)):
                 breakers.add_metric([row.endpoint], float(BREAKER_STATE_VALUE.get(row.state, 0)))
                 failures.add_metric([row.endpoint], float(row.failures))
+            first = session.scalar(
+                select(func.min(OutboxMessage.created_at)).where(
+                    OutboxMessage.status.in_((OutboxStatus.PENDING.value, OutboxStatus.IN_FLIGHT.value))
+                )
+            )
+            oldest.add_metric([], max(0.0, (self.clock.now() - first).total_seconds()) if first else 0.0)
         yield by_status
         yield breakers
         yield failures
+        yield oldest

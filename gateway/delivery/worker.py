@@ -5,9 +5,10 @@ database connections, event loops or locks) and supervises them: a worker that d
 is started again, with a growing pause if it keeps dying at once. Its claims return to the queue when
 their lease runs out.
 
-Stopping is graceful: SIGTERM or SIGINT (to the parent or to a worker) lets each worker finish the
-round it is in (deliver and record the batch it holds), then exit. A worker that does not stop within
-the timeout is terminated; its claims come back after the lease.
+Stopping is graceful: SIGTERM or SIGINT (to the parent, which passes SIGTERM on, or to a worker) lets
+each worker finish the round it is in (deliver and record the batch it holds), then exit. A worker that
+does not stop within the timeout is killed; its claims come back after the lease. A worker whose parent
+died stops by itself.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
-import multiprocessing.synchronize
+import os
 import signal
 import threading
 import time
@@ -93,10 +94,13 @@ def run_worker(options: WorkerOptions, should_stop: Callable[[], bool], *, worke
         log.info("worker %s stopped", dispatcher.worker_id)
 
 
-def _worker_process(options: WorkerOptions, index: int, stop: multiprocessing.synchronize.Event) -> None:
-    """Entry point of a spawned worker process."""
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=options.log_level, format=f"%(asctime)s worker-{index} %(levelname)s %(message)s")
+def _worker_process(options: WorkerOptions, index: int) -> None:
+    """Entry point of a spawned worker process.
+
+    It stops on SIGTERM or SIGINT (the pool sends SIGTERM; Ctrl-C reaches the whole process group), and
+    when its parent is gone. No lock is shared with the parent: a parent killed while holding one would
+    leave its workers waiting forever.
+    """
     asked = threading.Event()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -104,7 +108,10 @@ def _worker_process(options: WorkerOptions, index: int, stop: multiprocessing.sy
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    run_worker(options, lambda: asked.is_set() or stop.is_set())
+    parent = os.getppid()
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=options.log_level, format=f"%(asctime)s worker-{index} %(levelname)s %(message)s")
+    run_worker(options, lambda: asked.is_set() or os.getppid() != parent)
 
 
 class WorkerPool:
@@ -116,7 +123,7 @@ class WorkerPool:
         self.options = options
         self.size = processes
         self._context = multiprocessing.get_context("spawn")
-        self.stop_event = self._context.Event()
+        self.stop_event = threading.Event()  # the parent's own; workers are told by signal
         self.processes: list[BaseProcess | None] = [None] * processes
         self._started_at = [0.0] * processes
         self._quick_deaths = [0] * processes
@@ -125,7 +132,7 @@ class WorkerPool:
     def _spawn(self, index: int) -> BaseProcess:
         process = self._context.Process(
             target=_worker_process,
-            args=(self.options, index, self.stop_event),
+            args=(self.options, index),
             name=f"woonbrug-worker-{index}",
             daemon=False,
         )
@@ -181,18 +188,19 @@ class WorkerPool:
             self.stop()
 
     def stop(self, timeout: float = 30.0) -> list[int | None]:
-        """Ask every worker to stop, wait up to `timeout`, then terminate stragglers. Returns exit codes."""
+        """Ask every worker to stop (SIGTERM: finish the round, then exit), wait up to `timeout`, then kill
+        stragglers. Returns the exit codes (0 for a graceful stop)."""
         self.stop_event.set()
+        for process in self.processes:
+            if process is not None and process.is_alive():
+                process.terminate()  # SIGTERM, which a worker takes as "stop after this round"
         deadline = time.monotonic() + timeout
         for process in self.processes:
             if process is not None:
                 process.join(max(0.0, deadline - time.monotonic()))
         for process in self.processes:
             if process is not None and process.is_alive():
-                log.warning("worker %s did not stop in time; terminating it", process.pid)
-                process.terminate()
-                process.join(5.0)
-                if process.is_alive():
-                    process.kill()
-                    process.join()
+                log.warning("worker %s did not stop within %.0fs; killing it", process.pid, timeout)
+                process.kill()
+                process.join()
         return [p.exitcode if p is not None else None for p in self.processes]

@@ -20,7 +20,7 @@ from gateway.store import OutboxMessage, audit, migrate
 from tests.delivery.builders import publicatie_message
 from tests.delivery.helpers import CORP_A, put, statuses
 from tests.delivery.sink import Sink
-from tests.store.databases import TestDatabase
+from tests.store.databases import TestDatabase, sqlite_database
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -122,8 +122,8 @@ def test_breakers_list_and_reset(database: TestDatabase, clock: SimulatedClock) 
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("processes", ["1", "2"])
-def test_worker_once_delivers_what_is_due_and_exits(database: TestDatabase, processes: str) -> None:
+def test_worker_once_delivers_what_is_due_and_exits(database: TestDatabase) -> None:
+    processes = "2"
     sink = Sink().start()
     try:
         with database.transaction() as session:
@@ -161,3 +161,81 @@ def test_worker_once_delivers_what_is_due_and_exits(database: TestDatabase, proc
         assert len(sink.ledger.effects()) == 12
     finally:
         sink.stop()
+
+
+@pytest.mark.slow
+def test_worker_pool_serves_summed_metrics_and_stops_on_sigterm(tmp_path: Path) -> None:
+    """Process handling and metrics do not depend on the database: SQLite only."""
+    with sqlite_database(tmp_path) as database:
+        _serve_metrics_and_stop(database)
+
+
+def _serve_metrics_and_stop(database: TestDatabase) -> None:
+    import signal
+    import time
+
+    import httpx
+
+    from adapters.sdk.simulator import free_port
+    from tests.delivery.helpers import wait_until
+
+    sink = Sink().start()
+    port = free_port()
+    env = {
+        **os.environ,
+        "WOONBRUG_DATABASE_URL": database.url_text,
+        "WOONBRUG_TEST_SINK_URL": sink.url,
+        "PYTHONPATH": str(REPO),
+        "WOONBRUG_DELIVERY__POLL_SECONDS": "0.05",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gateway.cli",
+            "worker",
+            "--processes",
+            "2",
+            "--batch-size",
+            "3",
+            "--resolver",
+            "tests.delivery.sink:env_resolver",
+            "--metrics-port",
+            str(port),
+        ],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        with database.transaction() as session:
+            for index in range(10):
+                enqueue(session, publicatie_message(f"P-{index}"), CORP_A, clock=SYSTEM_CLOCK)
+        wait_until(lambda: statuses(database) == {"delivered": 10}, timeout=90, what="10 deliveries")
+
+        def scraped() -> str:
+            try:
+                return httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+            except httpx.HTTPError:
+                return ""
+
+        wait_until(lambda: "woonbrug_delivery_delivered_total" in scraped(), timeout=30, what="the metrics server")
+        text = scraped()
+        assert 'woonbrug_delivery_delivered_total{adapter="test-sink"} 10.0' in text  # summed over both workers
+        assert 'woonbrug_outbox_messages{adapter="test-sink",status="delivered"} 10.0' in text
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+        assert time.monotonic() - started < 60
+    finally:
+        if process.poll() is None:
+            process.terminate()
+        try:
+            _, stderr = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()  # its workers notice their parent is gone and stop by themselves
+            _, stderr = process.communicate()
+        sink.stop()
+    assert "Traceback" not in stderr, stderr[-3000:]

@@ -35,15 +35,17 @@ async def test_counters_and_store_gauges(
     assert _sample("woonbrug_delivery_dead_lettered_total", {"adapter": "test-sink"}) == dead + 1
     assert _sample("woonbrug_delivery_breaker_opened_total", {"endpoint": "corp-a/test-sink"}) == opened + 1
     registry = CollectorRegistry()
-    registry.register(StoreCollector(database))
+    registry.register(StoreCollector(database, clock))
     text = generate_latest(registry).decode()
     assert 'woonbrug_outbox_messages{adapter="test-sink",status="dead"} 1.0' in text
     assert 'woonbrug_outbox_messages{adapter="test-sink",status="pending"} 3.0' in text
     assert 'woonbrug_outbox_messages{adapter="",status="delivered"} 0.0' in text  # zero is shown, not absent
     assert 'woonbrug_circuit_breaker_state{endpoint="corp-a/test-sink"} 2.0' in text  # open
     assert 'woonbrug_circuit_breaker_failures{endpoint="corp-a/test-sink"} 3.0' in text
+    assert "woonbrug_outbox_oldest_open_seconds 0.0" in text  # enqueued at the simulated now
 
     clock.advance(61)
+    assert "woonbrug_outbox_oldest_open_seconds 61.0" in generate_latest(registry).decode()
     await worker.run_once()  # the half-open probe succeeds
     assert _sample("woonbrug_delivery_delivered_total", {"adapter": "test-sink"}) == delivered + 1
     text = generate_latest(registry).decode()
