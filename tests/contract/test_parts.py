@@ -204,3 +204,17 @@ def test_the_runner_writes_the_one_line_a_vendor_keeps(tmp_path: Path) -> None:
         f"TestContractMyErp = contract_test_class('my_erp', fixtures_dir={str(tmp_path.resolve())!r}, "
         "opt_outs={'idempotency': 'no sandbox'})"
     )
+
+
+def test_the_kit_depends_on_schemas_and_adapters_never_on_gateway() -> None:
+    """DESIGN: `contract_tests -> adapters, schemas`; the gateway's CLI calls the kit, not the other way."""
+    import ast
+
+    offenders = []
+    for path in sorted((Path(__file__).parents[2] / "contract_tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            )
+            offenders += [f"{path.name}: {name}" for name in names if name.split(".")[0] == "gateway"]
+    assert offenders == []
