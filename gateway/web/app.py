@@ -32,6 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.api.deps import ApiContext
 from gateway.api.logging import scrub
+from gateway.api.metrics import ApiMetrics
 from gateway.web import DASHBOARD_PREFIX
 from gateway.web.auth import LoginRequired, PageError, optional_viewer
 from gateway.web.render import environment
@@ -137,7 +138,7 @@ def _install_error_pages(app: FastAPI) -> None:
 class DashboardGuard:
     """Security headers, access log, metrics and the last-resort error page around the dashboard."""
 
-    def __init__(self, app: ASGIApp, *, metrics: object | None = None) -> None:
+    def __init__(self, app: ASGIApp, *, metrics: ApiMetrics | None = None) -> None:
         self.app = app
         self.metrics = metrics
 
@@ -174,9 +175,8 @@ class DashboardGuard:
             seconds = time.perf_counter() - started
             route = scope.get("route")
             template = getattr(route, "path_format", None) or getattr(route, "path", None) or "unmatched"
-            observe = getattr(self.metrics, "observe", None)
-            if observe is not None:
-                observe(scope["method"], template, status, seconds)
+            if self.metrics is not None:
+                self.metrics.observe(scope["method"], template, status, seconds)
             if access_log.isEnabledFor(logging.INFO) and not static:
                 access_log.info(
                     "%s %s %d %.1fms", scope["method"], template, status, seconds * 1000,

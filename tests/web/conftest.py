@@ -4,7 +4,7 @@
   vendor systems still running; then two new corp-a vacancies whose publication the VERA simulator
   refuses with 400, so two dead letters exist; one API key per tenant; and the gateway (API and
   dashboard) served by uvicorn on a free loopback port.
-- `browser`: Debian's Chromium driven by Playwright (one per session). Without /usr/bin/chromium the
+- `browser`: Debian's Chromium driven by Playwright (one for the browser tests). Without /usr/bin/chromium the
   browser tests skip, unless WOONBRUG_REQUIRE_BROWSER=1 (CI), where that is a failure.
 - `sign_in(tenant)`: a fresh browser context signed in through the login form, which records every
   console error and page error.
@@ -170,8 +170,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 # --- the browser ------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Module-scoped (all browser tests live in one module): Playwright's sync API keeps an event loop
+    in the test thread while it runs, and later asyncio tests of the session must not meet it."""
     if not CHROMIUM.exists():
         require_or_skip(
             "WOONBRUG_REQUIRE_BROWSER",

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
+import httpx
 import pytest
+from starlette.types import Receive, Send
+from starlette.types import Scope as AsgiScope
 
 from gateway.tenants.service import ROLE_SCOPES, Principal, Role, Scope
 from gateway.web import charts
 from gateway.web.access import Viewer
+from gateway.web.app import DashboardGuard
 from gateway.web.render import datum, number, share, tijd
 from gateway.web.repository import AttemptRow, AuditRow, InboxRow, OutboxRow, Trace
 from gateway.web.stats import GATEWAY, timeline
+from tests.web.conftest import run_async
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -198,3 +204,29 @@ def test_dutch_numbers_dates_and_shares() -> None:
     assert tijd(datetime(2026, 7, 1, 9, 0, tzinfo=UTC)) == "1 jul 2026 11:00"  # summer: UTC+2
     assert datum("2026-03-09T23:30:00Z") == "10 mrt 2026"  # already the 10th in the Netherlands
     assert re.fullmatch(r"\d+ [a-z]{3} \d{4}", datum(datetime(2026, 1, 5, tzinfo=UTC)))
+
+
+# --- the last-resort guard ------------------------------------------------------------------------------
+
+
+def test_a_crash_becomes_a_plain_page_and_its_log_carries_no_personal_data(caplog: pytest.LogCaptureFixture) -> None:
+    async def broken(scope: AsgiScope, receive: Receive, send: Send) -> None:
+        raise RuntimeError("kapot bij BSN 111222333 van jan.jansen@example.org")
+
+    async def get() -> httpx.Response:
+        transport = httpx.ASGITransport(app=DashboardGuard(broken))
+        async with httpx.AsyncClient(transport=transport, base_url="http://dashboard") as client:
+            return await client.get("/dashboard/publicaties")
+
+    # Sync test, its own loop in a thread: the browser tests keep Playwright's event loop in this one.
+    with caplog.at_level(logging.ERROR, logger="woonbrug.web"):
+        answer = run_async(get)
+    assert answer.status_code == 500
+    assert "Er ging iets mis" in answer.text
+    assert "111222333" not in answer.text
+    assert "default-src 'none'" in answer.headers["content-security-policy"]
+    [record] = [r for r in caplog.records if r.name == "woonbrug.web"]
+    logged = record.getMessage() + str(record.__dict__.get("traceback"))
+    assert "RuntimeError" in logged
+    assert "111222333" not in logged
+    assert "jan.jansen@example.org" not in logged
