@@ -428,7 +428,9 @@ class Dispatcher:
             attempts: list[dict[str, Any]] = []
             entries: list[dict[str, Any]] = []
             healthy: set[str] = set()  # endpoints whose breaker is known closed in this transaction
-            for result in results:
+            # Every worker takes breaker-row locks in endpoint order, so two recording transactions never
+            # wait on each other in a circle (their outbox rows are their own claims, never shared).
+            for result in sorted(results, key=lambda r: (r.claim.endpoint, r.claim.id)):
                 claim = result.claim
                 values, action, next_at = self._next_state(result, now)
                 still_ours = session.execute(
