@@ -224,3 +224,12 @@ def test_report_selection_outside_the_region_is_refused(site: Site, client: http
     assert client.get("/dashboard/rapportages?jaar=2026&corporatie=corp-z").status_code == 400
     assert client.get("/dashboard/rapportages/rapport.xml?jaar=2026").status_code == 404
     assert client.get("/dashboard/rapportages?jaar=1800").status_code == 400
+
+
+def test_a_corporation_may_replay_its_own_dead_letters(site: Site, client: httpx.Client) -> None:
+    sign_in(client, site.keys["corp-a"])
+    page = client.get("/dashboard/").text
+    assert f'action="/dashboard/dode-berichten/{site.dead[-1]}/opnieuw"' in page
+    client.cookies.clear()  # another corporation: no such form
+    sign_in(client, site.keys["corp-b"])
+    assert f"/dashboard/dode-berichten/{site.dead[-1]}/opnieuw" not in client.get("/dashboard/").text
