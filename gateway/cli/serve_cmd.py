@@ -5,6 +5,10 @@
 - `--api-only`: only the API, for several API processes behind a load balancer on one PostgreSQL.
 - `--worker-only`: only the dispatch workers, as `--workers` supervised processes.
 
+With a region, the embedded and worker-only modes also run the flow loop (`gateway.flow.scheduler`):
+every `--flow-interval` seconds it closes response windows and expires offers that are due, and polls
+the corporations' systems for vacancies and signed leases.
+
 On SQLite the schema is brought to the newest migration at start (the embedded default should just
 run); on PostgreSQL it is only checked, since several hosts must not migrate at once.
 
@@ -70,7 +74,7 @@ def _load_region(path: Path | None) -> Any:
     "--region",
     "region_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    envvar="WOONBRUG_REGION",
+    envvar="WOONBRUG_REGION_FILE",
     help="Region file (gemeenten, corporaties, portals, policy); without it the flow endpoints answer 503.",
 )
 @click.option("--api-only", is_flag=True, help="Serve the API only (no dispatch workers).")
@@ -82,6 +86,13 @@ def _load_region(path: Path | None) -> Any:
     default="info",
     show_default=True,
     type=click.Choice(["debug", "info", "warning", "error"]),
+)
+@click.option(
+    "--flow-interval",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 3600),
+    help="Seconds between rounds of the flow loop (due windows and offers, polling corporations).",
 )
 @click.option("--demo", is_flag=True, help="Run the demo region first and serve it (with printed keys).")
 @click.option(
@@ -102,6 +113,7 @@ def serve(
     workers: int,
     database_url: str | None,
     log_level: str,
+    flow_interval: float,
     demo: bool,
     demo_dir: Path,
     demo_seekers: int | None,
@@ -118,7 +130,7 @@ def serve(
 
     configure_logging(log_level.upper())
     if demo:
-        _serve_demo(host, port, demo_dir, demo_seekers, demo_listings)
+        _serve_demo(host, port, demo_dir, demo_seekers, demo_listings, flow_interval)
         return
     settings = get_settings(database_url=database_url)
     region = _load_region(region_file)
@@ -129,14 +141,27 @@ def serve(
 
         resolver = RegionResolver(region)
     options = WorkerOptions.from_settings(settings, resolver=resolver)
+    flow_loop = None
+    if region is not None and not api_only:
+        from gateway.flow.intake import RegionResolver
+
+        flow_loop = FlowLoop(database, region, lambda: RegionResolver(region), flow_interval)
     if worker_only:
-        database.dispose()
-        _run_pool(options, max(workers, 1))
+        if flow_loop is not None:
+            flow_loop.start()
+        try:
+            _run_pool(options, max(workers, 1))
+        finally:
+            if flow_loop is not None:
+                flow_loop.stop()
+            database.dispose()
         return
-    _run_embedded(database, region, options, host, port, 0 if api_only else workers)
+    _run_embedded(database, region, options, host, port, 0 if api_only else workers, flow_loop)
 
 
-def _serve_demo(host: str, port: int, workdir: Path, seekers: int | None, listings: int | None) -> None:
+def _serve_demo(
+    host: str, port: int, workdir: Path, seekers: int | None, listings: int | None, flow_interval: float
+) -> None:
     """Run the demo region, then serve it with its simulators still up, one worker and a key per tenant."""
     import asyncio
     from dataclasses import replace
@@ -178,7 +203,13 @@ def _serve_demo(host: str, port: int, workdir: Path, seekers: int | None, listin
         # One worker: its adapters talk to the simulators of this process, in the worker's own event loop.
         resolver = RegionResolver(world.region, registry=world.registry, overrides=world.resolver.overrides)
         worker = WorkerOptions(database_url=f"sqlite:///{workdir / 'woonbrug.sqlite'}", resolver=resolver)
-        _run_embedded(world.db, world.region, worker, host, port, 1)
+        flow_loop = FlowLoop(
+            world.db,
+            world.region,
+            lambda: RegionResolver(world.region, registry=world.registry, overrides=world.resolver.overrides),
+            flow_interval,
+        )
+        _run_embedded(world.db, world.region, worker, host, port, 1, flow_loop)
 
 
 def _demo_keys(world: Any) -> list[tuple[str, str, str]]:
@@ -213,7 +244,53 @@ def _stop_quietly(_signum: int, _frame: FrameType | None) -> None:
     log.info("stopping")
 
 
-def _run_embedded(database: Any, region: Any, options: Any, host: str, port: int, workers: int) -> None:
+class FlowLoop:
+    """The flow loop in a thread of its own, with its own event loop (the intake's adapters live there)."""
+
+    def __init__(self, database: Any, region: Any, make_resolver: Any, interval: float) -> None:
+        self.database, self.region, self.make_resolver, self.interval = database, region, make_resolver, interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="woonbrug-flow", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        import asyncio
+
+        from gateway.flow.intake import Intake
+        from gateway.flow.parameters import default_parameter_table
+        from gateway.flow.scheduler import run_flow_loop
+        from gateway.flow.service import FlowService
+
+        flow = FlowService(self.database, self.region, parameters=default_parameter_table())
+        resolver = self.make_resolver()
+
+        async def sleep(seconds: float) -> None:
+            await asyncio.to_thread(self._stop.wait, seconds)  # wakes at once on stop
+
+        async def main() -> None:
+            try:
+                await run_flow_loop(
+                    flow,
+                    Intake(flow, resolver.for_corporatie),
+                    self._stop.is_set,
+                    sleep=sleep,
+                    interval_seconds=self.interval,
+                )
+            finally:
+                await resolver.aclose()
+
+        asyncio.run(main())
+
+
+def _run_embedded(
+    database: Any, region: Any, options: Any, host: str, port: int, workers: int, flow_loop: FlowLoop | None = None
+) -> None:
     import uvicorn
 
     from gateway.api.app import create_app
@@ -232,6 +309,8 @@ def _run_embedded(database: Any, region: Any, options: Any, host: str, port: int
     ]
     for thread in threads:
         thread.start()
+    if flow_loop is not None:
+        flow_loop.start()
     app = create_app(database, region)
     # uvicorn handles SIGINT/SIGTERM: it stops accepting and finishes open requests. Afterwards it raises
     # the signal again for the handler that was there before; a quiet one lets us stop the workers and
@@ -243,6 +322,8 @@ def _run_embedded(database: Any, region: Any, options: Any, host: str, port: int
         uvicorn.Server(config).run()
     finally:
         stop.set()
+        if flow_loop is not None:
+            flow_loop.stop()
         for thread in threads:
             thread.join(timeout=30)
         database.dispose()
