@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, or_, select, text
 from sqlalchemy.orm import Session
 
 from adapters import Adapter, AdapterError, PermanentError, translate, vendor_boundary
@@ -49,7 +49,7 @@ from gateway.store import audit
 from gateway.store.audit import AuditKeys
 from gateway.store.dialect import insert_ignore
 from gateway.store.engine import Database
-from gateway.store.models import CIRCUIT_BREAKERS, DELIVERY_ATTEMPTS, OUTBOX, AttemptOutcome, OutboxStatus
+from gateway.store.models import CIRCUIT_BREAKERS, DELIVERY_ATTEMPTS, OPEN_ROWS, OUTBOX, AttemptOutcome, OutboxStatus
 from schemas import parse_message
 
 __all__ = ["AdapterResolver", "AttemptResult", "Claim", "Dispatcher"]
@@ -235,28 +235,21 @@ class Dispatcher:
             earlier.id < outbox.id,
             earlier.status.in_((PENDING, IN_FLIGHT)),
         )
+        # Narrow rows, the longest-due first (so after an outage every waiting message gets its turn,
+        # rather than the oldest one taking every probe), through the partial index of open rows. Its
+        # predicate is repeated word for word, so SQLite and PostgreSQL both see that the index applies:
+        # the database walks the open rows in due order and stops at the batch size.
         query = (
-            select(
-                outbox.id,
-                outbox.status,
-                outbox.claimed_by,
-                outbox.attempts,
-                outbox.message_id,
-                outbox.idempotency_key,
-                outbox.type,
-                outbox.corporation,
-                outbox.adapter,
-                outbox.endpoint,
-                outbox.business_key,
-                outbox.correlation_id,
-                outbox.payload,
-            )
-            .where(due, or_(outbox.ordering_key.is_(None), ~earlier_open), ~breaker.blocked(now))
+            select(outbox.id, outbox.status, outbox.claimed_by, outbox.attempts, outbox.endpoint, outbox.message_id)
+            .where(text(OPEN_ROWS), due, or_(outbox.ordering_key.is_(None), ~earlier_open), ~breaker.blocked(now))
             .order_by(outbox.next_attempt_at, outbox.id)
             .limit(self.batch_size)
         )
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True, of=OUTBOX)
+            # Keep the plan an ordered walk of the open-rows index even when the table's statistics are
+            # stale (a fresh or just-filled outbox): a bitmap scan would fetch and sort every due row.
+            session.execute(text("SET LOCAL enable_bitmapscan = off"))
         candidates = session.execute(query).all()
         if not candidates:
             return []
@@ -289,27 +282,39 @@ class Dispatcher:
                 attempts=outbox.attempts + 1,
                 updated_at=now,
             )
-            .returning(outbox.id, outbox.attempts)
+            .returning(
+                outbox.id,
+                outbox.attempts,
+                outbox.message_id,
+                outbox.idempotency_key,
+                outbox.type,
+                outbox.corporation,
+                outbox.adapter,
+                outbox.business_key,
+                outbox.correlation_id,
+                outbox.payload,
+            )
         ).all()
-        attempt_of = {row.id: row.attempts for row in updated}
+        claimed = {row.id: row for row in updated}
 
         claims: list[Claim] = []
         lost: list[dict[str, Any]] = []
         poisoned: list[Claim] = []
         for row in chosen:
-            if row.id not in attempt_of:
+            taken = claimed.get(row.id)
+            if taken is None:
                 continue
             claim = Claim(
-                id=row.id,
-                attempt=attempt_of[row.id],
-                message_id=row.message_id,
-                idempotency_key=row.idempotency_key,
-                type=row.type,
-                corporation=row.corporation,
-                adapter=row.adapter,
-                business_key=row.business_key,
-                correlation_id=row.correlation_id,
-                payload=row.payload,
+                id=taken.id,
+                attempt=taken.attempts,
+                message_id=taken.message_id,
+                idempotency_key=taken.idempotency_key,
+                type=taken.type,
+                corporation=taken.corporation,
+                adapter=taken.adapter,
+                business_key=taken.business_key,
+                correlation_id=taken.correlation_id,
+                payload=taken.payload,
                 probe=row.endpoint in probes,
             )
             if row.status == IN_FLIGHT:
@@ -324,8 +329,8 @@ class Dispatcher:
                         "error": f"worker {row.claimed_by} did not finish within its lease",
                     }
                 )
-            if claim.attempt > self.policy.max_attempts:
-                poisoned.append(claim)  # only lease take-overs get here: workers keep dying on it
+            if row.status == IN_FLIGHT and claim.attempt > self.policy.max_attempts:
+                poisoned.append(claim)  # attempts used up by workers that died delivering it
             else:
                 claims.append(claim)
         if lost:
@@ -512,7 +517,10 @@ class Dispatcher:
             "last_error_class": result.error_class,
             "last_status": result.status_code,
         }
-        if result.outcome is AttemptOutcome.TRANSIENT and not self.policy.exhausted(result.claim.attempt):
+        # A failed probe says the endpoint is still down, not that the message is bad: it never makes a
+        # dead letter, so a long outage cannot use up the attempts of the messages that probe it.
+        retry = not self.policy.exhausted(result.claim.attempt) or result.claim.probe
+        if result.outcome is AttemptOutcome.TRANSIENT and retry:
             next_at = now + timedelta(seconds=self.policy.delay(result.claim.attempt, result.retry_after, self.rng))
             return {**failure, "status": PENDING, "next_attempt_at": next_at}, "delivery.retry_scheduled", next_at
         if result.outcome is AttemptOutcome.TRANSIENT:

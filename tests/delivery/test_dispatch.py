@@ -256,3 +256,33 @@ async def test_an_unknown_adapter_is_a_dead_letter_with_the_reason(
     assert dead.status == "dead"
     assert dead.last_error is not None
     assert "no adapter for corp-a/missing" in dead.last_error
+
+
+async def test_a_failed_probe_never_makes_a_dead_letter(
+    database: TestDatabase, sink: Sink, clock: SimulatedClock, dispatchers: list[Dispatcher]
+) -> None:
+    """An outage longer than the retry budget: the probes fail, but it is the endpoint that is down."""
+    [outbox_id] = put(database, clock, [publicatie_message("P-1")])
+    sink.outage_until = clock.now() + timedelta(minutes=10)
+    sink.outage_retry_after = 1
+    dispatchers.append(worker := dispatcher(database, sink, clock, max_attempts=2, threshold=1, cooldown=60))
+    await deliver_all([worker], database, clock)
+    delivered = row(database, outbox_id)
+    assert delivered.status == "delivered"
+    assert delivered.attempts > 2  # every probe during the outage was an attempt, none made it dead
+    assert len(sink.ledger.effects()) == 1
+
+
+async def test_a_message_whose_workers_keep_dying_becomes_a_dead_letter(
+    database: TestDatabase, sink: Sink, clock: SimulatedClock, dispatchers: list[Dispatcher]
+) -> None:
+    [outbox_id] = put(database, clock, [publicatie_message("P-1")])
+    dispatchers.append(worker := dispatcher(database, sink, clock, max_attempts=2, lease=60))
+    for _ in range(2):
+        assert [c.id for c in worker._claim()] == [outbox_id]  # claimed, and the worker "dies"
+        clock.advance(61)
+    assert worker._claim() == []  # the third take-over finds the attempts used up
+    dead = row(database, outbox_id)
+    assert (dead.status, dead.attempts) == ("dead", 3)
+    assert dead.last_error == "attempts used up: the workers delivering it kept vanishing"
+    assert sink.requests == 0
