@@ -104,6 +104,7 @@ class AttemptResult:
     status_code: int | None = None
     retry_after: float | None = None
     vendor_reference: str | None = None
+    duplicate: bool = False  # the receiver said it had seen this idempotency key before
     keys: AuditKeys = field(default_factory=AuditKeys)
 
 
@@ -421,6 +422,7 @@ class Dispatcher:
             outcome=AttemptOutcome.DELIVERED,
             status_code=receipt.status,
             vendor_reference=receipt.vendor_reference,
+            duplicate=receipt.duplicate,
             keys=keys,
         )
 
@@ -475,6 +477,8 @@ class Dispatcher:
                     detail["error_class"] = result.error_class
                 if next_at is not None:
                     detail["next_attempt_at"] = next_at.isoformat()
+                if result.duplicate:
+                    detail["receiver_had_it"] = True  # an earlier attempt reached it; no second effect
                 entries.append(
                     {
                         "at": now,

@@ -13,6 +13,7 @@ from adapters.vera.adapter import VeraAdapter
 from adapters.vera.config import VeraConfig
 from adapters.vera.simulator import DEFAULT_API_KEY, VeraSimulator
 from gateway.delivery import Destination, Dispatcher, RetryPolicy, SimulatedClock
+from gateway.store import audit
 from tests.delivery.builders import publicatie_message
 from tests.delivery.helpers import deliver_all, put, row, statuses
 from tests.store.databases import TestDatabase
@@ -72,3 +73,6 @@ async def test_a_vera_system_recognises_a_redelivery_by_its_key(
     assert len(vera.ledger.effects()) == 1
     assert vera.ledger.duplicates() == 1
     assert len(vera.records("publicaties")) == 1
+    with database.session() as session:
+        [entry] = audit.search(session, action="delivery.delivered")
+    assert entry.detail["receiver_had_it"] is True
