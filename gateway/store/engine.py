@@ -10,6 +10,9 @@ wait for it). A read-only caller may ask for a plain `BEGIN` with
 
 PostgreSQL gets `pool_pre_ping`, so a connection that died with a server restart is replaced at
 checkout rather than failing the next statement, and a short connect timeout.
+
+Statement parameters are left out of SQLAlchemy's error texts (`hide_parameters`): they carry message
+payloads, which carry personal data, and error texts end up in logs.
 """
 
 from __future__ import annotations
@@ -73,8 +76,16 @@ def _create_engine(url: URL, *, echo: bool, application_name: str) -> Engine:
         connect_args: dict[str, Any] = {"connect_timeout": 5}
         if "application_name" not in url.query:
             connect_args["application_name"] = application_name
-        return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args=connect_args)
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+        return create_engine(
+            url,
+            echo=echo,
+            hide_parameters=True,
+            pool_pre_ping=True,
+            pool_size=5,
+            max_overflow=5,
+            connect_args=connect_args,
+        )
+    return create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True)
 
 
 def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
@@ -87,7 +98,7 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
         # One connection for the whole engine, or each checkout would see its own empty database.
         kwargs.update(poolclass=StaticPool)
         kwargs["connect_args"]["check_same_thread"] = False
-    engine = create_engine(url, echo=echo, **kwargs)
+    engine = create_engine(url, echo=echo, hide_parameters=True, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:

@@ -92,3 +92,25 @@ def test_transient_database_errors_are_recognised() -> None:
 def test_urls_in_messages_hide_the_password() -> None:
     assert "s3cret" not in redact_url("postgresql+psycopg://gw:s3cret@db/woonbrug")
     assert "s3cret" not in repr(Database("sqlite://"))  # and a repr is safe anyway
+
+
+def test_database_errors_do_not_carry_the_statements_values(database: TestDatabase) -> None:
+    """Error texts reach logs; the values in a statement can be personal data."""
+    from sqlalchemy.exc import IntegrityError
+
+    secret = "Zwanenburg-Testpersoon"
+
+    def insert_twice() -> None:
+        with database.transaction() as session:
+            for _ in range(2):
+                session.execute(
+                    text(
+                        "INSERT INTO circuit_breakers (endpoint, state, failures, updated_at, last_error) "
+                        "VALUES ('e/a', 'closed', 0, :at, :note)"
+                    ),
+                    {"at": datetime.now(UTC).replace(tzinfo=None), "note": secret},
+                )
+
+    with pytest.raises(IntegrityError) as caught:
+        insert_twice()
+    assert secret not in str(caught.value)
