@@ -94,12 +94,13 @@ def check(database_url: str | None) -> None:
 @db.command()
 @click.option("-m", "--message", required=True, help="What the migration does.")
 @click.option("--autogenerate/--empty", default=True, show_default=True, help="Compare the models with the database.")
+@click.option("--rev-id", help="The revision's id; ours are numbered: the newest plus one, e.g. 0006.")
 @DATABASE_URL
-def revision(message: str, autogenerate: bool, database_url: str | None) -> None:
+def revision(message: str, autogenerate: bool, rev_id: str | None, database_url: str | None) -> None:
     """Write a new migration into gateway/store/migrations/versions/ (run against a database at head)."""
     database = _database(database_url)
     try:
-        for path in migrate.make_revision(database, message, autogenerate=autogenerate):
+        for path in migrate.make_revision(database, message, autogenerate=autogenerate, rev_id=rev_id):
             click.echo(str(path))
     finally:
         database.dispose()

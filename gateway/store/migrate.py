@@ -82,11 +82,16 @@ def differences(database: Database) -> list[Any]:
         return list(compare_metadata(context, metadata))
 
 
-def make_revision(database: Database, message: str, *, autogenerate: bool = True) -> list[Path]:
-    """Write a new migration file (comparing the models with `database` when autogenerating)."""
+def make_revision(
+    database: Database, message: str, *, autogenerate: bool = True, rev_id: str | None = None
+) -> list[Path]:
+    """Write a new migration file (comparing the models with `database` when autogenerating).
+
+    `rev_id`: the revision's id; ours are numbered (`0006`), so the files sort in the order they apply.
+    """
     with database.engine.begin() as connection:
         config = alembic_config(database)
         config.attributes["connection"] = connection
-        scripts = command.revision(config, message=message, autogenerate=autogenerate)
+        scripts = command.revision(config, message=message, autogenerate=autogenerate, rev_id=rev_id)
     items = scripts if isinstance(scripts, list) else [scripts]
     return [Path(script.path) for script in items if script is not None]
