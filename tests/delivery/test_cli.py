@@ -239,3 +239,16 @@ def _serve_metrics_and_stop(database: TestDatabase) -> None:
             _, stderr = process.communicate()
         sink.stop()
     assert "Traceback" not in stderr, stderr[-3000:]
+
+
+def test_the_default_resolver_builds_adapters_from_the_region_file() -> None:
+    import pickle
+
+    from gateway.cli.worker_cmd import RegionAdapters
+    from gateway.delivery import Destination
+
+    resolver = pickle.loads(pickle.dumps(RegionAdapters()))  # it travels into worker processes
+    adapter = resolver(Destination("corp-a", "vera"))
+    assert adapter.name == "vera"
+    with pytest.raises(LookupError, match="corporatie uses adapter 'vera'"):
+        resolver(Destination("corp-a", "csv"))
