@@ -40,7 +40,7 @@ class Fault(enum.StrEnum):
     SERVER_ERROR = "server_error"  # 500
     BAD_REQUEST = "bad_request"  # 400
     MALFORMED = "malformed"  # 200 with a body that is not what the protocol promises
-    RESET = "reset"  # drop the connection without an answer
+    RESET = "reset"  # fail and close the connection (as near to a reset as an ASGI app gets)
 
 
 @dataclass
@@ -91,7 +91,10 @@ class FaultPlan:
             return Response("bad request", status_code=400)
         if fault is Fault.MALFORMED:
             return Response(malformed_body, status_code=200, media_type=content_type)
-        raise ConnectionResetError("simulated connection reset")  # uvicorn drops the connection
+        # An ASGI app cannot reset its TCP connection: the nearest it can do is fail and close it. (Raising
+        # here made uvicorn close the socket after a 500 while the client could still reuse it — a race.)
+        # Real resets are tested with httpx.MockTransport raising httpx.ReadError.
+        return Response("connection reset", status_code=500, headers={"Connection": "close"})
 
 
 @dataclass
