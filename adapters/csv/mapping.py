@@ -171,7 +171,27 @@ class ColumnSpec(_Strict):
         return "default" in self.model_fields_set and self.default is not None
 
 
-class ImportMapping(_Strict):
+class _FileMapping(_Strict):
+    """What import and export mappings share: columns written in shorthand, and a known time zone."""
+
+    timezone: str = "Europe/Amsterdam"
+
+    # `columns` is declared by each subclass with its own column type.
+    @field_validator("columns", mode="before", check_fields=False)
+    @classmethod
+    def _expand_shorthand(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {name: _shorthand(spec) for name, spec in value.items()}
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        time_zone(value)
+        return value
+
+
+class ImportMapping(_FileMapping):
     """A CSV file -> canonical messages, one message per data row."""
 
     direction: Literal["import"] = "import"
@@ -187,24 +207,11 @@ class ImportMapping(_Strict):
     columns: dict[str, ColumnSpec] = Field(min_length=1)
     constants: dict[str, Any] = Field(default_factory=dict)
 
-    @field_validator("columns", mode="before")
-    @classmethod
-    def _expand_shorthand(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {name: _shorthand(spec) for name, spec in value.items()}
-        return value
-
     @field_validator("message_type")
     @classmethod
     def _decodable(cls, value: str) -> str:
         if value not in DECODABLE:
             raise ValueError(f"the csv adapter imports only {', '.join(sorted(DECODABLE))}")
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        time_zone(value)
         return value
 
     @model_validator(mode="after")
@@ -231,7 +238,7 @@ class ExportColumnSpec(_Strict):
     description: str = ""
 
 
-class ExportMapping(_Strict):
+class ExportMapping(_FileMapping):
     """Canonical messages -> a CSV file; one row per message, or per item of the `rows` list."""
 
     direction: Literal["export"]
@@ -248,24 +255,11 @@ class ExportMapping(_Strict):
     rows: str | None = None
     columns: dict[str, ExportColumnSpec] = Field(min_length=1)
 
-    @field_validator("columns", mode="before")
-    @classmethod
-    def _expand_shorthand(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {name: _shorthand(spec) for name, spec in value.items()}
-        return value
-
     @field_validator("message_type")
     @classmethod
     def _encodable(cls, value: str) -> str:
         if value not in ENCODABLE:
             raise ValueError(f"the csv adapter exports only {', '.join(sorted(ENCODABLE))}")
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        time_zone(value)
         return value
 
 
