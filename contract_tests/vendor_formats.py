@@ -12,7 +12,6 @@ jsonschema is imported only when a JSON or VERA check runs, so the kit works wit
 
 from __future__ import annotations
 
-import copy
 import csv
 import functools
 import importlib
@@ -27,7 +26,16 @@ from typing import Any
 
 from adapters.sdk.xml import parse as parse_xml
 
-__all__ = ["csv_problems", "json_schema_problems", "load_json_schema", "vera_problems", "xsd_problems"]
+__all__ = [
+    "csv_problems",
+    "json_schema_problems",
+    "load_json_schema",
+    "one_of_as_any_of",
+    "vera_format_checker",
+    "vera_problems",
+    "with_validatie_regex",
+    "xsd_problems",
+]
 
 _SOAP_NAMESPACES = ("http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope")
 _VERA_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$")
@@ -118,8 +126,20 @@ def _error_lines(errors: Any) -> list[str]:
 
 def _rule(error: Any) -> str:
     value = error.validator_value
-    if error.validator in {"enum", "type", "format", "pattern", "minLength", "maxLength", "minimum", "maximum",
-                           "multipleOf", "const", "minItems", "maxItems"}:
+    if error.validator in {
+        "enum",
+        "type",
+        "format",
+        "pattern",
+        "minLength",
+        "maxLength",
+        "minimum",
+        "maximum",
+        "multipleOf",
+        "const",
+        "minItems",
+        "maxItems",
+    }:
         text = json.dumps(value, default=str)
         return f"{error.validator}: {text[:120]}"
     return f"see the schema at {'/'.join(str(p) for p in error.absolute_schema_path)}"
@@ -140,14 +160,31 @@ def json_schema_problems(schema: Mapping[str, Any], body: bytes) -> list[str]:
 # --- VERA WRV (OpenAPI) --------------------------------------------------------------------------------
 
 
-def _rewrite(node: Any) -> Any:
-    """`oneOf` read as `anyOf`; "Validatie-regex: ..." in a description becomes a pattern."""
+def one_of_as_any_of(node: Any) -> Any:
+    """`node` (a spec or part of one) with every `oneOf` read as `anyOf`, as a new structure.
+
+    VERA models inheritance as `oneOf: [subtype, base]` without a discriminator and without
+    `additionalProperties: false`, so any object matching the subtype matches the base too and a strict
+    `oneOf` rejects it. `anyOf` is what the spec means.
+    """
     if isinstance(node, list):
-        return [_rewrite(item) for item in node]
+        return [one_of_as_any_of(item) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {("anyOf" if key == "oneOf" and isinstance(value, list) else key): _rewrite(value)
-           for key, value in node.items()}
+    return {
+        ("anyOf" if key == "oneOf" and isinstance(value, list) else key): one_of_as_any_of(value)
+        for key, value in node.items()
+    }
+
+
+def with_validatie_regex(node: Any) -> Any:
+    """`node` with each "Validatie-regex: ..." that VERA states in a description made a `pattern`, as a new
+    structure; every `format: date-time` gets VERA's UTC date-time pattern, stated or not."""
+    if isinstance(node, list):
+        return [with_validatie_regex(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: with_validatie_regex(value) for key, value in node.items()}
     if out.get("type") == "string":
         description = out.get("description")
         match = _VALIDATIE_REGEX.search(description) if isinstance(description, str) else None
@@ -158,7 +195,8 @@ def _rewrite(node: Any) -> Any:
     return out
 
 
-def _vera_format_checker() -> Any:
+def vera_format_checker() -> Any:
+    """The formats VERA uses, checked as VERA means them (jsonschema alone skips `date-time`)."""
     checker = _jsonschema().FormatChecker(formats=())
 
     def _date_time(value: object) -> bool:
@@ -204,12 +242,12 @@ class VeraSpec:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         with path.open(encoding="utf-8") as handle:
             spec = yaml.load(handle, Loader=loader)  # a safe loader: the C one when available
-        prepared = _rewrite(copy.deepcopy(spec))
+        prepared = with_validatie_regex(one_of_as_any_of(spec))
         self.path = path
         self.names = frozenset(prepared.get("components", {}).get("schemas", {}))
         resource = Resource.from_contents(prepared, default_specification=DRAFT202012)
         self._registry: Any = Registry().with_resource(_SPEC_URI, resource)
-        self._checker = _vera_format_checker()
+        self._checker = vera_format_checker()
         self._validators: dict[str, Any] = {}
 
     def problems(self, name: str, instance: Any) -> list[str]:

@@ -6,12 +6,10 @@ fixture) at test time.
 
 from __future__ import annotations
 
-import copy
 import csv
-import math
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,8 @@ import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+
+from contract_tests import vendor_formats
 
 # VERA's "Validatie-regex" for every date-time it declares (stated in the description of each field).
 VERA_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$")
@@ -90,81 +90,18 @@ def load_spec(vera_dir: Path) -> dict[str, Any]:
 
 
 def one_of_as_any_of(spec: dict[str, Any]) -> dict[str, Any]:
-    """A deep copy of `spec` with every `oneOf` read as `anyOf`.
-
-    VERA models inheritance as `oneOf: [subtype, base]` without a discriminator and without
-    `additionalProperties: false`, so any object matching the subtype also matches the base and a
-    strict `oneOf` rejects it. `anyOf` is what the spec means.
-    """
-
-    def rewrite(node: Any) -> Any:
-        if isinstance(node, dict):
-            return {
-                ("anyOf" if key == "oneOf" and isinstance(value, list) else key): rewrite(value)
-                for key, value in node.items()
-            }
-        if isinstance(node, list):
-            return [rewrite(item) for item in node]
-        return node
-
-    return rewrite(copy.deepcopy(spec))  # type: ignore[no-any-return]
+    """The contract kit's reading of VERA's `oneOf` (one place for it; see its docstring)."""
+    rewritten: dict[str, Any] = vendor_formats.one_of_as_any_of(spec)
+    return rewritten
 
 
 def with_validatie_regex(spec: dict[str, Any]) -> dict[str, Any]:
-    """A deep copy of `spec` where each "Validatie-regex: ..." stated in a description becomes a `pattern`.
-
-    VERA writes its text rules (date-time ends in Z, straatnaam 1..80 characters, ...) in prose; this makes
-    them checkable. Every `format: date-time` gets VERA's date-time regex, stated or not.
-    """
-
-    def rewrite(node: Any) -> Any:
-        if isinstance(node, list):
-            return [rewrite(item) for item in node]
-        if not isinstance(node, dict):
-            return node
-        out = {key: rewrite(value) for key, value in node.items()}
-        if out.get("type") == "string":
-            description = out.get("description")
-            match = _VALIDATIE_REGEX.search(description) if isinstance(description, str) else None
-            if match:
-                out["pattern"] = match.group(1)
-            elif out.get("format") == "date-time":
-                out["pattern"] = VERA_DATE_TIME.pattern
-        return out
-
-    return rewrite(copy.deepcopy(spec))  # type: ignore[no-any-return]
+    rewritten: dict[str, Any] = vendor_formats.with_validatie_regex(spec)
+    return rewritten
 
 
 def format_checker() -> FormatChecker:
-    """The formats VERA uses, checked as VERA means them (jsonschema alone skips `date-time`)."""
-    checker = FormatChecker(formats=())
-
-    @checker.checks("date-time", raises=ValueError)
-    def _date_time(value: object) -> bool:
-        if not isinstance(value, str):
-            return True
-        if not VERA_DATE_TIME.match(value):
-            return False
-        datetime.fromisoformat(value)
-        return True
-
-    @checker.checks("date", raises=ValueError)
-    def _date(value: object) -> bool:
-        if not isinstance(value, str):
-            return True
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return False
-        date.fromisoformat(value)
-        return True
-
-    @checker.checks("int32")
-    def _int32(value: object) -> bool:
-        return not isinstance(value, int) or -(2**31) <= value < 2**31
-
-    @checker.checks("float")
-    def _float(value: object) -> bool:
-        return not isinstance(value, float) or math.isfinite(value)
-
+    checker: FormatChecker = vendor_formats.vera_format_checker()
     return checker
 
 

@@ -24,25 +24,17 @@ import yaml
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
+from contract_tests import vendor_formats
+
 SPEC_URI = "urn:vera:wrv-4.3.0"
-DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$")
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 REFERENTIEDATA = re.compile(r"Referentiedata: ([A-Z]+)")
-
-
-def _one_of_as_any_of(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {("anyOf" if key == "oneOf" else key): _one_of_as_any_of(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_one_of_as_any_of(item) for item in node]
-    return node
 
 
 @functools.cache
 def load_spec(vera_dir: Path) -> dict[str, Any]:
     with (vera_dir / "WRV-4.3.0.yaml").open(encoding="utf-8") as handle:
         spec: dict[str, Any] = yaml.safe_load(handle)
-    converted: dict[str, Any] = _one_of_as_any_of(spec)
+    converted: dict[str, Any] = vendor_formats.one_of_as_any_of(spec)
     return converted
 
 
@@ -56,20 +48,6 @@ def load_codes(vera_dir: Path) -> dict[str, dict[str, str]]:
     return codes
 
 
-def _format_checker() -> jsonschema.FormatChecker:
-    checker = jsonschema.FormatChecker(formats=())
-
-    @checker.checks("date-time")  # type: ignore[untyped-decorator]  # jsonschema has no stubs
-    def _date_time(value: object) -> bool:
-        return not isinstance(value, str) or DATE_TIME.match(value) is not None
-
-    @checker.checks("date")  # type: ignore[untyped-decorator]  # jsonschema has no stubs
-    def _date(value: object) -> bool:
-        return not isinstance(value, str) or DATE.match(value) is not None
-
-    return checker
-
-
 def schema_errors(vera_dir: Path, schema_name: str, instance: Any) -> list[str]:
     """Every jsonschema error of `instance` against `#/components/schemas/<schema_name>`."""
     spec = load_spec(vera_dir)
@@ -77,7 +55,7 @@ def schema_errors(vera_dir: Path, schema_name: str, instance: Any) -> list[str]:
     validator = jsonschema.Draft4Validator(
         {"$ref": f"{SPEC_URI}#/components/schemas/{schema_name}"},
         registry=registry,
-        format_checker=_format_checker(),
+        format_checker=vendor_formats.vera_format_checker(),
     )
     return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in validator.iter_errors(instance)]
 
