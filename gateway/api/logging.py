@@ -213,6 +213,8 @@ def configure_logging(level: int | str = logging.INFO, *, stream: Any = None) ->
     root.setLevel(level)
     # SQLAlchemy logs statements with their parameters (personal data) at INFO: keep it quiet.
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
+    # httpx logs every request line at INFO; the delivery and intake record what matters themselves.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True

@@ -78,7 +78,9 @@ def worker(
 ) -> None:
     """Deliver the outbox: claim due messages, send them through their adapters, retry, dead-letter."""
     if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(processName)s %(levelname)s %(message)s")
+        from gateway.api.logging import configure_logging
+
+        configure_logging(logging.INFO)
     settings = get_settings(database_url=database_url)
     database = open_database(settings)  # checks (or, for SQLite, brings) the schema up to date first
     options = WorkerOptions.from_settings(

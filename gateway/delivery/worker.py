@@ -110,7 +110,10 @@ def _worker_process(options: WorkerOptions, index: int) -> None:
     signal.signal(signal.SIGINT, on_signal)
     parent = os.getppid()
     if not logging.getLogger().handlers:
-        logging.basicConfig(level=options.log_level, format=f"%(asctime)s worker-{index} %(levelname)s %(message)s")
+        # The same JSON lines and personal-data filter as the rest of the gateway.
+        from gateway.api.logging import configure_logging
+
+        configure_logging(options.log_level)
     run_worker(options, lambda: asked.is_set() or os.getppid() != parent)
 
 
