@@ -115,7 +115,7 @@ def _decode(instance: Adapter[Any], path: Path, include_bsn: bool) -> int:
             progress.tick()
             if isinstance(item, MappingError):
                 failures += 1
-                click.echo(f"{path}: {item}", err=True)
+                progress.echo(f"{path}: {item}")
                 continue
             text = item.model_dump_json(context=context)
             if streaming:
