@@ -47,7 +47,10 @@ def main() -> int:
 
 
 def _row(r: Result) -> str:
-    target = "" if r.target is None else (">= " if r.higher_is_better else "<= ") + f"{r.target:g}x"
+    sign = ">= " if r.higher_is_better else "<= "
+    targets = [sign + f"{r.target:g}x"] if r.target is not None else []
+    targets += [sign + f"{r.limit:g} {r.unit}"] if r.limit is not None else []
+    target = ", ".join(targets)
     met = {None: "", True: "yes", False: "NO"}[r.meets_target]
     return (
         f"| {r.name} | {r.figure:,.4g} {r.unit} | {r.baseline_name}: {r.baseline:,.4g} {r.unit} "

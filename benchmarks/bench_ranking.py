@@ -240,6 +240,7 @@ def run() -> list[Result]:
         baseline_name="same night, bare sort only",
         baseline=baseline,
         higher_is_better=False,
+        limit=TARGET_SECONDS,
         details={
             "target_seconds": TARGET_SECONDS,
             "met": seconds < TARGET_SECONDS,

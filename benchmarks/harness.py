@@ -14,7 +14,8 @@ class Result:
     """One benchmark figure beside its baseline.
 
     `higher_is_better` says how to read `ratio` (figure / baseline); `target` is the ratio we promise,
-    compared in that direction. `details` carries extra figures (p99, sizes) for the note.
+    compared in that direction. `limit` is a promise on the figure itself (e.g. "under 10 s"), for
+    targets that are absolute rather than relative. `details` carries extra figures (p99, sizes).
     """
 
     name: str
@@ -24,6 +25,7 @@ class Result:
     baseline: float
     higher_is_better: bool = True
     target: float | None = None
+    limit: float | None = None
     details: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -32,9 +34,12 @@ class Result:
 
     @property
     def meets_target(self) -> bool | None:
-        if self.target is None:
-            return None
-        return self.ratio >= self.target if self.higher_is_better else self.ratio <= self.target
+        verdicts = []
+        if self.target is not None:
+            verdicts.append(self.ratio >= self.target if self.higher_is_better else self.ratio <= self.target)
+        if self.limit is not None:
+            verdicts.append(self.figure >= self.limit if self.higher_is_better else self.figure <= self.limit)
+        return all(verdicts) if verdicts else None
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "ratio": self.ratio, "meets_target": self.meets_target}
