@@ -153,7 +153,6 @@ def run() -> list[Result]:
         baseline_name="bare csv.reader process",
         baseline=bare_peak_mb,
         higher_is_better=False,
-        # The promise is an absolute limit; as a ratio to this run's baseline it reads limit / baseline.
         limit=LIMIT_MB,
         details={"limit_mb": LIMIT_MB, "within_limit": peak_mb <= LIMIT_MB, "file_mb": round(size_mb, 1)},
     )
