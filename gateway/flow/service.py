@@ -32,7 +32,7 @@ from gateway.delivery.clock import SYSTEM_CLOCK, Clock
 from gateway.delivery.outbox import Destination, enqueue
 from gateway.flow import quotas
 from gateway.flow.parameters import ParameterTable, allocation_date_of
-from gateway.flow.policy import RegionConfig, VoorrangTier
+from gateway.flow.policy import CorporatieConfig, RegionConfig, VoorrangTier
 from gateway.flow.ranking import (
     Reactie,
     lotingzaad_commitment,
@@ -222,7 +222,7 @@ class FlowService:
                 )
             )
             session.flush()
-            self._audit_plain(
+            self._audit(
                 session,
                 "publicatie.gepubliceerd",
                 "publicatie",
@@ -267,7 +267,7 @@ class FlowService:
             for offer in self._open_offers(session, publicatie_id=publicatie_id):
                 self._close_offer(session, offer, AanbiedingStatus.ING, AanbiedingDetailStatus.ONT, now)
             publicatie = self._set_publicatie_status(record, publicatie, PublicatieStatus.ING, now)
-            self._audit_plain(
+            self._audit(
                 session, "publicatie.ingetrokken", "publicatie", publicatie_id, actor=actor, keys=_keys(record)
             )
             self._send(
@@ -313,7 +313,7 @@ class FlowService:
                 setattr(record, name, value)
             action = "inschrijving.gewijzigd"
         session.flush()
-        self._audit_plain(session, action, "inschrijving", inschrijving.id, actor=portal)
+        self._audit(session, action, "inschrijving", inschrijving.id, actor=portal)
 
     def respond(self, publicatie_id: str, inschrijving_id: str, *, portal: str | None = None) -> Kandidaat:
         """A seeker responds to a listing with the one regional Inschrijving (idempotent per pair)."""
@@ -355,7 +355,7 @@ class FlowService:
                 )
             )
             session.flush()
-            self._audit_plain(
+            self._audit(
                 session,
                 "reactie.ontvangen",
                 "kandidaat",
@@ -380,7 +380,7 @@ class FlowService:
             kandidaat = Kandidaat.model_validate(record.document)
             require(KANDIDAAT, "kandidaat", kandidaat_id, kandidaat.status, KandidaatStatus.AFG)
             self._set_kandidaat(record, kandidaat, now, status=KandidaatStatus.AFG, afwijzing=["INGETROKKEN"])
-            self._audit_plain(session, "reactie.ingetrokken", "kandidaat", kandidaat_id, actor=publicatie.corporatie)
+            self._audit(session, "reactie.ingetrokken", "kandidaat", kandidaat_id, actor=publicatie.corporatie)
 
     # --- closing the window: eligibility, ranking, first offer ----------------------------------------
 
@@ -450,7 +450,7 @@ class FlowService:
             lijst = result.kandidatenlijst
             record.kandidatenlijst = lijst.model_dump(mode="json")
             self._set_publicatie_status(record, publicatie, PublicatieStatus.AAN, now)
-            self._audit_plain(
+            self._audit(
                 session,
                 "kandidatenlijst.vrijgegeven",
                 "publicatie",
@@ -502,7 +502,7 @@ class FlowService:
                 )
             )
             session.flush()
-            self._audit_plain(
+            self._audit(
                 session,
                 "aanbieding.gedaan",
                 "aanbieding",
@@ -516,7 +516,7 @@ class FlowService:
                 record.corporatie,
             )
             return aanbieding
-        self._audit_plain(session, "kandidatenlijst.uitgeput", "publicatie", record.id, keys=_keys(record))
+        self._audit(session, "kandidatenlijst.uitgeput", "publicatie", record.id, keys=_keys(record))
         return None
 
     # --- answers to offers ----------------------------------------------------------------------------
@@ -556,7 +556,7 @@ class FlowService:
         )
         inschrijving.weigeringen = 0
         session.flush()
-        self._audit_plain(
+        self._audit(
             session, "sanctie.opgelegd", "sanctie", sanctie.id, keys=AuditKeys(inschrijving_id=inschrijving.id)
         )
 
@@ -645,7 +645,7 @@ class FlowService:
                 self._close_offer(session, other, AanbiedingStatus.ING, AanbiedingDetailStatus.AND, now)
                 self._offer_next(session, self._publicatie(session, other.publicatie_id), now)
             session.flush()
-            self._audit_plain(
+            self._audit(
                 session,
                 "toewijzing.gedaan",
                 "toewijzing",
@@ -712,7 +712,7 @@ class FlowService:
             if self.region.policy.end_inschrijving_on_lease:
                 self._end_inschrijving(session, toewijzing.inschrijving_id, allocation_date_of(now))
             session.flush()
-            self._audit_plain(
+            self._audit(
                 session,
                 "overeenkomst.getekend",
                 "overeenkomst",
@@ -729,7 +729,7 @@ class FlowService:
         record.status, record.einddatum = ended.status.code, day
         record.document = ended.model_dump(mode="json", context=INCLUDE_BSN)
         # The portal that holds the registration reads the new status through the API.
-        self._audit_plain(session, "inschrijving.beeindigd", "inschrijving", inschrijving_id)
+        self._audit(session, "inschrijving.beeindigd", "inschrijving", inschrijving_id)
 
     # --- time -----------------------------------------------------------------------------------------
 
@@ -754,7 +754,7 @@ class FlowService:
 
     # --- helpers --------------------------------------------------------------------------------------
 
-    def _corporatie(self, corporatie_id: str) -> Any:
+    def _corporatie(self, corporatie_id: str) -> CorporatieConfig:
         try:
             return self.region.corporatie(corporatie_id)
         except LookupError as error:
@@ -810,7 +810,7 @@ class FlowService:
             self._set_kandidaat(
                 candidate, Kandidaat.model_validate(candidate.document), now, status=KandidaatStatus.GEW, detail=detail
             )
-        self._audit_plain(
+        self._audit(
             session,
             f"aanbieding.{status.code.lower()}",
             "aanbieding",
@@ -854,7 +854,7 @@ class FlowService:
         if message.type in self._capabilities(corporatie.adapter).encodes:
             enqueue(session, message, Destination(corporatie.id, corporatie.adapter), clock=self.clock)
 
-    def _audit_plain(
+    def _audit(
         self,
         session: Session,
         action: str,
