@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import yaml
 from pydantic import ValidationError
 
-__all__ = ["ConfigError", "ConfigIssue", "format_path", "issues_from_validation"]
+__all__ = ["ConfigError", "ConfigIssue", "format_path", "issues_from_validation", "yaml_syntax_issue"]
 
 PathPart = str | int
 
@@ -64,3 +65,16 @@ def issues_from_validation(error: ValidationError, prefix: Sequence[PathPart] = 
             message = message[len("Value error, ") :]
         issues.append(ConfigIssue(format_path([*prefix, *loc]), message))
     return issues
+
+
+def yaml_syntax_issue(error: yaml.YAMLError) -> ConfigIssue:
+    """A YAML syntax error as a `ConfigIssue`: only the problem and its place, since the full message
+    quotes the file's text around it."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or type(error).__name__
+    return ConfigIssue(
+        "",
+        f"YAML syntax error: {problem}",
+        mark.line + 1 if mark is not None else None,
+        mark.column + 1 if mark is not None else None,
+    )

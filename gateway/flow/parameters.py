@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from gateway.flow.issues import ConfigError, ConfigIssue, issues_from_validation
+from gateway.flow.issues import ConfigError, ConfigIssue, issues_from_validation, yaml_syntax_issue
 
 __all__ = [
     "Euro",
@@ -297,11 +297,7 @@ def load_parameter_table(path: Path | None = None) -> ParameterTable:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or type(error).__name__
-        line = mark.line + 1 if mark is not None else None
-        column = mark.column + 1 if mark is not None else None
-        raise ConfigError(source, [ConfigIssue("", f"YAML syntax error: {problem}", line, column)]) from None
+        raise ConfigError(source, [yaml_syntax_issue(error)]) from None
     return parse_parameter_table(data, source)
 
 

@@ -20,7 +20,14 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
-from gateway.flow.issues import ConfigError, ConfigIssue, PathPart, format_path, issues_from_validation
+from gateway.flow.issues import (
+    ConfigError,
+    ConfigIssue,
+    PathPart,
+    format_path,
+    issues_from_validation,
+    yaml_syntax_issue,
+)
 from gateway.flow.parameters import Euro, ParameterTable
 from schemas.codelist import Codelijst
 from schemas.referentiedata import Doelgroep, PassendheidDetailSoort, PublicatieModel, SanctieSoort
@@ -405,16 +412,7 @@ def parse_region(text: str, source: str = "<region>") -> RegionConfig:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        # Only the problem and its place: the full message quotes the file's text around it.
-        problem = getattr(error, "problem", None) or type(error).__name__
-        issue = ConfigIssue(
-            "",
-            f"YAML syntax error: {problem}",
-            mark.line + 1 if mark is not None else None,
-            mark.column + 1 if mark is not None else None,
-        )
-        raise ConfigError(source, [issue]) from None
+        raise ConfigError(source, [yaml_syntax_issue(error)]) from None
     marks = dict(_node_marks(root)) if root is not None else {}
     duplicates = list(_duplicate_keys(root)) if root is not None else []
     try:
