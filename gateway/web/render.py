@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from gateway.flow.eligibility import RejectionReason
 from gateway.reports.render import LABELS
+from gateway.web.charts import percent
 from schemas.codelist import Codelijst
 from schemas.referentiedata import (
     AanbiedingDetailStatus,
@@ -102,10 +103,6 @@ def datum(value: date | datetime | str | None) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def share(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.1f}%".replace(".", ",")
-
-
 def number(value: float | int | None) -> str:
     if value is None:
         return "–"
@@ -138,7 +135,7 @@ def environment() -> Environment:
         tijd=tijd,
         tijd_exact=tijd_exact,
         datum=datum,
-        aandeel=share,
+        aandeel=percent,
         getal=number,
         publicatiestatus=_naam(PublicatieStatus),
         model=_naam(PublicatieModel),

@@ -16,7 +16,7 @@ from gateway.tenants.service import ROLE_SCOPES, Principal, Role, Scope
 from gateway.web import charts
 from gateway.web.access import Viewer
 from gateway.web.app import DashboardGuard
-from gateway.web.render import datum, number, share, tijd
+from gateway.web.render import datum, number, tijd
 from gateway.web.repository import AttemptRow, AuditRow, InboxRow, OutboxRow, Trace
 from gateway.web.stats import GATEWAY, timeline
 from tests.web.conftest import run_async
@@ -198,8 +198,8 @@ def test_dutch_numbers_dates_and_shares() -> None:
     assert number(3317.6) == "3.317,6"
     assert number(1234567) == "1.234.567"
     assert number(None) == "–"
-    assert share(0.4567) == "45,7%"
-    assert share(None) == "–"
+    assert charts.percent(0.4567) == "45,7%"
+    assert charts.percent(None) == "–"
     assert tijd(datetime(2026, 3, 2, 9, 0, tzinfo=UTC)) == "2 mrt 2026 10:00"  # winter: UTC+1
     assert tijd(datetime(2026, 7, 1, 9, 0, tzinfo=UTC)) == "1 jul 2026 11:00"  # summer: UTC+2
     assert datum("2026-03-09T23:30:00Z") == "10 mrt 2026"  # already the 10th in the Netherlands
