@@ -12,11 +12,10 @@ from pathlib import Path
 
 import click
 
+from adapters import ENTRY_POINT_GROUP
 from gateway.flow.issues import ConfigError
 from gateway.flow.parameters import ParameterTable, default_parameter_table, load_parameter_table
 from gateway.flow.policy import RegionConfig, load_region
-
-ADAPTER_GROUP = "woonbrug.adapters"
 
 
 @click.command("validate-config")
@@ -44,7 +43,7 @@ def validate_config(file: Path, parameters_file: Path | None) -> None:
 
 def _summary(region: RegionConfig, table: ParameterTable) -> list[str]:
     policy = region.policy
-    installed = {entry.name for entry in entry_points(group=ADAPTER_GROUP)}
+    installed = {entry.name for entry in entry_points(group=ENTRY_POINT_GROUP)}
     adapters = sorted({c.adapter for c in region.corporaties})
     ranking = ", ".join(f"{model.code}={rule.value}" for model, rule in policy.ranking.items())
     overrides = ", ".join(str(year) for year in sorted(policy.parameter_overrides)) or "none"
@@ -59,5 +58,5 @@ def _summary(region: RegionConfig, table: ParameterTable) -> list[str]:
     ]
     missing = [name for name in adapters if name not in installed]
     if missing:
-        lines.append(f"  note: adapter(s) not installed here: {', '.join(missing)} (entry points {ADAPTER_GROUP})")
+        lines.append(f"  note: adapter(s) not installed here: {', '.join(missing)} (entry points {ENTRY_POINT_GROUP})")
     return lines
