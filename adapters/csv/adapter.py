@@ -282,7 +282,6 @@ class _RejectsFile:
         self._partial = target.with_name(f".{target.name}.part")
         self._handle: io.TextIOWrapper | None = None
         self._writer: Any = None
-        self._width = 0
 
     def add(self, rejected: Rejected, header: tuple[str, ...]) -> None:
         if self._handle is None:
@@ -290,7 +289,6 @@ class _RejectsFile:
             # UTF-8 with BOM and ";": what a Dutch spreadsheet opens correctly by double-click.
             self._handle = self._partial.open("w", encoding="utf-8-sig", newline="")
             self._writer = csv.writer(self._handle, delimiter=";", lineterminator="\r\n")
-            self._width = len(header)
             self._writer.writerow([*REJECTS_HEADER, *(neutralise(name) for name in header)])
         values = [neutralise(cell) for cell in (rejected.fields or [])]
         for problem in rejected.problems:
