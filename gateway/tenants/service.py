@@ -153,6 +153,10 @@ class StoredKey:
     expires_at: datetime | None
     revoked_at: datetime | None
 
+    def usable(self, now: datetime) -> bool:
+        """Neither revoked nor expired at `now` (says nothing about a presented secret)."""
+        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
+
 
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("ascii")).hexdigest()
@@ -167,9 +171,7 @@ def parse_key(text: str) -> tuple[str, str] | None:
 def verify_key(stored: StoredKey, secret: str, now: datetime) -> bool:
     """True when `secret` is this key's secret and the key is neither revoked nor expired."""
     matches = hmac.compare_digest(hash_secret(secret), stored.secret_sha256)
-    if not matches or stored.revoked_at is not None:
-        return False
-    return stored.expires_at is None or now < stored.expires_at
+    return matches and stored.usable(now)
 
 
 def _scopes_for(role: Role, asked: Iterable[str] | None) -> tuple[Scope, ...]:

@@ -84,12 +84,6 @@ async def _stored(ctx: ApiContext, key_id: str) -> StoredKey | None:
     return stored
 
 
-def _still_valid(stored: StoredKey | None, ctx: ApiContext) -> bool:
-    if stored is None or stored.revoked_at is not None:
-        return False
-    return stored.expires_at is None or ctx.clock.now() < stored.expires_at
-
-
 def viewer_of(ctx: ApiContext, stored: StoredKey, csrf: str) -> Viewer:
     names = request_names(ctx)
     return Viewer(
@@ -118,7 +112,7 @@ async def optional_viewer(request: Request) -> Viewer | None:
     if data is None:
         return None
     stored = await _stored(ctx, data.key_id)
-    if stored is None or not _still_valid(stored, ctx) or stored.tenant != data.tenant:
+    if stored is None or not stored.usable(ctx.clock.now()) or stored.tenant != data.tenant:
         return None
     if stored.role not in DASHBOARD_ROLES:
         return None
@@ -178,9 +172,7 @@ def _same_origin(request: Request) -> bool:
 def check_csrf(request: Request, expected: str, form: Mapping[str, str]) -> None:
     given = form.get("csrf", "")
     if not _same_origin(request) or not given or not hmac.compare_digest(given.encode(), expected.encode()):
-        raise PageError(
-            403, "De beveiligingscode van dit formulier klopt niet. Laad de pagina opnieuw en probeer het nog eens."
-        )
+        raise PageError(403, CSRF_FAILED)
 
 
 def _secure(request: Request, settings: WebSettings) -> bool:
