@@ -47,7 +47,7 @@ def _prepare(directory: Path) -> tuple[str, str, str, dict[str, Any]]:
     """A migrated store with one listing and one portal key: (url, key, listing id, listing JSON)."""
     from adapters import Capabilities
     from gateway.flow.parameters import default_parameter_table
-    from gateway.flow.policy import load_region
+    from gateway.flow.policy import DEMO_REGION, load_region
     from gateway.flow.service import FlowService
     from gateway.store import migrate
     from gateway.store.engine import Database
@@ -58,9 +58,7 @@ def _prepare(directory: Path) -> tuple[str, str, str, dict[str, Any]]:
     url = f"sqlite:///{directory / 'bench.sqlite'}"
     database = Database(url)
     migrate.upgrade(database)
-    from importlib import resources
-
-    region = load_region(str(resources.files("gateway.flow").joinpath("data", "demo-region.yaml")))
+    region = load_region(DEMO_REGION)
     flow = FlowService(database, region, parameters=default_parameter_table(), capabilities=lambda _a: Capabilities())
     eenheid = Eenheid.model_validate(
         {

@@ -19,7 +19,7 @@ from typing import Any
 
 from benchmarks.harness import Result, best_time
 from gateway.flow.parameters import default_parameter_table
-from gateway.flow.policy import RegionConfig, load_region
+from gateway.flow.policy import DEMO_REGION, RegionConfig, load_region
 from gateway.flow.ranking import Reactie, rank_kandidaten
 from schemas import Inschrijving, Kandidaat, Publicatie, Sanctie
 
@@ -37,10 +37,7 @@ TARGET_SECONDS = 10.0
 
 
 def _region() -> RegionConfig:
-    from importlib import resources
-
-    path = resources.files("gateway.flow").joinpath("data", "demo-region.yaml")
-    return load_region(str(path))
+    return load_region(DEMO_REGION)
 
 
 def _inschrijving(rng: random.Random, n: int) -> Inschrijving:

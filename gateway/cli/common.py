@@ -15,15 +15,13 @@ import click
 from gateway.delivery.clock import SYSTEM_CLOCK, Clock
 from gateway.flow.issues import ConfigError
 from gateway.flow.parameters import default_parameter_table
-from gateway.flow.policy import RegionConfig, load_region
+from gateway.flow.policy import DEMO_REGION, RegionConfig, load_region
 from gateway.flow.service import FlowService
 from gateway.settings import Settings, get_settings
 from gateway.store import migrate
 from gateway.store.engine import Database, redact_url
 
 __all__ = ["DEMO_REGION", "open_database", "open_flow", "region_of"]
-
-DEMO_REGION = Path(__file__).resolve().parent.parent / "flow" / "data" / "demo-region.yaml"
 
 
 def open_database(settings: Settings) -> Database:

@@ -27,14 +27,13 @@ from gateway.delivery.clock import Clock, SimulatedClock
 from gateway.delivery.dispatch import Dispatcher
 from gateway.flow.intake import Intake, RegionResolver
 from gateway.flow.parameters import default_parameter_table
-from gateway.flow.policy import RegionConfig, load_region
+from gateway.flow.policy import DEMO_REGION, RegionConfig, load_region
 from gateway.flow.service import FlowService
 from gateway.store import migrate
 from gateway.store.engine import Database
 
 __all__ = ["DEMO_REGION", "DEMO_START", "DemoWorld", "demo_world"]
 
-DEMO_REGION = Path(__file__).resolve().parent.parent / "flow" / "data" / "demo-region.yaml"
 DEMO_START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
@@ -54,7 +53,6 @@ class DemoWorld:
     flow: FlowService
     intake: Intake
     dispatcher: Dispatcher
-
 
 
 def simulator_overrides(vera_url: str, erp_url: str, drop_folder: Path) -> dict[str, dict[str, Any]]:

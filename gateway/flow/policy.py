@@ -33,6 +33,7 @@ from schemas.codelist import Codelijst
 from schemas.referentiedata import Doelgroep, PassendheidDetailSoort, PublicatieModel, SanctieSoort
 
 __all__ = [
+    "DEMO_REGION",
     "CorporatieConfig",
     "GemeenteConfig",
     "ParameterOverride",
@@ -47,6 +48,9 @@ __all__ = [
 ]
 
 _C = TypeVar("_C", bound=Codelijst)
+
+DEMO_REGION = Path(__file__).resolve().parent / "data" / "demo-region.yaml"
+"""The demo region shipped with Woonbrug: three corporations on the VERA, SOAP and CSV adapters."""
 
 
 def _code_parser(codelist: type[_C]) -> Callable[[Any], Any]:
