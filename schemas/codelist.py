@@ -65,7 +65,10 @@ class Codelijst(StrEnum):
         # Fast path first: every decoded record runs through here several times (a third of a unit's
         # validation before it existed); the checks below only run to say what is wrong.
         if type(value) is dict and 0 < len(value) <= 2:
-            member = cls._value2member_map_.get(value.get("code"))
+            code = value.get("code")
+            # Only text is looked up: a vendor's list or object as code is unhashable and would escape
+            # as a TypeError instead of a validation error.
+            member = cls._value2member_map_.get(code) if type(code) is str else None
             label = value.get("naam", "")
             if member is not None and type(label) is str and (len(value) == 1 or "naam" in value):
                 return cast(Self, member)

@@ -166,6 +166,12 @@ def test_code_list_value_must_be_a_referentiedata_object() -> None:
     assert locs(refused(factories.publicatie, model={"naam": "Lotingmodel"})) == [("model",)]
 
 
+@pytest.mark.parametrize("code", [["LOT"], {"code": "LOT"}])
+def test_a_code_that_is_not_text_is_a_validation_error(code: Any) -> None:
+    # A list or object is unhashable: looked up as it came, it escaped as a TypeError.
+    assert locs(refused(factories.publicatie, model={"code": code})) == [("model",)]
+
+
 def test_veras_naam_replaces_a_vendors_abbreviation() -> None:
     publicatie = factories.publicatie(model={"code": "LOT", "naam": "loting"})
     assert publicatie.model_dump(mode="json")["model"] == {"code": "LOT", "naam": "Lotingmodel"}
