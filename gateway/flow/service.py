@@ -32,7 +32,7 @@ from gateway.delivery.clock import SYSTEM_CLOCK, Clock
 from gateway.delivery.outbox import Destination, enqueue
 from gateway.flow import quotas
 from gateway.flow.parameters import ParameterTable, allocation_date_of
-from gateway.flow.policy import CorporatieConfig, RegionConfig, VoorrangTier
+from gateway.flow.policy import CorporatieConfig, RankingRule, RegionConfig, VoorrangTier
 from gateway.flow.ranking import (
     Reactie,
     lotingzaad_commitment,
@@ -174,7 +174,7 @@ class FlowService:
         if gemeente not in corporatie.gemeenten:
             raise FlowError(f"corporatie {corporatie.id} does not let homes in {gemeente}")
         model = vacancy.gewenst_model or PublicatieModel.AAN
-        self.region.policy.rule_for(model)  # the region must rank this model; LookupError says which
+        rule = self.region.policy.rule_for(model)  # the region must rank this model; LookupError says which
         publicatie_id = flow_id("pub", message.source.tenant, message.message_id)
         now = self.clock.now()
         with self.db.transaction() as session:
@@ -191,7 +191,7 @@ class FlowService:
                 einddatum=now + self.response_window,
                 eenheden=[eenheid],
             )
-            seed = new_lotingzaad() if self.region.policy.rule_for(model).value == "loting" else None
+            seed = new_lotingzaad() if rule is RankingRule.LOTING else None
             session.merge(
                 EenheidRecord(
                     id=eenheid.id,
