@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, aliased
 from gateway.delivery.clock import SYSTEM_CLOCK, Clock
 from gateway.store import audit
 from gateway.store.audit import AuditKeys
+from gateway.store.dialect import dialect_of
 from gateway.store.models import DeliveryAttempt, OutboxMessage, OutboxStatus
 from schemas import parse_message
 
@@ -133,7 +134,7 @@ def replay(
 ) -> OutboxMessage:
     """Queue a dead letter again as a new child message, in the caller's transaction. Returns the child."""
     query = select(OutboxMessage).where(OutboxMessage.id == outbox_id)
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect_of(session) == "postgresql":
         query = query.with_for_update()  # two operators replaying at once: one wins, one gets ReplayError
     original = session.scalars(query).one_or_none()
     if original is None:

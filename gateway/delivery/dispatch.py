@@ -47,7 +47,7 @@ from gateway.delivery.outbox import Destination
 from gateway.delivery.retry import RetryPolicy, classify, db_retrying
 from gateway.store import audit
 from gateway.store.audit import AuditKeys
-from gateway.store.dialect import insert_ignore
+from gateway.store.dialect import dialect_of, insert_ignore
 from gateway.store.engine import Database
 from gateway.store.models import CIRCUIT_BREAKERS, DELIVERY_ATTEMPTS, OPEN_ROWS, OUTBOX, AttemptOutcome, OutboxStatus
 from schemas import parse_message
@@ -246,7 +246,7 @@ class Dispatcher:
             .order_by(outbox.next_attempt_at, outbox.id)
             .limit(self.batch_size)
         )
-        if session.get_bind().dialect.name == "postgresql":
+        if dialect_of(session) == "postgresql":
             query = query.with_for_update(skip_locked=True, of=OUTBOX)
             # Keep the plan an ordered walk of the open-rows index even when the table's statistics are
             # stale (a fresh or just-filled outbox): a bitmap scan would fetch and sort every due row.
