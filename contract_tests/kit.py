@@ -316,14 +316,7 @@ class ContractKit:
     def expected(self, case: GoldenCase) -> list[tuple[dict[str, Any], Message]]:
         """The expected messages of a golden pair: the raw JSON as written and the parsed message."""
         assert case.canonical is not None
-        text = case.canonical.read_text(encoding="utf-8")
-        try:
-            if case.canonical.suffix == ".jsonl":
-                data: Any = [json.loads(line) for line in text.splitlines() if line.strip()]
-            else:
-                data = json.loads(text)
-        except ValueError as error:
-            raise ContractSetupError(f"{case.canonical}: not valid JSON ({error})") from None
+        data = _read_json(case.canonical)
         items = data if isinstance(data, list) else [data]
         out = []
         for index, item in enumerate(items):
@@ -345,14 +338,7 @@ class ContractKit:
         """The located errors a golden sample's bad records must give, in order (None: it has none listed)."""
         if case.errors is None:
             return None
-        text = case.errors.read_text(encoding="utf-8")
-        try:
-            if case.errors.suffix == ".jsonl":
-                data: Any = [json.loads(line) for line in text.splitlines() if line.strip()]
-            else:
-                data = json.loads(text)
-        except ValueError as error:
-            raise ContractSetupError(f"{case.errors}: not valid JSON ({error})") from None
+        data = _read_json(case.errors)
         if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
             raise ContractSetupError(f"{case.errors}: a list of objects like {{\"row\": 4, \"column\": \"Type\"}}")
         return data
@@ -438,6 +424,17 @@ class ContractKit:
     def run(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
         """Run an async scenario to completion on a fresh event loop."""
         return asyncio.run(work())
+
+
+def _read_json(path: Path) -> Any:
+    """A golden `.json` file, or a `.jsonl` file as the list of its lines' values."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        if path.suffix == ".jsonl":
+            return [json.loads(line) for line in text.splitlines() if line.strip()]
+        return json.loads(text)
+    except ValueError as error:
+        raise ContractSetupError(f"{path}: not valid JSON ({error})") from None
 
 
 def resolve_dir(value: str | Path | None, caller_dir: Path | None) -> Path | None:
