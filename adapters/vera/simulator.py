@@ -280,7 +280,8 @@ class VeraSimulator:
         bodies = data if isinstance(data, list) and record_id is None else [data]
         if not bodies or not all(isinstance(b, dict) and isinstance(b.get("id", ""), str) for b in bodies):
             return _problem(400, "ONGELDIG", "body must be a VERA resource object (or an array of them)")
-        if record_id is not None and bodies[0].get("id", record_id) != record_id:
+        # A PUT body may leave its id to the path; without it, storing would mint a new record.
+        if record_id is not None and bodies[0].setdefault("id", record_id) != record_id:
             return _problem(400, "ONGELDIG", "the id in the body differs from the id in the path")
         key = request.headers.get("Idempotency-Key")
         digest = hashlib.sha256(raw).hexdigest()

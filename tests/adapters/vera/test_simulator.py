@@ -50,6 +50,14 @@ def test_a_replaced_record_moves_to_the_end_of_the_list(sim: VeraSimulator, http
     assert http.get("/sancties/S-1", headers=KEY).json()["omschrijving"] == "gewijzigd"
 
 
+def test_a_put_without_an_id_replaces_the_record_in_the_path(sim: VeraSimulator, http: httpx.Client) -> None:
+    sim.preload("sancties", [{"id": "S-1"}])
+    replaced = http.put("/sancties/S-1", json={"omschrijving": "gewijzigd"}, headers=KEY)
+    assert replaced.status_code == 200
+    assert replaced.headers["Location"] == "/sancties/S-1"
+    assert sim.records("sancties") == [{"id": "S-1", "omschrijving": "gewijzigd"}]
+
+
 def test_writes_are_checked(http: httpx.Client) -> None:
     assert http.post("/sancties", content=b"{nope", headers=KEY).status_code == 400
     assert http.post("/sancties", json="text", headers=KEY).status_code == 400
