@@ -378,7 +378,6 @@ class FlowService:
             if publicatie.status != PublicatieStatus.GEP.code:
                 raise FlowError(f"the response window of publicatie {record.publicatie_id} has closed")
             kandidaat = Kandidaat.model_validate(record.document)
-            require(KANDIDAAT, "kandidaat", kandidaat_id, kandidaat.status, KandidaatStatus.AFG)
             self._set_kandidaat(record, kandidaat, now, status=KandidaatStatus.AFG, afwijzing=["INGETROKKEN"])
             self._audit(session, "reactie.ingetrokken", "kandidaat", kandidaat_id, actor=publicatie.corporatie)
 
