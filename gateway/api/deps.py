@@ -6,8 +6,7 @@ dependency) through `app.dependency_overrides`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated
 
@@ -60,11 +59,6 @@ Context = Annotated[ApiContext, Depends(get_context)]
 """The endpoint parameter type that receives the process's context."""
 
 
-@contextmanager
-def read_session(db: Database) -> Iterator[Session]:
-    """A session for reading. On SQLite it begins DEFERRED: reads must not take the write lock that
-    every other transaction takes up front (see gateway.store.engine)."""
-    with db.session() as session:
-        if db.dialect == "sqlite":
-            session.connection(execution_options={"sqlite_begin": "DEFERRED"})
-        yield session
+def read_session(db: Database) -> AbstractContextManager[Session]:
+    """A session for reading (`Database.read_session`: on SQLite it begins DEFERRED)."""
+    return db.read_session()

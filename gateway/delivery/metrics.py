@@ -59,8 +59,7 @@ class StoreCollector(Collector):
             "woonbrug_outbox_oldest_open_seconds",
             "Age of the oldest message not yet delivered or dead (0 when there is none)",
         )
-        with self.database.session() as session:
-            session.connection(execution_options={"sqlite_begin": "DEFERRED"})  # a reader: no write lock
+        with self.database.read_session() as session:
             counts = session.execute(
                 select(OutboxMessage.status, OutboxMessage.adapter, func.count()).group_by(
                     OutboxMessage.status, OutboxMessage.adapter

@@ -5,8 +5,8 @@ SQLite (the embedded default) is opened in WAL mode with a busy timeout, foreign
 transaction handling starts transactions lazily and upgrades read locks to write locks later, which
 fails with "database is locked" without waiting when two processes write; so the driver's handling is
 switched off and every transaction starts with `BEGIN IMMEDIATE` (take the write lock up front and
-wait for it). A read-only caller may ask for a plain `BEGIN` with
-`session.connection(execution_options={"sqlite_begin": "DEFERRED"})`.
+wait for it). A read-only caller takes `Database.read_session()`, which begins with a plain `BEGIN`
+(`session.connection(execution_options={"sqlite_begin": "DEFERRED"})`).
 
 PostgreSQL gets `pool_pre_ping`, so a connection that died with a server restart is replaced at
 checkout rather than failing the next statement, and a short connect timeout.
@@ -56,6 +56,15 @@ class Database:
     def session(self) -> Session:
         """A plain session; the caller commits (use as a context manager to close it)."""
         return self.sessions()
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A session for reading. On SQLite it begins DEFERRED: reads must not take the write lock that
+        every other transaction takes up front."""
+        with self.session() as session:
+            if self.dialect == "sqlite":
+                session.connection(execution_options={"sqlite_begin": "DEFERRED"})
+            yield session
 
     def dispose(self) -> None:
         self.engine.dispose()
