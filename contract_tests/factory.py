@@ -23,6 +23,7 @@ import pytest
 from adapters import Adapter, VendorPayload
 from contract_tests.kit import ContractKit, load_adapter, load_config_file, resolve_dir
 from contract_tests.optouts import check_opt_outs, opt_out_reason
+from contract_tests.plugin import MARKER
 from contract_tests.suites.base import Provider, Suite
 from contract_tests.suites.conformance import ConformanceSuite
 from contract_tests.suites.declaration import DeclarationSuite
@@ -35,7 +36,6 @@ from schemas import MODEL_MAJOR
 
 __all__ = ["MARKER", "SUITE_CLASSES", "contract_test_class"]
 
-MARKER = "woonbrug_contract"
 SUITE_CLASSES: tuple[type[Suite], ...] = (
     DeclarationSuite,
     RoundtripSuite,
