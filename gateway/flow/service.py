@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from adapters import Capabilities, discover
@@ -240,17 +240,14 @@ class FlowService:
         if not binding:
             return eenheid, False
         year_start = now.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
-        in_gemeente = select(PublicatieRecord).where(
-            PublicatieRecord.gemeente == eenheid.adres.gemeente.code, PublicatieRecord.created_at >= year_start
-        )
-        total = session.scalar(select(func.count()).select_from(in_gemeente.subquery())) or 0
-        with_binding = (
-            session.scalar(
-                select(func.count()).select_from(in_gemeente.where(PublicatieRecord.binding.is_(True)).subquery())
+        # This year's listings in the gemeente, and how many of them have binding: one pass over them.
+        binding_count = func.coalesce(func.sum(case((PublicatieRecord.binding.is_(True), 1), else_=0)), 0)
+        total, with_binding = session.execute(
+            select(func.count(), binding_count).where(
+                PublicatieRecord.gemeente == eenheid.adres.gemeente.code, PublicatieRecord.created_at >= year_start
             )
-            or 0
-        )
-        if self.region.policy.binding_share_allows(with_binding, total):
+        ).one()
+        if self.region.policy.binding_share_allows(int(with_binding), int(total)):
             return eenheid, True
         others = [c for c in eenheid.criteria if c.soort is not EenheidCriteriumSoort.BIN]
         return eenheid.model_copy(update={"criteria": others}), False
