@@ -200,7 +200,6 @@ class ImportMapping(_FileMapping):
     delimiter: Literal[";", ",", "\t", "|", "auto"] = "auto"
     encoding: Literal["auto", "utf-8", "utf-8-sig", "windows-1252"] = "auto"
     decimal_separator: Literal[",", "."] = ","
-    timezone: str = "Europe/Amsterdam"
     key_columns: list[str] = Field(default_factory=list)
     extra_columns: Literal["warn", "refuse"] = "warn"
     max_line_chars: int = Field(default=1_048_576, ge=1_024, le=64 * 1_048_576)
@@ -249,7 +248,6 @@ class ExportMapping(_FileMapping):
     encoding: Literal["utf-8", "utf-8-sig", "windows-1252"] = "utf-8-sig"
     decimal_separator: Literal[",", "."] = ","
     date_style: Literal["d-m-yyyy", "dd-mm-yyyy", "yyyy-mm-dd"] = "d-m-yyyy"
-    timezone: str = "Europe/Amsterdam"
     true_text: str = "ja"
     false_text: str = "nee"
     rows: str | None = None
