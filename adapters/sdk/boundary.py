@@ -41,7 +41,7 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # str.isdigit() also says yes to "²", which float() refuses
         return float(value)
     try:
         moment = parsedate_to_datetime(value)

@@ -302,7 +302,7 @@ def _reference(response: httpx.Response, fallback: str | None) -> str | None:
 
 def _int_header(response: httpx.Response, name: str) -> int | None:
     value = response.headers.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def _read_cursor(cursor: str | None) -> dict[str, str | None]:

@@ -95,6 +95,7 @@ def test_retry_after_is_kept_from_429_and_503() -> None:
 def test_retry_after_http_date() -> None:
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480.0) == pytest.approx(10.0)
     assert parse_retry_after("garbage") is None
+    assert parse_retry_after("\u00b2") is None  # a digit to str.isdigit(), not to float()
     assert parse_retry_after(None) is None
 
 

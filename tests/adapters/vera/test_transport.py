@@ -356,6 +356,15 @@ async def test_retry_after_as_http_date_is_kept_in_seconds() -> None:
     assert 100 < raised.value.retry_after <= 120
 
 
+async def test_a_garbled_count_header_is_ignored() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        # "\u00b2" in latin-1: a digit to str.isdigit(), not to int().
+        return httpx.Response(200, json=[], headers=[(b"X-Parameters-Aantal", b"\xb2"), (b"X-Parameters-Cursor", b"c")])
+
+    result = await mock_adapter(handler).poll(None)
+    assert (result.messages, result.rejects) == ([], [])
+
+
 @pytest.mark.parametrize("status", [400, 403, 404, 409, 422])
 async def test_client_errors_are_permanent(status: int) -> None:
     adapter = mock_adapter(lambda request: httpx.Response(status, json={"code": "X", "omschrijving": "nee"}))
