@@ -228,9 +228,8 @@ class CsvAdapter(Adapter[CsvConfig]):
             raise PermanentError(f"one CSV file holds one message type, got {sorted(kinds)}", adapter=self.name)
         writer = self.writer_for(batch[0].type)
         body = writer.to_bytes(batch)
-        stamp = batch[0].occurred_at.strftime("%Y%m%d")
         digest = hashlib.sha256("\x1f".join(m.message_id for m in batch).encode()).hexdigest()[:16]
-        return VendorPayload(body, CONTENT_TYPE, {"filename": f"{writer.file_prefix}-{stamp}-{digest}.csv"})
+        return VendorPayload(body, CONTENT_TYPE, {"filename": _file_name(writer, batch[0], digest)})
 
     # --- transport: the drop folder ---------------------------------------------------------------------
 
@@ -261,13 +260,16 @@ class CsvAdapter(Adapter[CsvConfig]):
 
     async def deliver(self, message: Message, *, idempotency_key: str) -> DeliveryReceipt:
         """Write the message as an export file into the outbox, once per idempotency key."""
-        payload = self.encode(message)
-        digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:16]
         writer = self.writer_for(message.type)
-        name = f"{writer.file_prefix}-{message.occurred_at.strftime('%Y%m%d')}-{digest}.csv"
-        return await asyncio.to_thread(
-            self.drop_folder.deliver, payload.body, idempotency_key=idempotency_key, name=name
-        )
+        body = writer.to_bytes([message])
+        digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:16]
+        name = _file_name(writer, message, digest)
+        return await asyncio.to_thread(self.drop_folder.deliver, body, idempotency_key=idempotency_key, name=name)
+
+
+def _file_name(writer: CsvWriter, first: Message, digest: str) -> str:
+    """An export file's name: the mapping's prefix, the day of the (first) message, and a digest."""
+    return f"{writer.file_prefix}-{first.occurred_at.strftime('%Y%m%d')}-{digest}.csv"
 
 
 class _RejectsFile:
