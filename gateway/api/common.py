@@ -1,4 +1,5 @@
-"""Small pieces several resources share: VERA code query parameters and id path parameters."""
+"""Small pieces several resources share: VERA code query parameters, id path parameters, and the base of
+camelCase answers."""
 
 from __future__ import annotations
 
@@ -7,16 +8,24 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Path
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
 
 from gateway.api.errors import ProblemError, Unprocessable
 from schemas.codelist import Codelijst
 
-__all__ = ["GEMEENTE_PATTERN", "IdPath", "check_code", "code_enum", "year_bounds"]
+__all__ = ["GEMEENTE_PATTERN", "CamelModel", "IdPath", "check_code", "code_enum", "year_bounds"]
 
 GEMEENTE_PATTERN = r"^GM[0-9]{4}$"
 ID_PATTERN = r"^[A-Za-z0-9._:\-]{1,100}$"
 
 IdPath = Annotated[str, Path(pattern=ID_PATTERN, description="the entity's id")]
+
+
+class CamelModel(BaseModel):
+    """An answer whose fields travel in camelCase (`pageSize`, `inboxId`), as the canonical JSON does."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, serialize_by_alias=True)
 
 
 def code_enum(codelist: type[Codelijst], only: Iterable[str] | None = None) -> dict[str, list[str]]:

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import BaseModel, Field
 from starlette.responses import Response
+
+from gateway.api.common import CamelModel
 
 __all__ = ["PAGE_SIZE_MAX", "Page", "PageParams", "Paging", "dumps", "json_response", "page_response"]
 
@@ -22,9 +23,7 @@ PAGE_SIZE_MAX = 200
 T = TypeVar("T")
 
 
-class Page(BaseModel, Generic[T]):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, serialize_by_alias=True)
-
+class Page(CamelModel, Generic[T]):
     items: list[T]
     page: int = Field(ge=1)
     page_size: int = Field(ge=1, le=PAGE_SIZE_MAX)

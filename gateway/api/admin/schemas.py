@@ -6,17 +6,16 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+
+from gateway.api.common import CamelModel
 
 __all__ = ["AuditItem", "Breaker", "DeadLetter", "Items", "OutboxItem", "ReplayRequest"]
 
 T = TypeVar("T")
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, serialize_by_alias=True, from_attributes=True
-    )
+class _Out(CamelModel):
+    model_config = ConfigDict(from_attributes=True)
 
 
 class DeadLetter(_Out):

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import Field
+
+from gateway.api.common import CamelModel
 
 __all__ = ["PublicatieAantal", "PublicatieAantallen"]
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, serialize_by_alias=True)
-
-
-class PublicatieAantal(_Out):
+class PublicatieAantal(CamelModel):
     """How many listings of one gemeente, status and model were published in the year."""
 
     gemeente: str
@@ -21,6 +18,6 @@ class PublicatieAantal(_Out):
     aantal: int = Field(ge=0)
 
 
-class PublicatieAantallen(_Out):
+class PublicatieAantallen(CamelModel):
     jaar: int
     items: list[PublicatieAantal]

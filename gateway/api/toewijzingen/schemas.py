@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import Field
+
+from gateway.api.common import CamelModel
 
 __all__ = ["Herkomst", "ToewijzingAantallen", "ToewijzingCijfers"]
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, serialize_by_alias=True)
-
-
-class Herkomst(_Out):
+class Herkomst(CamelModel):
     """Where the housed households lived before: the same gemeente, elsewhere in the region, outside it."""
 
     gemeente: int = Field(ge=0)
@@ -20,7 +17,7 @@ class Herkomst(_Out):
     buiten_regio: int = Field(ge=0)
 
 
-class ToewijzingCijfers(_Out):
+class ToewijzingCijfers(CamelModel):
     """One year's lettings in one gemeente. A share is null while nothing it divides by exists."""
 
     jaar: int
@@ -37,5 +34,5 @@ class ToewijzingCijfers(_Out):
     herkomst: Herkomst
 
 
-class ToewijzingAantallen(_Out):
+class ToewijzingAantallen(CamelModel):
     items: list[ToewijzingCijfers]
