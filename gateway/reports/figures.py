@@ -15,13 +15,14 @@ Definitions (each is what the dashboard and `woonbrug report` show):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from gateway.flow.parameters import DUTCH_TIME
 from gateway.flow.records import AanbiedingRecord, KandidaatRecord, PublicatieRecord, ToewijzingRecord
 from gateway.flow.service import HERKOMST_BUITEN, HERKOMST_GEMEENTE, HERKOMST_REGIO
 
@@ -117,7 +118,8 @@ def _share(part: int, whole: int) -> float | None:
 
 def compute(session: Session, year: int, *, gemeente: str | None = None, corporatie: str | None = None) -> Report:
     """Every figure for `year`, for the whole region or narrowed to a gemeente and/or corporation."""
-    start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+    # The Dutch calendar year, as for the lettings (`jaar` is the year of the Dutch allocation date).
+    start, end = datetime(year, 1, 1, tzinfo=DUTCH_TIME), datetime(year + 1, 1, 1, tzinfo=DUTCH_TIME)
     total = Figures()
     by_gemeente: dict[str, Figures] = {}
     by_corporatie: dict[str, Figures] = {}

@@ -114,3 +114,32 @@ def test_csv_export_neutralises_formulas() -> None:
     report = Report(YEAR, None, None, Figures(lettings=1), {"=HYPERLINK(1)": Figures(lettings=1)}, {})
     assert ";'=HYPERLINK(1);" in to_csv(report)
     assert "&lt;script" in to_html(Report(YEAR, None, None, Figures(), {"<script>": Figures()}, {}))
+
+
+def test_listings_are_counted_in_the_dutch_calendar_year(tmp_path: Path) -> None:
+    """23:30 UTC on 31 December is New Year in the Netherlands: the listing counts in the new year, as
+    a letting at that moment does (its `jaar` is the Dutch allocation date's year)."""
+    from datetime import UTC, datetime
+
+    from gateway.flow.records import EenheidRecord, PublicatieRecord
+    from gateway.store import migrate
+
+    database = Database(f"sqlite:///{tmp_path / 'boundary.sqlite'}")
+    migrate.upgrade(database)
+    moment = datetime(2025, 12, 31, 23, 30, tzinfo=UTC)
+    try:
+        with database.transaction() as session:
+            session.add(EenheidRecord(id="e1", corporatie="corp-a", gemeente="GM0202", document={}, updated_at=moment))
+            session.flush()
+            session.add(
+                PublicatieRecord(
+                    id="p1", corporatie="corp-a", eenheid_id="e1", gemeente="GM0202", model="AAN", status="GEP",
+                    begindatum=moment, einddatum=moment, daeb=True, binding=False, correlation_id="c1",
+                    document={}, created_at=moment, updated_at=moment,
+                )
+            )  # fmt: skip
+        with database.session() as session:
+            assert compute(session, 2026).total.listings == 1
+            assert compute(session, 2025).total.listings == 0
+    finally:
+        database.dispose()
