@@ -84,7 +84,8 @@ def personalise(message: Message) -> Message:
     e-mail address for a person without contact details), so the copy is a valid message of the same type.
     """
     data = canonical_json(message)
-    for path, kind in model_paths(type(message)).items():
+    paths = model_paths(type(message))
+    for path, kind in paths.items():
         if kind is None:
             continue
         parent, _, name = path.rpartition(".")
@@ -94,7 +95,7 @@ def personalise(message: Message) -> Message:
         for obj in _objects_at(data, parent.split(".") if parent else []):
             if name == "bsn" or (name in obj and not isinstance(obj[name], dict | list)):
                 obj[name] = value
-    for path in model_paths(type(message)):
+    for path in paths:
         if path.endswith(".contactgegevens"):
             for person in _objects_at(data, path.split(".")[:-1]):
                 if person.get("contactgegevens") == []:
