@@ -70,6 +70,13 @@ class KeyStore:
                     self._cache.popitem(last=False)
         return stored
 
+    async def lookup(self, key_id: str) -> StoredKey | None:
+        """The key row: from the cache, else from the store on a worker thread (the event loop never waits)."""
+        hit, stored = self.cached(key_id)
+        if not hit:
+            stored = await run_in_threadpool(self.load, key_id)
+        return stored
+
     def forget(self, key_id: str | None = None) -> None:
         with self._lock:
             if key_id is None:
@@ -101,9 +108,7 @@ async def authenticate(request: Request) -> Principal:
     if parsed is None:
         raise Unauthorized("the API key is not valid", error="invalid_token")
     key_id, secret = parsed
-    hit, stored = ctx.keys.cached(key_id)
-    if not hit:
-        stored = await run_in_threadpool(ctx.keys.load, key_id)
+    stored = await ctx.keys.lookup(key_id)
     if stored is None or not verify_key(stored, secret, ctx.clock.now()):
         raise Unauthorized("the API key is not valid", error="invalid_token")
     wait = ctx.limiter.acquire(key_id)

@@ -77,13 +77,6 @@ def _state(request: Request) -> tuple[ApiContext, Signer, WebSettings]:
     return request.app.state.context, web.signer, web.settings
 
 
-async def _stored(ctx: ApiContext, key_id: str) -> StoredKey | None:
-    hit, stored = ctx.keys.cached(key_id)
-    if not hit:
-        stored = await run_in_threadpool(ctx.keys.load, key_id)
-    return stored
-
-
 def viewer_of(ctx: ApiContext, stored: StoredKey, csrf: str) -> Viewer:
     names = request_names(ctx)
     return Viewer(
@@ -111,7 +104,7 @@ async def optional_viewer(request: Request) -> Viewer | None:
     data = SessionData.from_payload(payload) if payload is not None else None
     if data is None:
         return None
-    stored = await _stored(ctx, data.key_id)
+    stored = await ctx.keys.lookup(data.key_id)
     if stored is None or not stored.usable(ctx.clock.now()) or stored.tenant != data.tenant:
         return None
     if stored.role not in DASHBOARD_ROLES:
