@@ -31,7 +31,7 @@ from adapters import Capabilities, discover
 from gateway.delivery.clock import SYSTEM_CLOCK, Clock
 from gateway.delivery.outbox import Destination, enqueue
 from gateway.flow import quotas
-from gateway.flow.parameters import ParameterTable, allocation_date_of
+from gateway.flow.parameters import DUTCH_TIME, ParameterTable, allocation_date_of
 from gateway.flow.policy import CorporatieConfig, RankingRule, RegionConfig, VoorrangTier
 from gateway.flow.ranking import (
     Reactie,
@@ -239,7 +239,7 @@ class FlowService:
         binding = [c for c in eenheid.criteria if c.soort is EenheidCriteriumSoort.BIN]
         if not binding:
             return eenheid, False
-        year_start = now.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+        year_start = datetime(allocation_date_of(now).year, 1, 1, tzinfo=DUTCH_TIME)  # the Dutch calendar year
         # This year's listings in the gemeente, and how many of them have binding: one pass over them.
         binding_count = func.coalesce(func.sum(case((PublicatieRecord.binding.is_(True), 1), else_=0)), 0)
         total, with_binding = session.execute(

@@ -266,3 +266,18 @@ def test_refusal_reasons_are_vera_refusal_codes(vera_dir: Path) -> None:
             if row["Soort"] == "AANBIEDINGDETAILSTATUS" and row["Parent"] == "AANBIEDINGSTATUS.GEW"
         }  # fmt: skip
     assert {reason.code for reason in REFUSAL_REASONS} == refusals
+
+
+def test_the_binding_cap_counts_the_dutch_calendar_year(db: TestDatabase) -> None:
+    """At 23:30 UTC on 31 December it is New Year in the Netherlands: the listings of the old year no
+    longer count towards the cap, so the first listing of the new year gets no binding."""
+    clock = SimulatedClock(datetime(2025, 12, 31, 22, 0, tzinfo=UTC))  # 23:00 in the Netherlands
+    every_type = Capabilities(encodes=frozenset(MESSAGE_TYPES))
+    flow = FlowService(
+        db, region(), parameters=default_parameter_table(), clock=clock, capabilities=lambda _adapter: every_type
+    )
+    flow.publish_vacancy(vacancy("E-old"))
+    clock.advance(90 * 60)
+    published = flow.publish_vacancy(vacancy("E-new"))
+    with db.session() as session:
+        assert session.get(PublicatieRecord, published.id).binding is False  # type: ignore[union-attr]
