@@ -114,7 +114,7 @@ async def authenticate(request: Request) -> Principal:
     wait = ctx.limiter.acquire(key_id)
     if wait > 0:
         raise TooManyRequests(ctx.limiter.retry_after(wait))
-    principal = Principal(stored.tenant, stored.role, stored.scopes, stored.key_id)
+    principal = stored.principal
     request.scope[PRINCIPAL_SCOPE_KEY] = principal
     return principal
 

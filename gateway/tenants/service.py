@@ -153,6 +153,11 @@ class StoredKey:
     expires_at: datetime | None
     revoked_at: datetime | None
 
+    @property
+    def principal(self) -> Principal:
+        """Who calls with this key."""
+        return Principal(self.tenant, self.role, self.scopes, self.key_id)
+
     def usable(self, now: datetime) -> bool:
         """Neither revoked nor expired at `now` (says nothing about a presented secret)."""
         return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)

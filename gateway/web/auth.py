@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from gateway.api.deps import ApiContext
-from gateway.tenants.service import Principal, StoredKey, parse_key, verify_key
+from gateway.tenants.service import StoredKey, parse_key, verify_key
 from gateway.web.access import DASHBOARD_ROLES, Viewer
 from gateway.web.session import LOGIN_PURPOSE, SESSION_PURPOSE, SessionData, Signer, new_token
 from gateway.web.settings import WebSettings
@@ -80,7 +80,7 @@ def _state(request: Request) -> tuple[ApiContext, Signer, WebSettings]:
 def viewer_of(ctx: ApiContext, stored: StoredKey, csrf: str) -> Viewer:
     names = request_names(ctx)
     return Viewer(
-        principal=Principal(stored.tenant, stored.role, stored.scopes, stored.key_id),
+        principal=stored.principal,
         csrf=csrf,
         display_name=names.get(stored.tenant, stored.tenant),
     )
