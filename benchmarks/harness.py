@@ -1,4 +1,4 @@
-"""Shared measuring tools: best-of-N timing, peak memory of a child process, and the result record."""
+"""Shared measuring tools: best-of-N timing and the result record (peak memory is measured in bench_csv)."""
 
 from __future__ import annotations
 
