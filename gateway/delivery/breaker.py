@@ -6,9 +6,9 @@
   use up retries, so it does not fill the dead letters.
 - half-open: after the cool-down one worker takes one message as a probe (an atomic state change,
   so two workers cannot both probe). Success closes the breaker; failure opens it for another
-  cool-down, and does not count against the probe message's attempts (the dispatcher never makes a
-  dead letter of a failed probe). If the probing worker vanishes, the probe's claim runs out and
-  another probe may go.
+  cool-down. The probe counts as an attempt of its message, but a transient failure of a probe never
+  makes it a dead letter (the dispatcher schedules it again however many attempts it has used). If
+  the probing worker vanishes, the probe's claim runs out and another probe may go.
 
 Only transient failures count. A permanent refusal (HTTP 4xx) shows that the endpoint is up and
 answering, so it resets the count like a success.
