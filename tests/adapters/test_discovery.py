@@ -96,6 +96,6 @@ def test_translate_bad_input_exits_2_and_says_where(installed_example: dict[str,
                    ' "event_id": "e2"}]')
     result = woonbrug("translate", "huurhuis", "--decode", str(bad), env=installed_example)
     assert result.returncode == 2
-    assert "record 0" in result.stderr
-    assert "payload.eenheid.adres.postcode" in result.stderr
+    assert "record 1" in result.stderr  # missing fields
+    assert "record 2, field payload.eenheid.adres.postcode" in result.stderr  # and the rest still decoded
     assert "0123" not in result.stderr

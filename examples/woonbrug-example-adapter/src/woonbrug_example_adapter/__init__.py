@@ -15,6 +15,8 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from pydantic import ValidationError
+
 from adapters import (
     Adapter,
     AdapterConfig,
@@ -25,6 +27,7 @@ from adapters import (
     MappingError,
     Transport,
     VendorPayload,
+    translate,
 )
 from schemas import EenheidVrijgekomen, Message, MessageSource, ToewijzingGedaan
 
@@ -92,13 +95,18 @@ class HuurhuisAdapter(Adapter[HuurhuisConfig]):
     def decode(self, payload: bytes) -> Iterator[Decoded]:
         data = json.loads(payload)
         records = data if isinstance(data, list) else [data]
-        for index, record in enumerate(records):
+        # One bad record is one located MappingError; the others still come through. Records count from 1.
+        for number, record in enumerate(records, start=1):
             try:
                 yield self._vacancy(record)
             except (KeyError, TypeError, ArithmeticError) as error:
                 yield MappingError(
-                    f"missing or malformed field {error}", location=Location(record=index), adapter=self.name
+                    f"missing or malformed field {error}", location=Location(record=number), adapter=self.name
                 )
+            except ValidationError as error:
+                located = translate(error, self.name)  # names the canonical field, never the value
+                field = located.location.field if isinstance(located, MappingError) else None
+                yield MappingError(located.reason, location=Location(record=number, field=field), adapter=self.name)
 
     def _vacancy(self, record: dict[str, Any]) -> Message:
         eenheid = {
