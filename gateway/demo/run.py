@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from gateway.flow.service import REFUSAL_REASONS, FlowError
 from gateway.flow.transitions import IllegalTransition
 from gateway.store.models import OutboxMessage
 from schemas import (
+    AanbiedingStatus,
     EenheidVrijgekomen,
     MessageSource,
     OvereenkomstGetekend,
@@ -222,9 +224,9 @@ def _lease(toewijzing: Toewijzing, corporatie: str) -> OvereenkomstGetekend:
 
 def _all_done(world: DemoWorld) -> bool:
     with world.db.session() as session:
-        busy = session.scalar(select(func.count()).where(PublicatieRecord.status.in_(("GEP",)))) or session.scalar(
-            select(func.count()).where(AanbiedingRecord.status == "AAN")
-        )
+        open_listings = select(func.count()).where(PublicatieRecord.status == PublicatieStatus.GEP.code)
+        open_offers = select(func.count()).where(AanbiedingRecord.status == AanbiedingStatus.AAN.code)
+        busy = session.scalar(open_listings) or session.scalar(open_offers)
         waiting = session.scalar(
             select(func.count())
             .select_from(ToewijzingRecord)
@@ -281,8 +283,6 @@ def _ratio(value: Decimal | None) -> float | None:
 
 
 def _json(body: bytes) -> dict[str, Any]:
-    import json
-
     data: dict[str, Any] = json.loads(body)
     return data
 
