@@ -24,16 +24,21 @@ from gateway.store.engine import Database, redact_url
 __all__ = ["DEMO_REGION", "open_database", "open_flow", "region_of"]
 
 
-def open_database(settings: Settings) -> Database:
-    database = Database(settings.database_url)
+def open_database(url: str, *, application_name: str = "woonbrug") -> Database:
+    """The store at `url`, at the newest schema: SQLite is brought there (creating its folder), PostgreSQL
+    must already be (`woonbrug db upgrade`)."""
+    database = Database(url, application_name=application_name)
     if database.dialect == "sqlite":
-        url = database.url
-        if url.database:
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        if database.url.database:
+            Path(database.url.database).parent.mkdir(parents=True, exist_ok=True)
         migrate.upgrade(database)
-    elif migrate.current_revision(database) != migrate.head_revision():
+        return database
+    current, head = migrate.current_revision(database), migrate.head_revision()
+    if current != head:
+        database.dispose()
         raise click.ClickException(
-            f"the database at {redact_url(database.url)} is not at the newest schema; run `woonbrug db upgrade`"
+            f"the database {redact_url(database.url)} is at schema {current or 'nothing'}, not {head}: "
+            "run `woonbrug db upgrade`"
         )
     return database
 
@@ -51,6 +56,5 @@ def open_flow(
     *, region_file: Path | None = None, database_url: str | None = None, clock: Clock = SYSTEM_CLOCK
 ) -> FlowService:
     settings = get_settings(database_url=database_url)
-    return FlowService(
-        open_database(settings), region_of(settings, region_file), parameters=default_parameter_table(), clock=clock
-    )
+    database = open_database(settings.database_url)
+    return FlowService(database, region_of(settings, region_file), parameters=default_parameter_table(), clock=clock)

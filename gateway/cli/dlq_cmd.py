@@ -22,7 +22,7 @@ DATABASE_URL = click.option("--database-url", metavar="URL", help="Store URL (de
 
 
 def _open(database_url: str | None) -> Database:
-    return open_database(get_settings(database_url=database_url))
+    return open_database(get_settings(database_url=database_url).database_url)
 
 
 def _default_actor() -> str:

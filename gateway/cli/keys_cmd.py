@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import click
 
+from gateway.store.engine import Database
 from gateway.tenants.service import ROLE_SCOPES, Role, TenantError, create_key, list_keys, revoke_key
 
 __all__ = ["keys"]
@@ -37,8 +38,8 @@ def _expiry(text: str | None, now: datetime) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def _database(url: str | None) -> object:
-    from gateway.cli.serve_cmd import open_database
+def _database(url: str | None) -> Database:
+    from gateway.cli.common import open_database
     from gateway.settings import get_settings
 
     return open_database(get_settings(database_url=url).database_url, application_name="woonbrug-keys")
@@ -60,13 +61,11 @@ def keys() -> None:
 @database_option
 def create(tenant: str, role: str, scopes: str | None, expires: str | None, database_url: str | None) -> None:
     """Issue a key. It is printed once; store it now."""
-    from gateway.store.engine import Database
 
     now = datetime.now(UTC)
     expires_at = _expiry(expires, now)
     chosen = [s.strip() for s in scopes.split(",") if s.strip()] if scopes is not None else None
     database = _database(database_url)
-    assert isinstance(database, Database)
     try:
         with database.transaction() as session:
             issued = create_key(session, tenant=tenant, role=role, now=now, scopes=chosen, expires_at=expires_at)
@@ -88,10 +87,8 @@ def create(tenant: str, role: str, scopes: str | None, expires: str | None, data
 @database_option
 def revoke(key_id: str, database_url: str | None) -> None:
     """Revoke a key by its id (the part after `wbk_`). API processes drop it within their cache time."""
-    from gateway.store.engine import Database
 
     database = _database(database_url)
-    assert isinstance(database, Database)
     try:
         with database.transaction() as session:
             found = revoke_key(session, key_id, now=datetime.now(UTC))
@@ -109,10 +106,8 @@ def revoke(key_id: str, database_url: str | None) -> None:
 @database_option
 def list_(tenant: str | None, as_json: bool, database_url: str | None) -> None:
     """Keys with their tenant, role, scopes and state (never the secret: it is not stored)."""
-    from gateway.store.engine import Database
 
     database = _database(database_url)
-    assert isinstance(database, Database)
     try:
         with database.session() as session:
             found = list_keys(session, tenant=tenant)

@@ -29,27 +29,9 @@ from typing import Any
 
 import click
 
-__all__ = ["open_database", "serve"]
+__all__ = ["serve"]
 
 log = logging.getLogger("woonbrug.serve")
-
-
-def open_database(url: str, *, application_name: str = "woonbrug") -> Any:
-    """The store at `url`, at the newest schema: SQLite is migrated, PostgreSQL must be already."""
-    from gateway.store import migrate
-    from gateway.store.engine import Database, redact_url
-
-    database = Database(url, application_name=application_name)
-    current, head = migrate.current_revision(database), migrate.head_revision()
-    if current != head:
-        if database.dialect == "sqlite":
-            migrate.upgrade(database)
-        else:
-            database.dispose()
-            raise click.ClickException(
-                f"the database {redact_url(url)} is at schema {current or 'nothing'}, not {head}: run the migrations"
-            )
-    return database
 
 
 def _load_region(path: Path | None) -> Any:
@@ -134,6 +116,8 @@ def serve(
         return
     settings = get_settings(database_url=database_url)
     region = _load_region(region_file)
+    from gateway.cli.common import open_database
+
     database = open_database(settings.database_url)
     resolver: Any = settings.adapter_resolver
     if region is not None and resolver is None:

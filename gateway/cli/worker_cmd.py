@@ -82,7 +82,7 @@ def worker(
 
         configure_logging(logging.INFO)
     settings = get_settings(database_url=database_url)
-    database = open_database(settings)  # checks (or, for SQLite, brings) the schema up to date first
+    database = open_database(settings.database_url)  # checks (or, for SQLite, brings) the schema up to date first
     options = WorkerOptions.from_settings(
         settings,
         resolver=resolver or settings.adapter_resolver or RegionAdapters(region_file or settings.region_file),
