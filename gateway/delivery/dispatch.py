@@ -156,7 +156,8 @@ class Dispatcher:
             raise ValueError("batch_size must be at least 1")
         self.database = database
         self.resolver = resolver
-        self.worker_id = (worker_id or default_worker_id())[:100]
+        # 93, not 100: the audit log's actor column (100) holds it as "worker:<id>".
+        self.worker_id = (worker_id or default_worker_id())[:93]
         self.clock = clock
         self.policy = policy or RetryPolicy()
         self.breaker_policy = breaker_policy or BreakerPolicy()
