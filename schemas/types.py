@@ -37,6 +37,7 @@ __all__ = [
     "PersonalText",
     "Postcode",
     "Tijdstip",
+    "passes_11_check",
 ]
 
 
@@ -179,6 +180,20 @@ PersonalText = Annotated[str, Field(strict=True, min_length=1, max_length=200, r
 # --- BSN ----------------------------------------------------------------------------------------------
 
 
+_BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+
+
+def passes_11_check(digits: str) -> bool:
+    """Whether nine ASCII digits pass the BSN 11-check (also used to spot BSNs in free text)."""
+    return (
+        len(digits) == 9
+        and digits.isascii()
+        and digits.isdigit()
+        and digits != "000000000"
+        and sum(int(d) * w for d, w in zip(digits, _BSN_WEIGHTS, strict=True)) % 11 == 0
+    )
+
+
 class BSN:
     """A burgerservicenummer: nine digits passing the 11-check. Never shows itself by accident.
 
@@ -191,8 +206,7 @@ class BSN:
     def __init__(self, digits: str) -> None:
         if not (len(digits) == 9 and digits.isascii() and digits.isdigit()):
             raise ValueError("a BSN has exactly nine digits")
-        weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
-        if sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11 != 0 or digits == "000000000":
+        if not passes_11_check(digits):
             raise ValueError("this BSN fails the 11-check")
         self._digits = digits
 

@@ -31,7 +31,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from schemas.privacy import REDACTED, redacted_dump
-from schemas.types import BSN
+from schemas.types import BSN, passes_11_check
 
 __all__ = [
     "KNOWN_VALUES",
@@ -45,14 +45,9 @@ __all__ = [
 
 _NINE_DIGITS = re.compile(r"(?<![0-9])([0-9]{9})(?![0-9])")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-_BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 
 # Attributes every LogRecord has; anything else on a record came in through `extra=`.
 _STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime", "taskName"}
-
-
-def _is_bsn(digits: str) -> bool:
-    return digits != "000000000" and sum(int(d) * w for d, w in zip(digits, _BSN_WEIGHTS, strict=True)) % 11 == 0
 
 
 class KnownValues:
@@ -103,7 +98,7 @@ def scrub(text: str, known: KnownValues | None = None) -> str:
     """`text` with BSNs, e-mail addresses and known personal values replaced by `[redacted]`."""
     if not text:
         return text
-    text = _NINE_DIGITS.sub(lambda m: REDACTED if _is_bsn(m.group(1)) else m.group(1), text)
+    text = _NINE_DIGITS.sub(lambda m: REDACTED if passes_11_check(m.group(1)) else m.group(1), text)
     text = _EMAIL.sub(REDACTED, text)
     pattern = (known or KNOWN_VALUES).pattern()
     return pattern.sub(REDACTED, text) if pattern is not None else text
