@@ -1,4 +1,4 @@
-"""The fast path: a Woonstee ERP response envelope streamed with lxml iterparse into canonical messages.
+"""The fast path: a Woonstee ERP response envelope streamed with an lxml pull parser into canonical messages.
 
 zeep would first build its own object tree of the whole response and only then hand it over; this reader
 walks the envelope once, turns each record (`VrijeEenheid`, `Huurcontract`) into a dict of element texts
@@ -14,7 +14,6 @@ error.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
@@ -24,7 +23,7 @@ from lxml import etree
 
 from adapters.sdk.adapter import Decoded
 from adapters.sdk.errors import Location, MappingError
-from adapters.sdk.xml import iterparse, refuse_doctype
+from adapters.sdk.xml import refuse_doctype, stream_elements
 from adapters.soap_erp.mapping import FieldError, contract_message, element_for, q, unit_message
 from schemas import Message
 
@@ -74,9 +73,9 @@ class EnvelopeReader:
             yield self._error("XML with a DOCTYPE or entity declarations is refused", line=1)
             return
         checked_root = False
-        events = iterparse(io.BytesIO(payload), tag=_TAGS)  # type: ignore[arg-type]  # lxml takes a tag list
+        document = stream_elements(payload, _TAGS)
         try:
-            for _event, element in events:
+            for element in document:
                 if not checked_root:
                     refusal = self._check_root(element)
                     if refusal is not None:
@@ -113,7 +112,7 @@ class EnvelopeReader:
             yield self._syntax_error(exc)
             return
         if not checked_root:
-            root = events.root
+            root = document.root
             refusal = self._check_root(root) if root is not None else None
             if refusal is not None:
                 yield refusal
