@@ -1,6 +1,8 @@
 """The request pipeline around every endpoint, as one plain ASGI middleware (no per-request task or copy):
 
 - a request id (`X-Request-ID`, taken when well-formed, else made) on the response and in the logs;
+- query strings: a parameter given more than once is refused with 422 (no operation takes a list, and
+  silently keeping one of the values would act on a request the caller did not mean);
 - request bodies: refused with 413 above `max_body_bytes` (by Content-Length, or while reading a body
   without one, which is then buffered and handed on), and with 415 when a non-empty body is not JSON;
 - after the answer: the request counter and latency histogram by route template, and one access-log
@@ -13,12 +15,21 @@ import logging
 import re
 import time
 import uuid
+from collections import Counter
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.api.auth import PRINCIPAL_SCOPE_KEY
-from gateway.api.errors import ApiError, PayloadTooLarge, UnsupportedMediaType, problem_response
+from gateway.api.errors import (
+    ApiError,
+    PayloadTooLarge,
+    ProblemError,
+    Unprocessable,
+    UnsupportedMediaType,
+    problem_response,
+)
 from gateway.api.metrics import ApiMetrics
 
 __all__ = ["GatewayMiddleware"]
@@ -67,19 +78,9 @@ class GatewayMiddleware:
             await send(message)
 
         try:
-            error: ApiError | None = None
-            if content_length is not None and content_length > self.max_body_bytes:
-                error = PayloadTooLarge(f"the request body is larger than {self.max_body_bytes} bytes")
-            elif content_length == -1:
-                error = PayloadTooLarge("the Content-Length header is not a number")
-            elif scope["method"] in _METHODS_WITH_BODY and (chunked or content_length):
-                body, too_large = await self._read_body(receive)
-                if too_large:
-                    error = PayloadTooLarge(f"the request body is larger than {self.max_body_bytes} bytes")
-                elif body and not _JSON_TYPE.match(content_type.strip()):
-                    error = UnsupportedMediaType("request bodies are JSON (Content-Type: application/json)")
-                else:
-                    receive = _replay(body)
+            error: ApiError | None = _repeated_query_parameters(scope.get("query_string", b""))
+            if error is None:
+                error, receive = await self._check_body(scope["method"], content_length, content_type, chunked, receive)
             if error is not None:
                 await problem_response(error, scope.get("path", ""))(scope, receive, send_with_id)
             else:
@@ -108,6 +109,23 @@ class GatewayMiddleware:
                     },
                 )
 
+    async def _check_body(
+        self, method: str, content_length: int | None, content_type: bytes, chunked: bool, receive: Receive
+    ) -> tuple[ApiError | None, Receive]:
+        """The body's problem (too large, not JSON), else None and a receive that replays the read body."""
+        if content_length is not None and content_length > self.max_body_bytes:
+            return PayloadTooLarge(f"the request body is larger than {self.max_body_bytes} bytes"), receive
+        if content_length == -1:
+            return PayloadTooLarge("the Content-Length header is not a number"), receive
+        if method not in _METHODS_WITH_BODY or not (chunked or content_length):
+            return None, receive
+        body, too_large = await self._read_body(receive)
+        if too_large:
+            return PayloadTooLarge(f"the request body is larger than {self.max_body_bytes} bytes"), receive
+        if body and not _JSON_TYPE.match(content_type.strip()):
+            return UnsupportedMediaType("request bodies are JSON (Content-Type: application/json)"), receive
+        return None, _replay(body)
+
     async def _read_body(self, receive: Receive) -> tuple[bytes, bool]:
         chunks: list[bytes] = []
         size = 0
@@ -123,6 +141,22 @@ class GatewayMiddleware:
             if not message.get("more_body", False):
                 break
         return b"".join(chunks), False
+
+
+def _repeated_query_parameters(query: bytes) -> Unprocessable | None:
+    """422 naming every query parameter that appears more than once, else None."""
+    if not query or b"&" not in query:
+        return None
+    counts = Counter(name for name, _value in parse_qsl(query.decode("latin-1"), keep_blank_values=True))
+    repeated = sorted(name for name, count in counts.items() if count > 1)
+    if not repeated:
+        return None
+    errors = [
+        ProblemError(loc=f"query.{name[:100]}", msg=f"given {counts[name]} times; give it once", type="repeated")
+        for name in repeated
+    ]
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return Unprocessable(f"the query parameter {repeated[0][:100]!r} is given more than once{more}", errors=errors)
 
 
 def _template(scope: Scope) -> str:

@@ -94,3 +94,15 @@ def test_request_ids_are_echoed_or_made(client: TestClient) -> None:
     assert client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["x-request-id"] == "abc-123"
     made = client.get("/healthz", headers={"X-Request-ID": "bad id with spaces"}).headers["x-request-id"]
     assert len(made) == 32
+
+
+def test_a_query_parameter_given_twice_is_refused_with_each_name(client: TestClient, keys: dict[str, str]) -> None:
+    headers = bearer(keys[PORTAL_A])
+    answer = client.get("/api/v1/reacties?inschrijving=a&inschrijving=b&page=1&page=2&pageSize=5", headers=headers)
+    problem = assert_problem(answer, 422, "/api/v1/reacties")
+    assert [(error["loc"], error["type"]) for error in problem["errors"]] == [
+        ("query.inschrijving", "repeated"),
+        ("query.page", "repeated"),
+    ]
+    assert "given more than once" in problem["detail"]
+    assert client.get("/api/v1/reacties?page=1&pageSize=5", headers=headers).status_code == 200
