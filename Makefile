@@ -4,14 +4,16 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# The exact tested dependency set (pyproject.toml keeps the ranges vendors install against).
+LOCK   := constraints.txt
 
-.PHONY: install run demo test lint typecheck bench schemas clean
+.PHONY: install run demo test lint typecheck bench schemas clean lock check-newest
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Woonbrug needs Python 3.11 or newer"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -24,8 +26,10 @@ run: install
 demo: install
 	$(BIN)/woonbrug demo
 
+## ruff's rules and its formatter (check only: `$(BIN)/ruff format .` applies it).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: install
 	$(BIN)/mypy
@@ -40,5 +44,13 @@ bench: install
 schemas: install
 	$(BIN)/woonbrug schemas generate
 
+## Resolve the newest versions pyproject.toml allows into constraints.txt; then run `make test`.
+lock:
+	$(PYTHON) scripts/dependencies.py lock
+
+## Test the newest allowed versions in .venv-newest and name the upgrade that breaks each failing test.
+check-newest:
+	$(PYTHON) scripts/dependencies.py check-newest
+
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-newest .mypy_cache .pytest_cache .ruff_cache
