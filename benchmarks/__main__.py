@@ -34,9 +34,7 @@ def main() -> int:
         except Exception:
             traceback.print_exc()
             failed.append(name)
-    (HERE / "results.json").write_text(
-        json.dumps([r.as_dict() for r in results], indent=2) + "\n", encoding="utf-8"
-    )
+    (HERE / "results.json").write_text(json.dumps([r.as_dict() for r in results], indent=2) + "\n", encoding="utf-8")
     table = ["| benchmark | figure | baseline | ratio | target | met |", "|---|---|---|---|---|---|"]
     table += [_row(r) for r in results]
     (HERE / "results.md").write_text("\n".join(table) + "\n", encoding="utf-8")

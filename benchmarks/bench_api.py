@@ -62,20 +62,30 @@ def _prepare(directory: Path) -> tuple[str, str, str, dict[str, Any]]:
     flow = FlowService(database, region, parameters=default_parameter_table(), capabilities=lambda _a: Capabilities())
     eenheid = Eenheid.model_validate(
         {
-            "id": "E-BENCH", "idOrganisatie": "corp-b", "soort": {"code": "WOO"},
-            "adres": {"straatnaam": "Molenstraat", "huisnummer": "12", "postcode": "6511 AB",
-                      "woonplaats": {"naam": "Nijmegen"}, "gemeente": {"code": "GM0268", "naam": "Nijmegen"}},
-            "kamersAantal": 3, "totaleOppervlakte": 68.5, "rekenhuur": 675.25,
+            "id": "E-BENCH",
+            "idOrganisatie": "corp-b",
+            "soort": {"code": "WOO"},
+            "adres": {
+                "straatnaam": "Molenstraat",
+                "huisnummer": "12",
+                "postcode": "6511 AB",
+                "woonplaats": {"naam": "Nijmegen"},
+                "gemeente": {"code": "GM0268", "naam": "Nijmegen"},
+            },
+            "kamersAantal": 3,
+            "totaleOppervlakte": 68.5,
+            "rekenhuur": 675.25,
             "prijscomponenten": [{"soort": {"code": "NET"}, "bedrag": 640.25}],
             "maatschappelijkLabel": {"code": "DAE"},
         }
-    )  # fmt: skip
+    )
     publicatie = flow.publish_vacancy(
         EenheidVrijgekomen(
-            correlation_id="bench", source=MessageSource(tenant="corp-b", system="bench"),
+            correlation_id="bench",
+            source=MessageSource(tenant="corp-b", system="bench"),
             payload=Vrijkomen(eenheid=eenheid, beschikbaar_per=date(2026, 4, 1)),
         )
-    )  # fmt: skip
+    )
     with database.transaction() as session:
         key = create_key(session, tenant="portal-rijnwaal", role="portal", now=datetime.now(UTC)).key
     database.dispose()
@@ -115,8 +125,10 @@ def _start(kind: str, url: str, document_file: str) -> tuple[subprocess.Popen[by
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "benchmarks.bench_api", "serve", kind, str(port), url, document_file],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -53,7 +53,9 @@ def peak_kib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 """
 
-_BARE = _PEAK + """
+_BARE = (
+    _PEAK
+    + """
 import csv, json, sys, time
 path, rounds = sys.argv[1], int(sys.argv[2])
 best, wall, rows = float("inf"), float("inf"), 0
@@ -64,8 +66,11 @@ for _ in range(rounds):
     best, wall = min(best, time.process_time() - cpu), min(wall, time.perf_counter() - start)
 print(json.dumps({"rows": rows, "seconds": best, "wall_seconds": wall, "peak_kib": peak_kib()}))
 """
+)
 
-_DECODE = _PEAK + """
+_DECODE = (
+    _PEAK
+    + """
 import json, sys, time
 from adapters.csv import CsvAdapter, CsvConfig
 from adapters.sdk.errors import MappingError
@@ -85,6 +90,7 @@ for _ in range(rounds):
 print(json.dumps({"rows": accepted + rejected, "accepted": accepted, "rejected": rejected, "seconds": best,
                   "wall_seconds": wall, "peak_kib": peak_kib()}))
 """
+)
 
 
 def _child(code: str, path: Path, rounds: int) -> dict[str, Any]:

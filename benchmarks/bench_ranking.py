@@ -171,9 +171,14 @@ def run() -> list[Result]:
         )
 
     ranked = rank_kandidaten(
-        listing, reacties, region=region, parameters=parameters, allocation_date=ALLOCATION_DATE,
-        vastgesteld_op=FIXED_AT, sancties=sancties,
-    )  # fmt: skip
+        listing,
+        reacties,
+        region=region,
+        parameters=parameters,
+        allocation_date=ALLOCATION_DATE,
+        vastgesteld_op=FIXED_AT,
+        sancties=sancties,
+    )
     one = best_time(rank_one, repeat=5)
     bare = best_time(lambda: sorted(tuples), repeat=5, number=10)
     single = Result(

@@ -104,9 +104,7 @@ def check_paths(message_type: type[Message], paths: Iterable[str]) -> list[str]:
         if path in known:
             continue
         parent = path.rsplit(".", 1)[0] if "." in path else ""
-        siblings = sorted(
-            p.rsplit(".", 1)[-1] for p in known if (p.rsplit(".", 1)[0] if "." in p else "") == parent
-        )
+        siblings = sorted(p.rsplit(".", 1)[-1] for p in known if (p.rsplit(".", 1)[0] if "." in p else "") == parent)
         where = f" under {parent!r}" if parent else ""
         problems.append(
             f"{path!r} is not a field of {message_type.model_fields['type'].default}; "
@@ -135,9 +133,7 @@ def flatten(data: Any, prefix: str = "", pattern: str = "") -> dict[str, Leaf]:
     out: dict[str, Leaf] = {}
     if isinstance(data, dict) and data and not _is_code(data):
         for key, value in data.items():
-            out.update(
-                flatten(value, f"{prefix}.{key}" if prefix else key, f"{pattern}.{key}" if pattern else key)
-            )
+            out.update(flatten(value, f"{prefix}.{key}" if prefix else key, f"{pattern}.{key}" if pattern else key))
     elif isinstance(data, list) and data:
         for index, value in enumerate(data):
             out.update(flatten(value, f"{prefix}[{index}]", pattern))

@@ -62,30 +62,64 @@ def _malformed(request: httpx.Request) -> httpx.Response:
 
 
 FAULTS: tuple[Fault, ...] = (
-    Fault("read-timeout", "the vendor does not answer in time (httpx.ReadTimeout)",
-          _raise(httpx.ReadTimeout, "timed out"), TransientError),
-    Fault("connect-timeout", "connecting times out (httpx.ConnectTimeout)",
-          _raise(httpx.ConnectTimeout, "timed out"), TransientError),
-    Fault("connection-refused", "the vendor's host refuses the connection (httpx.ConnectError)",
-          _raise(httpx.ConnectError, "[Errno 111] Connection refused"), TransientError),
-    Fault("connection-reset", "the connection is reset while reading (httpx.ReadError)",
-          _raise(httpx.ReadError, "[Errno 104] Connection reset by peer"), TransientError),
-    Fault("server-disconnected", "the server closes the connection without an answer (httpx.RemoteProtocolError)",
-          _raise(httpx.RemoteProtocolError, "Server disconnected without sending a response."), TransientError),
+    Fault(
+        "read-timeout",
+        "the vendor does not answer in time (httpx.ReadTimeout)",
+        _raise(httpx.ReadTimeout, "timed out"),
+        TransientError,
+    ),
+    Fault(
+        "connect-timeout",
+        "connecting times out (httpx.ConnectTimeout)",
+        _raise(httpx.ConnectTimeout, "timed out"),
+        TransientError,
+    ),
+    Fault(
+        "connection-refused",
+        "the vendor's host refuses the connection (httpx.ConnectError)",
+        _raise(httpx.ConnectError, "[Errno 111] Connection refused"),
+        TransientError,
+    ),
+    Fault(
+        "connection-reset",
+        "the connection is reset while reading (httpx.ReadError)",
+        _raise(httpx.ReadError, "[Errno 104] Connection reset by peer"),
+        TransientError,
+    ),
+    Fault(
+        "server-disconnected",
+        "the server closes the connection without an answer (httpx.RemoteProtocolError)",
+        _raise(httpx.RemoteProtocolError, "Server disconnected without sending a response."),
+        TransientError,
+    ),
     Fault("http-500", "HTTP 500 Internal Server Error", _status(500), TransientError),
     Fault("http-502", "HTTP 502 Bad Gateway", _status(502), TransientError),
-    Fault("http-503", "HTTP 503 Service Unavailable with Retry-After: 7", _status(503, {"Retry-After": "7"}),
-          TransientError),
+    Fault(
+        "http-503",
+        "HTTP 503 Service Unavailable with Retry-After: 7",
+        _status(503, {"Retry-After": "7"}),
+        TransientError,
+    ),
     Fault("http-504", "HTTP 504 Gateway Timeout", _status(504), TransientError),
-    Fault("http-429", "HTTP 429 Too Many Requests with Retry-After: 17", _status(429, {"Retry-After": "17"}),
-          TransientError, retry_after=17.0),
+    Fault(
+        "http-429",
+        "HTTP 429 Too Many Requests with Retry-After: 17",
+        _status(429, {"Retry-After": "17"}),
+        TransientError,
+        retry_after=17.0,
+    ),
     Fault("http-400", "HTTP 400 Bad Request", _status(400), PermanentError),
     Fault("http-401", "HTTP 401 Unauthorized", _status(401), PermanentError),
     Fault("http-403", "HTTP 403 Forbidden", _status(403), PermanentError),
     Fault("http-404", "HTTP 404 Not Found", _status(404), PermanentError),
     Fault("http-422", "HTTP 422 Unprocessable Content", _status(422), PermanentError),
-    Fault("malformed-200", "HTTP 200 whose body is not what the protocol promises", _malformed, MappingError,
-          success_allowed=True),
+    Fault(
+        "malformed-200",
+        "HTTP 200 whose body is not what the protocol promises",
+        _malformed,
+        MappingError,
+        success_allowed=True,
+    ),
 )
 """The faults every HTTP-speaking adapter is tested against."""
 
@@ -93,8 +127,10 @@ FAULTS: tuple[Fault, ...] = (
 def _soap_fault(namespace: str, code: str) -> Responder:
     def respond(request: httpx.Request) -> httpx.Response:
         if namespace == _SOAP12:
-            fault = (f"<env:Fault><env:Code><env:Value>env:{code}</env:Value></env:Code>"
-                     "<env:Reason><env:Text xml:lang=\"en\">refused</env:Text></env:Reason></env:Fault>")
+            fault = (
+                f"<env:Fault><env:Code><env:Value>env:{code}</env:Value></env:Code>"
+                '<env:Reason><env:Text xml:lang="en">refused</env:Text></env:Reason></env:Fault>'
+            )
             content_type = "application/soap+xml; charset=utf-8"
         else:
             fault = f"<env:Fault><faultcode>env:{code}</faultcode><faultstring>refused</faultstring></env:Fault>"
@@ -109,10 +145,18 @@ def soap_faults(namespace: str) -> tuple[Fault, ...]:
     """SOAP faults (HTTP 500 with a Fault body): a client fault is permanent even though the status is 500."""
     client, server = ("Sender", "Receiver") if namespace == _SOAP12 else ("Client", "Server")
     return (
-        Fault("soap-client-fault", f"a SOAP {client} fault (the request is wrong; HTTP 500)",
-              _soap_fault(namespace, client), PermanentError),
-        Fault("soap-server-fault", f"a SOAP {server} fault (the vendor failed; HTTP 500)",
-              _soap_fault(namespace, server), TransientError),
+        Fault(
+            "soap-client-fault",
+            f"a SOAP {client} fault (the request is wrong; HTTP 500)",
+            _soap_fault(namespace, client),
+            PermanentError,
+        ),
+        Fault(
+            "soap-server-fault",
+            f"a SOAP {server} fault (the vendor failed; HTTP 500)",
+            _soap_fault(namespace, server),
+            TransientError,
+        ),
     )
 
 

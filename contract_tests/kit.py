@@ -275,8 +275,12 @@ class ContractKit:
         for path in sorted(self.fixtures_dir.iterdir()):
             if not path.is_file():
                 continue
-            for suffix, found in ((".canonical.json", canonical), (".canonical.jsonl", canonical),
-                                  (".errors.json", errors), (".errors.jsonl", errors)):
+            for suffix, found in (
+                (".canonical.json", canonical),
+                (".canonical.jsonl", canonical),
+                (".errors.json", errors),
+                (".errors.jsonl", errors),
+            ):
                 if path.name.endswith(suffix):
                     found[path.name.removesuffix(suffix)] = path
                     break
@@ -340,7 +344,7 @@ class ContractKit:
             return None
         data = _read_json(case.errors)
         if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-            raise ContractSetupError(f"{case.errors}: a list of objects like {{\"row\": 4, \"column\": \"Type\"}}")
+            raise ContractSetupError(f'{case.errors}: a list of objects like {{"row": 4, "column": "Type"}}')
         return data
 
     def golden_messages(self, message_type: str) -> Iterator[Message]:

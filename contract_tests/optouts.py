@@ -68,9 +68,7 @@ def check_opt_outs(opt_outs: Mapping[str, str] | None) -> dict[str, str]:
         if name not in OPT_OUTS:
             close = difflib.get_close_matches(name, OPT_OUTS, n=1)
             hint = f" Did you mean {close[0]!r}?" if close else ""
-            raise OptOutError(
-                f"unknown opt-out {name!r}.{hint} Known opt-outs: {', '.join(sorted(OPT_OUTS))}"
-            )
+            raise OptOutError(f"unknown opt-out {name!r}.{hint} Known opt-outs: {', '.join(sorted(OPT_OUTS))}")
         if not isinstance(reason, str) or len(reason.strip()) < 3:
             raise OptOutError(
                 f"opt-out {name!r} needs a reason (a short sentence saying why this check does not apply)"

@@ -45,9 +45,7 @@ class Codelijst(StrEnum):
 
     def valid_on(self, day: date) -> bool:
         """Whether VERA lists this code as valid on `day` (begin inclusive, end exclusive)."""
-        return any(
-            (begin is None or begin <= day) and (end is None or day < end) for begin, end in self.periods
-        )
+        return any((begin is None or begin <= day) and (end is None or day < end) for begin, end in self.periods)
 
     @classmethod
     def from_code(cls, code: str) -> Self:
@@ -84,9 +82,7 @@ class Codelijst(StrEnum):
                 )
             code = value.get("code")
             if not isinstance(code, str):
-                raise PydanticCustomError(
-                    "vera_referentiedata", "{soort} needs a string 'code'", {"soort": cls.soort}
-                )
+                raise PydanticCustomError("vera_referentiedata", "{soort} needs a string 'code'", {"soort": cls.soort})
             if not isinstance(value.get("naam", ""), str):
                 raise PydanticCustomError(
                     "vera_referentiedata", "{soort} has a 'naam' that is not text", {"soort": cls.soort}

@@ -52,9 +52,7 @@ def generate() -> dict[str, dict[str, Any]]:
     for name, model in ENTITIES.items():
         out[f"entity.{name}.schema.json"] = _schema(model, f"woonbrug:{SCHEMA_VERSION}:entity:{name}")
     for type_name, message in MESSAGE_TYPES.items():
-        out[f"message.{type_name}.schema.json"] = _schema(
-            message, f"woonbrug:{SCHEMA_VERSION}:message:{type_name}"
-        )
+        out[f"message.{type_name}.schema.json"] = _schema(message, f"woonbrug:{SCHEMA_VERSION}:message:{type_name}")
     return out
 
 

@@ -45,427 +45,441 @@ __all__ = [
 ]
 
 
-class AanbiedingDetailStatus(Codelijst, soort='AANBIEDINGDETAILSTATUS'):
-    AND = ('AND', 'Andere woning geaccepteerd', ((None, None),))
-    ANV = ('ANV', 'Anderen krijgen voorrang', ((None, None),))
-    BUI = ('BUI', 'Buitenruimte bevalt niet', ((None, None),))
-    COO = ('COO', 'Cooptatie mislukt', ((None, None),))
-    DOC = ('DOC', 'Documenten niet aangeleverd', ((None, None),))
-    DON = ('DON', 'Documenten niet akkoord', ((None, None),))
-    GEE = ('GEE', 'Geen belangstelling meer', ((None, None),))
-    GEG = ('GEG', 'Gegevens onjuist', ((None, None),))
-    GER = ('GER', 'Geen recht op huisvestingsvergunning', ((None, None),))
-    HUU = ('HUU', 'Huurprijs te hoog', ((None, None),))
-    INH = ('INH', 'Inkomen te hoog', ((None, None),))
-    INL = ('INL', 'Inkomen te laag', ((None, None),))
-    NIE = ('NIE', 'Niet verschenen bij afspraak', ((None, None),))
-    ONG = ('ONG', 'Ongeschikt als huurder', ((None, None),))
-    ONT = ('ONT', 'Onterecht aangeboden', ((None, None),))
-    PAO = ('PAO', 'Parkeer, bergingruimte onvoldoende', ((None, None),))
-    PER = ('PER', 'Persoonlijke omstandigheden', ((None, None),))
-    REA = ('REA', 'Reactietermijn verlopen', ((None, None),))
-    TOE = ('TOE', 'Toewijzing andere kandidaat', ((None, None),))
-    WBN = ('WBN', 'Woning bevalt niet', ((None, None),))
-    WKN = ('WKN', 'Woningkwaliteit bevalt niet', ((None, None),))
-    WOB = ('WOB', 'Woonomgeving bevalt niet', ((None, None),))
-
-
-class AanbiedingStatus(Codelijst, soort='AANBIEDINGSTATUS'):
-    AAN = ('AAN', 'Aangeboden', ((None, None),))
-    GEW = ('GEW', 'Geweigerd', ((None, None),))
-    ING = ('ING', 'Ingetrokken', ((None, None),))
-    TOE = ('TOE', 'Toegewezen', ((None, None),))
-
-
-class AanvullendeDoelgroep(Codelijst, soort='AANVULLENDEDOELGROEP'):
-    BSTU = ('BSTU', 'Buitenlandse studenten', ((None, None),))
-    DAK = ('DAK', 'ex-dak- en thuislozen', ((None, None),))
-    GEB = ('GEB', 'Personen met een Geringe Ergonomische Beperking', ((date(2023, 9, 22), None),))
-    GED = ('GED', 'ex-gedetineerden', ((None, None),))
-    GEE = ('GEE', 'Geestelijk gehandicapten', ((None, date(2023, 10, 6)),))
-    GGZ = ('GGZ', 'GGZ-Patiënten', ((None, None),))
-    KUN = ('KUN', 'Kunstenaars', ((None, None),))
-    LIC = ('LIC', 'Lichamelijk beperkten', ((None, None),))
-    OUD = ('OUD', 'Ouderen', ((None, date(2023, 9, 8)),))
-    PSY = ('PSY', '(ex-) psychiatrische patiënten', ((None, None),))
-    SKA = ('SKA', 'Skaeve Huse', ((None, None),))
-    STH = ('STH', 'Statushouders', ((None, None),))
-    VBE = ('VBE', 'Verstandelijk beperkten', ((date(2023, 10, 20), None),))
-    VER = ('VER', '(ex)-verslaafden', ((None, None), (date(2023, 10, 6), date(2023, 10, 20)),))
-    ZIN = ('ZIN', 'Zorgindicatie', ((date(2023, 9, 8), None),))
-    ZORI = ('ZORI', 'Zorgindicatie', ((None, date(2023, 9, 8)),))
-
-
-class ContactgegevenSoort(Codelijst, soort='CONTACTGEGEVENSOORT'):
-    EMA = ('EMA', 'E-mail', ((None, None),))
-    FAX = ('FAX', 'Fax', ((None, None),))
-    MOB = ('MOB', 'Mobiele telefoon', ((None, None),))
-    PAG = ('PAG', 'Pager', ((None, None),))
-    POS = ('POS', 'Post', ((None, None),))
-    SOC = ('SOC', 'Social media', ((None, None),))
-    TEL = ('TEL', 'Telefoon', ((None, None),))
-
-
-class Doelgroep(Codelijst, soort='DOELGROEP'):
-    EEN = ('EEN', 'Persoon', ((None, None),))
-    GEK = ('GEK', 'Gezin met kinderen', ((date(2023, 4, 21), date(2023, 6, 23)),))
-    GEZ = ('GEZ', 'Gezin', ((None, None),))
-    HZO = ('HZO', 'Huishouden zonder kinderen', ((date(2023, 6, 23), None),))
-    JON = ('JON', 'Jongeren', ((None, None),))
-    MEE = ('MEE', 'Meergezins', ((None, date(2023, 10, 6)),))
-    SEN = ('SEN', 'Senioren', ((None, None),))
-    STA = ('STA', 'Starter', ((None, None),))
-    STU = ('STU', 'Studenten', ((None, None),))
-    ZDR = ('ZDR', 'Zorgdragers', ((date(2024, 10, 25), None),))
-    ZOR = ('ZOR', 'Zorg', ((None, None),))
-
-
-class EenheidCriteriumDetailSoort(Codelijst, soort='EENHEIDCRITERIUMDETAILSOORT'):
-    BER = ('BER', 'Beroep', ((date(2023, 4, 21), None),))
-    DAK = ('DAK', '(Bijna) dakloos', ((date(2023, 4, 21), None),))
-    DOE = ('DOE', 'Doelgroep', ((date(2023, 4, 21), None),))
-    DUP = ('DUP', 'Gedupeerd', ((date(2023, 4, 21), None),))
-    ECO = ('ECO', 'Economisch', ((date(2023, 4, 21), None),))
-    EXD = ('EXD', 'ex-gedetineerd', ((date(2023, 4, 21), None),))
-    FIN = ('FIN', 'Financieel', ((date(2023, 4, 21), None),))
-    GEL = ('GEL', 'Gelijkvloers', ((date(2023, 4, 21), None),))
-    GEW = ('GEW', 'Geweld bedreiging / overlast', ((date(2023, 4, 21), None),))
-    HUI = ('HUI', 'Herhuisvesting', ((date(2023, 4, 21), None),))
-    KRN = ('KRN', 'Kern', ((date(2023, 4, 21), None),))
-    MAA = ('MAA', 'Maatschappelijk', ((None, None),))
-    MAN = ('MAN', 'Mantelzorg', ((date(2023, 4, 21), None),))
-    MED = ('MED', 'Medisch', ((date(2023, 4, 21), None),))
-    REG = ('REG', 'Regio', ((date(2023, 4, 21), None),))
-    REL = ('REL', 'Relationeel', ((date(2023, 4, 21), None),))
-    ROL = ('ROL', 'Rollatorgeschikt', ((date(2023, 4, 21), None),))
-    RST = ('RST', 'Rolstoelgeschikt', ((date(2023, 4, 21), None),))
-    SER = ('SER', 'Servicewoning', ((date(2023, 4, 21), None),))
-    SOC = ('SOC', 'Sociaal', ((date(2023, 4, 21), None),))
-    STA = ('STA', 'Statushouder', ((date(2023, 4, 21), None),))
-    UIT = ('UIT', 'Uitstroom maatschappelijke instelling', ((date(2023, 4, 21), None),))
-
-
-class EenheidCriteriumSoort(Codelijst, soort='EENHEIDCRITERIUMSOORT'):
-    BIN = ('BIN', 'Binding', ((date(2023, 4, 21), None),))
-    GRO = ('GRO', 'Groep', ((date(2023, 4, 21), None),))
-    IND = ('IND', 'Indicatie', ((date(2023, 4, 21), None),))
-    INK = ('INK', 'Inkomen', ((date(2024, 10, 25), None),))
-    LEE = ('LEE', 'Leeftijd', ((date(2024, 10, 25), None),))
-    PER = ('PER', 'Personen', ((date(2024, 10, 25), None),))
-    URG = ('URG', 'Urgentie', ((date(2023, 4, 21), None),))
-
-
-class EenheidDetailSoort(Codelijst, soort='EENHEIDDETAILSOORT'):
-    ANT = ('ANT', 'Antenne-opstelplaats', ((None, None),))
-    ATE = ('ATE', 'Atelierruimte', ((None, None),))
-    BAS = ('BAS', 'Basisschool', ((None, None),))
-    BED = ('BED', 'Bedrijfshal', ((date(2026, 2, 13), None),))
-    BEN = ('BEN', 'Benedenwoning', ((None, None),))
-    BER = ('BER', 'Berging', ((None, None),))
-    BIB = ('BIB', 'Bibliotheek', ((None, None),))
-    BIJ = ('BIJ', 'Bijeenkomstruimte', ((None, date(2023, 6, 9)), (date(2023, 6, 9), None),))
-    BOU = ('BOU', 'Bouwkavel', ((None, None),))
-    BOV = ('BOV', 'Bovenwoning', ((None, None),))
-    BRE = ('BRE', 'Brede school', ((None, None),))
-    BUU = ('BUU', 'Buurthuis', ((None, None),))
-    CJG = ('CJG', 'Centrum voor Jeugd en Gezin', ((None, None),))
-    COR = ('COR', 'Corridorflat', ((None, None),))
-    CUL = ('CUL', 'Cultuur ruimte', ((None, None),))
-    DAG = ('DAG', 'Dagbestedingsruimte', ((None, None),))
-    EIN = ('EIN', 'Eindwoning', ((None, None),))
-    EPK = ('EPK', 'Erfpachtkavel', ((None, None),))
-    FIE = ('FIE', 'Fietsparkeerplaats/stalling', ((None, None),))
-    GAL = ('GAL', 'Galerijflat', ((None, None),))
-    GAR = ('GAR', 'Garage', ((None, None),))
-    GEM = ('GEM', 'Gemeenschapscentrum', ((None, None),))
-    GTW = ('GTW', 'Geschakelde Twee-onder-een-kapwoning', ((None, None),))
-    GWO = ('GWO', 'Geschakelde woning', ((None, None),))
-    HAL = ('HAL', 'Half vrijstaande woning', ((None, None),))
-    HER = ('HER', 'Herenhuis', ((date(2023, 10, 20), None),))
-    HOE = ('HOE', 'Hoekwoning', ((None, None),))
-    HOR = ('HOR', 'Horeca', ((None, None),))
-    HOS = ('HOS', 'Hospice', ((None, None),))
-    JON = ('JON', 'Jongerencentrum', ((None, None),))
-    KAM = ('KAM', 'Kamer', ((None, None),))
-    KAN = ('KAN', 'Kantoorruimte', ((None, None),))
-    KIN = ('KIN', 'Kinderopvanglocatie', ((date(2022, 11, 25), None),))
-    KNG = ('KNG', 'Kangoeroewoning', ((None, None),))
-    KTI = ('KTI', 'Kantoorruimte van toegelaten instelling', ((date(2023, 10, 27), None),))
-    LGI = ('LGI', 'Lichamelijk beperkten instelling', ((None, None),))
-    LIG = ('LIG', 'Ligplaats', ((None, None),))
-    LVG = ('LVG', 'Lichamelijk en geestelijk beperkten instelling', ((date(2023, 9, 22), None),))
-    MAA = ('MAA', 'Maatschappelijk werkruimte wijk-/buurtgericht', ((None, None),))
-    MAI = ('MAI', 'Maisonette', ((None, None),))
-    MUL = ('MUL', 'Multifunctionele centrum', ((None, None),))
-    MWR = ('MWR', 'Maatschappelijk werkruimte niet-wijk- of buurtgericht', ((None, None),))
-    OPS = ('OPS', 'Opslagterrein', ((date(2026, 2, 13), None),))
-    OPV = ('OPV', 'Opvangcentrum', ((None, None),))
-    PAM = ('PAM', 'Parkeerplaats motor', ((None, None),))
-    PAO = ('PAO', 'Parkeerplaats overdekt', ((None, None),))
-    PAR = ('PAR', 'Parkeerplaats auto', ((None, None),))
-    POF = ('POF', 'Portiekflat', ((None, None),))
-    POW = ('POW', 'Portiekwoning', ((None, None),))
-    PRA = ('PRA', 'Praktijkruimte', ((None, None),))
-    PRW = ('PRW', 'Praktijkwoning', ((date(2023, 10, 20), None),))
-    PZI = ('PZI', 'Psychische zorginstelling', ((None, None),))
-    REC = ('REC', 'Recreatiewoning', ((None, None),))
-    REZ = ('REZ', 'Recreatiezaal', ((date(2023, 6, 9), None),))
-    SCH = ('SCH', 'Schoolgebouw', ((None, None),))
-    SCO = ('SCO', 'Scootmobielplek', ((None, None),))
-    STP = ('STP', 'Steunpunt', ((None, None),))
-    TIJ = ('TIJ', 'Tijdelijke woning', ((None, None),))
-    TIN = ('TIN', 'Tiny house', ((date(2023, 10, 20), None),))
-    TUS = ('TUS', 'Tussenwoning', ((None, None),))
-    TWE = ('TWE', 'Twee-onder-een-kapwoning', ((None, None),))
-    VEI = ('VEI', 'Veiligheidshuis', ((None, None),))
-    VGI = ('VGI', 'Verstandelijk gehandicapten instelling', ((None, None),))
-    VOL = ('VOL', 'Volkstuin', ((None, None),))
-    VPL = ('VPL', 'Verpleeghuis', ((None, None),))
-    VRI = ('VRI', 'Vrijstaande woning', ((None, None),))
-    VZO = ('VZO', 'Verzorgingshuis', ((None, None),))
-    WAT = ('WAT', 'Waterwoning', ((None, None),))
-    WEL = ('WEL', 'Welzijnswerkruimte wijk-/buurtgericht', ((None, None),))
-    WER = ('WER', 'Centrum voor werk', ((None, None),))
-    WIJ = ('WIJ', 'Wijksportvoorziening', ((None, None),))
-    WIR = ('WIR', 'Winkelruimte', ((None, None),))
-    WOB = ('WOB', 'Woonboot', ((None, None),))
-    WOW = ('WOW', 'Woonwagen', ((None, None),))
-    WWI = ('WWI', 'Woon-/Winkelpand', ((None, None),))
-    WWP = ('WWP', 'Woonwagenstandplaats', ((None, None),))
-    WWR = ('WWR', 'Welzijnswerkruimte niet-wijk- of buurtgericht', ((None, None),))
-    ZIE = ('ZIE', 'Ziekenhuis', ((None, None),))
-    ZST = ('ZST', 'Zorgsteunpunt', ((None, None),))
-
-
-class EenheidSoort(Codelijst, soort='EENHEIDSOORT'):
-    BED = ('BED', 'Bedrijfsruimte', ((None, None),))
-    INT = ('INT', 'Intramuraal zorgvastgoed', ((None, None),))
-    MOG = ('MOG', 'Maatschappelijk vastgoed', ((None, None),))
-    OVE = ('OVE', 'Overig', ((None, None),))
-    PAR = ('PAR', 'Parkeergelegenheid', ((None, None),))
-    REC = ('REC', 'Recreatiebestemming', ((None, None),))
-    WOO = ('WOO', 'Woonruimte', ((None, None),))
-
-
-class Energielabel(Codelijst, soort='ENERGIELABEL'):
-    A = ('A', 'A', ((None, None),))
-    AP = ('AP', 'A+', ((None, None),))
-    AP3 = ('AP3', 'A+++', ((None, None),))
-    AP4 = ('AP4', 'A++++', ((None, None),))
-    APP = ('APP', 'A++', ((None, None),))
-    B = ('B', 'B', ((None, None),))
-    C = ('C', 'C', ((None, None),))
-    D = ('D', 'D', ((None, None),))
-    E = ('E', 'E', ((None, None),))
-    F = ('F', 'F', ((None, None),))
-    G = ('G', 'G', ((None, None),))
-
-
-class Geslacht(Codelijst, soort='GESLACHT'):
-    M = ('M', 'Mannelijk', ((None, None),))
-    N = ('N', 'Neutraal', ((None, date(2024, 5, 3)),))
-    O = ('O', 'Onbekend', ((date(2024, 6, 7), None),))
-    V = ('V', 'Vrouwelijk', ((None, None),))
-    X = ('X', 'Genderneutraal', ((None, date(2024, 6, 7)),))
-
-
-class InkomensBron(Codelijst, soort='INKOMENSBRON'):
-    AND = ('AND', 'Anders', ((None, None),))
-    ARB = ('ARB', 'Arbeid', ((None, None),))
-    SOC = ('SOC', 'Sociale uitkering', ((None, None),))
-    STU = ('STU', 'Studiefinanciering', ((None, None),))
-
-
-class InkomensSoort(Codelijst, soort='INKOMENSSOORT'):
-    BRU = ('BRU', 'Bruto jaarinkomen', ((date(2023, 7, 28), None),))
-    NET = ('NET', 'Netto jaarinkomen', ((date(2023, 7, 28), None),))
-
-
-class KandidaatDetailStatus(Codelijst, soort='KANDIDAATDETAILSTATUS'):
-    AAN = ('AAN', 'Aanbieding', ((None, None),))
-    BEZ = ('BEZ', 'Bezichtiging', ((None, None),))
-    DOC = ('DOC', 'Documentcontrole', ((None, None),))
-    GEE = ('GEE', 'Geen belangstelling meer', ((None, None),))
-    INT = ('INT', 'Geïnteresseerd', ((None, None),))
-    NRE = ('NRE', 'Niet gereageerd', ((None, None),))
-    ONG = ('ONG', 'Ongeschikt', ((None, None),))
-    ONJ = ('ONJ', 'Gegevens onjuist', ((None, None),))
-    OVE = ('OVE', 'Overeenkomst getekend', ((None, None),))
-    PAR = ('PAR', 'Geparkeerd', ((None, None),))
-    PEI = ('PEI', 'Peilen belangstelling', ((None, None),))
-    WEI = ('WEI', 'Weigering aanbieding', ((None, None),))
-
-
-class KandidaatStatus(Codelijst, soort='KANDIDAATSTATUS'):
-    AAN = ('AAN', 'Aangeboden', ((None, None),))
-    AFG = ('AFG', 'Afgewezen', ((None, None),))
-    GEW = ('GEW', 'Geweigerd', ((None, None),))
-    POT = ('POT', 'Potentiele kandidaat', ((None, None),))
-    REA = ('REA', 'Gereageerd', ((None, None),))
-    SEL = ('SEL', 'Geselecteerd', ((None, None),))
-    TOE = ('TOE', 'Toegewezen', ((None, None),))
-
-
-class MaatschappelijkLabel(Codelijst, soort='MAATSCHAPPELIJKLABEL'):
-    DAE = ('DAE', 'DAEB', ((None, None),))
-    GNDV = ('GNDV', 'Geconsolideerde NIET-DAEB verbinding', ((None, None),))
-    NDA = ('NDA', 'NIET-DAEB', ((None, None),))
-
-
-class OvereenkomstSoort(Codelijst, soort='OVEREENKOMSTSOORT'):
-    ARB = ('ARB', 'Arbeid', ((None, None),))
-    BET = ('BET', 'Betalerovereenkomst', ((None, None),))
-    HUU = ('HUU', 'Huurovereenkomst', ((None, None),))
-    INH = ('INH', 'Inhuur', ((None, None),))
-    INS = ('INS', 'Inschrijving', ((date(2023, 9, 15), None),))
-    KOO = ('KOO', 'Koopovereenkomst', ((None, None),))
-    LEA = ('LEA', 'Lease', ((None, None),))
-    MON = ('MON', 'Monitoringovereenkomst', ((date(2024, 12, 6), None),))
-    OND = ('OND', 'Onderhoudsovereenkomst', ((None, None),))
-    SER = ('SER', 'Serviceovereenkomst', ((None, None),))
-
-
-class OvereenkomstStatus(Codelijst, soort='OVEREENKOMSTSTATUS'):
-    BEE = ('BEE', 'Beeindigd', ((None, None),))
-    GEA = ('GEA', 'Geannuleerd', ((None, None),))
-    GOE = ('GOE', 'Goedgekeurd', ((None, None),))
-    LOP = ('LOP', 'Lopend', ((None, None),))
-    ONT = ('ONT', 'Ontbonden', ((None, None),))
-    OPG = ('OPG', 'Opgezegd', ((None, None),))
-    VER = ('VER', 'Vernietigd', ((None, None),))
-    VOO = ('VOO', 'Voorlopig', ((None, None),))
-    VOP = ('VOP', 'Voorlopig opgezegd', ((None, None),))
-
-
-class PassendheidDetailSoort(Codelijst, soort='PASSENDHEIDDETAILSOORT'):
-    BIJ = ('BIJ', 'Bijzondere gezinssituatie', ((None, None),))
-    HER = ('HER', 'Herstructurering', ((None, None),))
-    HHV = ('HHV', 'Herhuisvesting', ((None, None),))
-
-
-class PassendheidSoort(Codelijst, soort='PASSENDHEIDSSOORT'):
-    NIE = ('NIE', 'Niet passend', ((None, None),))
-    NVT = ('NVT', 'Passendheidtoets niet van toepassing', ((None, None),))
-    PAS = ('PAS', 'Passend', ((None, None),))
-
-
-class PrijscomponentSoort(Codelijst, soort='PRIJSCOMPONENTSOORT'):
-    DIE = ('DIE', 'Dienstencomponent', ((None, None),))
-    EEN = ('EEN', 'Eenmalig', ((None, None),))
-    HUA = ('HUA', 'Huuraanpassing', ((None, None),))
-    KOO = ('KOO', 'Aankoopprijs', ((None, None),))
-    NET = ('NET', 'Netto Huur', ((None, None),))
-    PAR = ('PAR', 'Parkeren', ((None, None),))
-    SER = ('SER', 'Service', ((None, None),))
-    STA = ('STA', 'Starterslening', ((None, None),))
-    VER = ('VER', 'Verbruik', ((None, None),))
-
-
-class PublicatieDetailModel(Codelijst, soort='PUBLICATIEDETAILMODEL'):
-    LEE = ('LEE', 'Leefstijl', ((None, None),))
-    LOT = ('LOT', 'Loting', ((None, None),))
-    OMK = ('OMK', 'Omklapcontract', ((None, None),))
-    SNE = ('SNE', 'Snelzoek', ((None, None),))
-    TWE = ('TWE', 'Tweehurenbeleid', ((date(2025, 6, 20), None),))
-
-
-class PublicatieDetailStatus(Codelijst, soort='PUBLICATIEDETAILSTATUS'):
-    BES = ('BES', 'Woning krijgt andere bestemming', ((None, None),))
-    GTW = ('GTW', 'Geen toewijzing', ((None, None),))
-    HAN = ('HAN', 'Woning wordt handmatig bemiddeld', ((None, None),))
-    HUU = ('HUU', 'Verhuurd onder voorbehoud', ((None, None),))
-    ING = ('ING', 'Huuropzegging is ingetrokken', ((None, None),))
-    KOO = ('KOO', 'Verkocht onder voorbehoud', ((None, None),))
-    OND = ('OND', 'Onder bod', ((None, None),))
-    ONJ = ('ONJ', 'Publicatie met onjuiste gegevens', ((None, None),))
-    OOP = ('OOP', 'Onder optie', ((None, None),))
-    REN = ('REN', 'Woning wordt gerenoveerd', ((None, None),))
-    TOE = ('TOE', 'Toegewezen', ((None, None),))
-    UIT = ('UIT', 'Woning gaat uit exploitatie', ((None, None),))
-
-
-class PublicatieModel(Codelijst, soort='PUBLICATIEMODEL'):
-    AAN = ('AAN', 'Aanbodmodel', ((None, None),))
-    DIS = ('DIS', 'Distributiemodel', ((None, None),))
-    EER = ('EER', 'Eerste reageerder', ((date(2022, 11, 18), None),))
-    LOT = ('LOT', 'Lotingmodel', ((None, None),))
-    OPT = ('OPT', 'Optiemodel', ((None, None),))
-    VRI = ('VRI', 'Vrijesectormodel', ((None, None),))
-    WON = ('WON', 'Woningruilmodel', ((None, None),))
-
-
-class PublicatieStatus(Codelijst, soort='PUBLICATIESTATUS'):
-    AAN = ('AAN', 'In aanbieding', ((None, None),))
-    AFG = ('AFG', 'Afgerond', ((None, None),))
-    GEP = ('GEP', 'Gepubliceerd', ((None, None),))
-    GER = ('GER', 'Gereed voor publicatie', ((None, None),))
-    ING = ('ING', 'Ingetrokken', ((None, None),))
-    VOO = ('VOO', 'In voorbereiding', ((None, None),))
-
-
-class ReclamatieSoort(Codelijst, soort='RECLAMATIESOORT'):
-    BEZ = ('BEZ', 'Bezwaar', ((date(2023, 3, 16), None),))
-    KLA = ('KLA', 'Klacht', ((date(2023, 3, 16), None),))
-
-
-class ReclamatieStatus(Codelijst, soort='RECLAMATIESTATUS'):
-    AFG = ('AFG', 'Afgewezen', ((date(2023, 3, 16), None),))
-    BER = ('BER', 'In beroep', ((date(2023, 3, 16), None),))
-    INB = ('INB', 'In behandeling', ((date(2023, 3, 16), None),))
-    ING = ('ING', 'Ingediend', ((date(2023, 3, 16), None),))
-    TOE = ('TOE', 'Toegekend', ((date(2023, 3, 16), None),))
-
-
-class SanctieSoort(Codelijst, soort='SANCTIESOORT'):
-    MIL = ('MIL', 'Milde sanctie', ((None, None),))
-    NOS = ('NOS', 'No-show sanctie', ((None, None),))
-    ZWA = ('ZWA', 'Zware sanctie', ((None, None),))
-
-
-class SanctieStatus(Codelijst, soort='SANCTIESTATUS'):
-    AAN = ('AAN', 'Aangemaakt', ((None, None),))
-    DEF = ('DEF', 'Definitief', ((None, None),))
-    ING = ('ING', 'Ingetrokken', ((None, None),))
-
-
-class VoorrangDetailSoort(Codelijst, soort='VOORRANGDETAILSOORT'):
-    BER = ('BER', 'Beroep', ((None, None),))
-    DAK = ('DAK', '(Bijna) dakloos', ((None, None),))
-    DUP = ('DUP', 'Gedupeerd', ((None, None),))
-    ECO = ('ECO', 'Economisch', ((None, None),))
-    EXD = ('EXD', 'ex-gedetineerd', ((None, None),))
-    FIN = ('FIN', 'Financieel', ((None, None),))
-    GEL = ('GEL', 'Gelijkvloers', ((None, None),))
-    GEW = ('GEW', 'Geweld bedreiging / overlast', ((None, None),))
-    HUI = ('HUI', 'Herhuisvesting', ((None, None),))
-    KRN = ('KRN', 'Kern', ((None, None),))
-    MAA = ('MAA', 'Maatschappelijk', ((None, None),))
-    MAN = ('MAN', 'Mantelzorg', ((None, None),))
-    MED = ('MED', 'Medisch', ((None, None),))
-    REG = ('REG', 'Regio', ((None, None),))
-    REL = ('REL', 'Relationeel', ((None, None),))
-    ROL = ('ROL', 'Rollatorgeschikt', ((None, None),))
-    RST = ('RST', 'Rolstoelgeschikt', ((None, None),))
-    SER = ('SER', 'Servicewoning', ((None, None),))
-    SOC = ('SOC', 'Sociaal', ((None, None),))
-    STA = ('STA', 'Statushouder', ((None, None),))
-    UIT = ('UIT', 'uitstroom maatschappelijke instelling', ((None, None),))
-
-
-class VoorrangSoort(Codelijst, soort='VOORRANGSOORT'):
-    BIN = ('BIN', 'Binding', ((None, None),))
-    GRO = ('GRO', 'Groep', ((None, None),))
-    IND = ('IND', 'Indicatie', ((None, None),))
-    URG = ('URG', 'Urgentie', ((None, None),))
-
-
-class VoorrangsregelingStatus(Codelijst, soort='VOORRANGSREGELINGSTATUS'):
-    AAN = ('AAN', 'Aangevraagd', ((date(2026, 3, 27), None),))
-    AFG = ('AFG', 'Afgewezen', ((date(2026, 3, 27), None),))
-    GEC = ('GEC', 'Gecontroleerd', ((date(2026, 3, 27), None),))
-    VER = ('VER', 'Beëindigd', ((date(2026, 3, 27), None),))
-
-
-class WoonsituatieSoort(Codelijst, soort='WOONSITUATIESOORT'):
-    DOO = ('DOO', 'Doorstromer', ((None, None),))
-    STA = ('STA', 'Starter', ((None, None),))
+class AanbiedingDetailStatus(Codelijst, soort="AANBIEDINGDETAILSTATUS"):
+    AND = ("AND", "Andere woning geaccepteerd", ((None, None),))
+    ANV = ("ANV", "Anderen krijgen voorrang", ((None, None),))
+    BUI = ("BUI", "Buitenruimte bevalt niet", ((None, None),))
+    COO = ("COO", "Cooptatie mislukt", ((None, None),))
+    DOC = ("DOC", "Documenten niet aangeleverd", ((None, None),))
+    DON = ("DON", "Documenten niet akkoord", ((None, None),))
+    GEE = ("GEE", "Geen belangstelling meer", ((None, None),))
+    GEG = ("GEG", "Gegevens onjuist", ((None, None),))
+    GER = ("GER", "Geen recht op huisvestingsvergunning", ((None, None),))
+    HUU = ("HUU", "Huurprijs te hoog", ((None, None),))
+    INH = ("INH", "Inkomen te hoog", ((None, None),))
+    INL = ("INL", "Inkomen te laag", ((None, None),))
+    NIE = ("NIE", "Niet verschenen bij afspraak", ((None, None),))
+    ONG = ("ONG", "Ongeschikt als huurder", ((None, None),))
+    ONT = ("ONT", "Onterecht aangeboden", ((None, None),))
+    PAO = ("PAO", "Parkeer, bergingruimte onvoldoende", ((None, None),))
+    PER = ("PER", "Persoonlijke omstandigheden", ((None, None),))
+    REA = ("REA", "Reactietermijn verlopen", ((None, None),))
+    TOE = ("TOE", "Toewijzing andere kandidaat", ((None, None),))
+    WBN = ("WBN", "Woning bevalt niet", ((None, None),))
+    WKN = ("WKN", "Woningkwaliteit bevalt niet", ((None, None),))
+    WOB = ("WOB", "Woonomgeving bevalt niet", ((None, None),))
+
+
+class AanbiedingStatus(Codelijst, soort="AANBIEDINGSTATUS"):
+    AAN = ("AAN", "Aangeboden", ((None, None),))
+    GEW = ("GEW", "Geweigerd", ((None, None),))
+    ING = ("ING", "Ingetrokken", ((None, None),))
+    TOE = ("TOE", "Toegewezen", ((None, None),))
+
+
+class AanvullendeDoelgroep(Codelijst, soort="AANVULLENDEDOELGROEP"):
+    BSTU = ("BSTU", "Buitenlandse studenten", ((None, None),))
+    DAK = ("DAK", "ex-dak- en thuislozen", ((None, None),))
+    GEB = ("GEB", "Personen met een Geringe Ergonomische Beperking", ((date(2023, 9, 22), None),))
+    GED = ("GED", "ex-gedetineerden", ((None, None),))
+    GEE = ("GEE", "Geestelijk gehandicapten", ((None, date(2023, 10, 6)),))
+    GGZ = ("GGZ", "GGZ-Patiënten", ((None, None),))
+    KUN = ("KUN", "Kunstenaars", ((None, None),))
+    LIC = ("LIC", "Lichamelijk beperkten", ((None, None),))
+    OUD = ("OUD", "Ouderen", ((None, date(2023, 9, 8)),))
+    PSY = ("PSY", "(ex-) psychiatrische patiënten", ((None, None),))
+    SKA = ("SKA", "Skaeve Huse", ((None, None),))
+    STH = ("STH", "Statushouders", ((None, None),))
+    VBE = ("VBE", "Verstandelijk beperkten", ((date(2023, 10, 20), None),))
+    VER = (
+        "VER",
+        "(ex)-verslaafden",
+        (
+            (None, None),
+            (date(2023, 10, 6), date(2023, 10, 20)),
+        ),
+    )
+    ZIN = ("ZIN", "Zorgindicatie", ((date(2023, 9, 8), None),))
+    ZORI = ("ZORI", "Zorgindicatie", ((None, date(2023, 9, 8)),))
+
+
+class ContactgegevenSoort(Codelijst, soort="CONTACTGEGEVENSOORT"):
+    EMA = ("EMA", "E-mail", ((None, None),))
+    FAX = ("FAX", "Fax", ((None, None),))
+    MOB = ("MOB", "Mobiele telefoon", ((None, None),))
+    PAG = ("PAG", "Pager", ((None, None),))
+    POS = ("POS", "Post", ((None, None),))
+    SOC = ("SOC", "Social media", ((None, None),))
+    TEL = ("TEL", "Telefoon", ((None, None),))
+
+
+class Doelgroep(Codelijst, soort="DOELGROEP"):
+    EEN = ("EEN", "Persoon", ((None, None),))
+    GEK = ("GEK", "Gezin met kinderen", ((date(2023, 4, 21), date(2023, 6, 23)),))
+    GEZ = ("GEZ", "Gezin", ((None, None),))
+    HZO = ("HZO", "Huishouden zonder kinderen", ((date(2023, 6, 23), None),))
+    JON = ("JON", "Jongeren", ((None, None),))
+    MEE = ("MEE", "Meergezins", ((None, date(2023, 10, 6)),))
+    SEN = ("SEN", "Senioren", ((None, None),))
+    STA = ("STA", "Starter", ((None, None),))
+    STU = ("STU", "Studenten", ((None, None),))
+    ZDR = ("ZDR", "Zorgdragers", ((date(2024, 10, 25), None),))
+    ZOR = ("ZOR", "Zorg", ((None, None),))
+
+
+class EenheidCriteriumDetailSoort(Codelijst, soort="EENHEIDCRITERIUMDETAILSOORT"):
+    BER = ("BER", "Beroep", ((date(2023, 4, 21), None),))
+    DAK = ("DAK", "(Bijna) dakloos", ((date(2023, 4, 21), None),))
+    DOE = ("DOE", "Doelgroep", ((date(2023, 4, 21), None),))
+    DUP = ("DUP", "Gedupeerd", ((date(2023, 4, 21), None),))
+    ECO = ("ECO", "Economisch", ((date(2023, 4, 21), None),))
+    EXD = ("EXD", "ex-gedetineerd", ((date(2023, 4, 21), None),))
+    FIN = ("FIN", "Financieel", ((date(2023, 4, 21), None),))
+    GEL = ("GEL", "Gelijkvloers", ((date(2023, 4, 21), None),))
+    GEW = ("GEW", "Geweld bedreiging / overlast", ((date(2023, 4, 21), None),))
+    HUI = ("HUI", "Herhuisvesting", ((date(2023, 4, 21), None),))
+    KRN = ("KRN", "Kern", ((date(2023, 4, 21), None),))
+    MAA = ("MAA", "Maatschappelijk", ((None, None),))
+    MAN = ("MAN", "Mantelzorg", ((date(2023, 4, 21), None),))
+    MED = ("MED", "Medisch", ((date(2023, 4, 21), None),))
+    REG = ("REG", "Regio", ((date(2023, 4, 21), None),))
+    REL = ("REL", "Relationeel", ((date(2023, 4, 21), None),))
+    ROL = ("ROL", "Rollatorgeschikt", ((date(2023, 4, 21), None),))
+    RST = ("RST", "Rolstoelgeschikt", ((date(2023, 4, 21), None),))
+    SER = ("SER", "Servicewoning", ((date(2023, 4, 21), None),))
+    SOC = ("SOC", "Sociaal", ((date(2023, 4, 21), None),))
+    STA = ("STA", "Statushouder", ((date(2023, 4, 21), None),))
+    UIT = ("UIT", "Uitstroom maatschappelijke instelling", ((date(2023, 4, 21), None),))
+
+
+class EenheidCriteriumSoort(Codelijst, soort="EENHEIDCRITERIUMSOORT"):
+    BIN = ("BIN", "Binding", ((date(2023, 4, 21), None),))
+    GRO = ("GRO", "Groep", ((date(2023, 4, 21), None),))
+    IND = ("IND", "Indicatie", ((date(2023, 4, 21), None),))
+    INK = ("INK", "Inkomen", ((date(2024, 10, 25), None),))
+    LEE = ("LEE", "Leeftijd", ((date(2024, 10, 25), None),))
+    PER = ("PER", "Personen", ((date(2024, 10, 25), None),))
+    URG = ("URG", "Urgentie", ((date(2023, 4, 21), None),))
+
+
+class EenheidDetailSoort(Codelijst, soort="EENHEIDDETAILSOORT"):
+    ANT = ("ANT", "Antenne-opstelplaats", ((None, None),))
+    ATE = ("ATE", "Atelierruimte", ((None, None),))
+    BAS = ("BAS", "Basisschool", ((None, None),))
+    BED = ("BED", "Bedrijfshal", ((date(2026, 2, 13), None),))
+    BEN = ("BEN", "Benedenwoning", ((None, None),))
+    BER = ("BER", "Berging", ((None, None),))
+    BIB = ("BIB", "Bibliotheek", ((None, None),))
+    BIJ = (
+        "BIJ",
+        "Bijeenkomstruimte",
+        (
+            (None, date(2023, 6, 9)),
+            (date(2023, 6, 9), None),
+        ),
+    )
+    BOU = ("BOU", "Bouwkavel", ((None, None),))
+    BOV = ("BOV", "Bovenwoning", ((None, None),))
+    BRE = ("BRE", "Brede school", ((None, None),))
+    BUU = ("BUU", "Buurthuis", ((None, None),))
+    CJG = ("CJG", "Centrum voor Jeugd en Gezin", ((None, None),))
+    COR = ("COR", "Corridorflat", ((None, None),))
+    CUL = ("CUL", "Cultuur ruimte", ((None, None),))
+    DAG = ("DAG", "Dagbestedingsruimte", ((None, None),))
+    EIN = ("EIN", "Eindwoning", ((None, None),))
+    EPK = ("EPK", "Erfpachtkavel", ((None, None),))
+    FIE = ("FIE", "Fietsparkeerplaats/stalling", ((None, None),))
+    GAL = ("GAL", "Galerijflat", ((None, None),))
+    GAR = ("GAR", "Garage", ((None, None),))
+    GEM = ("GEM", "Gemeenschapscentrum", ((None, None),))
+    GTW = ("GTW", "Geschakelde Twee-onder-een-kapwoning", ((None, None),))
+    GWO = ("GWO", "Geschakelde woning", ((None, None),))
+    HAL = ("HAL", "Half vrijstaande woning", ((None, None),))
+    HER = ("HER", "Herenhuis", ((date(2023, 10, 20), None),))
+    HOE = ("HOE", "Hoekwoning", ((None, None),))
+    HOR = ("HOR", "Horeca", ((None, None),))
+    HOS = ("HOS", "Hospice", ((None, None),))
+    JON = ("JON", "Jongerencentrum", ((None, None),))
+    KAM = ("KAM", "Kamer", ((None, None),))
+    KAN = ("KAN", "Kantoorruimte", ((None, None),))
+    KIN = ("KIN", "Kinderopvanglocatie", ((date(2022, 11, 25), None),))
+    KNG = ("KNG", "Kangoeroewoning", ((None, None),))
+    KTI = ("KTI", "Kantoorruimte van toegelaten instelling", ((date(2023, 10, 27), None),))
+    LGI = ("LGI", "Lichamelijk beperkten instelling", ((None, None),))
+    LIG = ("LIG", "Ligplaats", ((None, None),))
+    LVG = ("LVG", "Lichamelijk en geestelijk beperkten instelling", ((date(2023, 9, 22), None),))
+    MAA = ("MAA", "Maatschappelijk werkruimte wijk-/buurtgericht", ((None, None),))
+    MAI = ("MAI", "Maisonette", ((None, None),))
+    MUL = ("MUL", "Multifunctionele centrum", ((None, None),))
+    MWR = ("MWR", "Maatschappelijk werkruimte niet-wijk- of buurtgericht", ((None, None),))
+    OPS = ("OPS", "Opslagterrein", ((date(2026, 2, 13), None),))
+    OPV = ("OPV", "Opvangcentrum", ((None, None),))
+    PAM = ("PAM", "Parkeerplaats motor", ((None, None),))
+    PAO = ("PAO", "Parkeerplaats overdekt", ((None, None),))
+    PAR = ("PAR", "Parkeerplaats auto", ((None, None),))
+    POF = ("POF", "Portiekflat", ((None, None),))
+    POW = ("POW", "Portiekwoning", ((None, None),))
+    PRA = ("PRA", "Praktijkruimte", ((None, None),))
+    PRW = ("PRW", "Praktijkwoning", ((date(2023, 10, 20), None),))
+    PZI = ("PZI", "Psychische zorginstelling", ((None, None),))
+    REC = ("REC", "Recreatiewoning", ((None, None),))
+    REZ = ("REZ", "Recreatiezaal", ((date(2023, 6, 9), None),))
+    SCH = ("SCH", "Schoolgebouw", ((None, None),))
+    SCO = ("SCO", "Scootmobielplek", ((None, None),))
+    STP = ("STP", "Steunpunt", ((None, None),))
+    TIJ = ("TIJ", "Tijdelijke woning", ((None, None),))
+    TIN = ("TIN", "Tiny house", ((date(2023, 10, 20), None),))
+    TUS = ("TUS", "Tussenwoning", ((None, None),))
+    TWE = ("TWE", "Twee-onder-een-kapwoning", ((None, None),))
+    VEI = ("VEI", "Veiligheidshuis", ((None, None),))
+    VGI = ("VGI", "Verstandelijk gehandicapten instelling", ((None, None),))
+    VOL = ("VOL", "Volkstuin", ((None, None),))
+    VPL = ("VPL", "Verpleeghuis", ((None, None),))
+    VRI = ("VRI", "Vrijstaande woning", ((None, None),))
+    VZO = ("VZO", "Verzorgingshuis", ((None, None),))
+    WAT = ("WAT", "Waterwoning", ((None, None),))
+    WEL = ("WEL", "Welzijnswerkruimte wijk-/buurtgericht", ((None, None),))
+    WER = ("WER", "Centrum voor werk", ((None, None),))
+    WIJ = ("WIJ", "Wijksportvoorziening", ((None, None),))
+    WIR = ("WIR", "Winkelruimte", ((None, None),))
+    WOB = ("WOB", "Woonboot", ((None, None),))
+    WOW = ("WOW", "Woonwagen", ((None, None),))
+    WWI = ("WWI", "Woon-/Winkelpand", ((None, None),))
+    WWP = ("WWP", "Woonwagenstandplaats", ((None, None),))
+    WWR = ("WWR", "Welzijnswerkruimte niet-wijk- of buurtgericht", ((None, None),))
+    ZIE = ("ZIE", "Ziekenhuis", ((None, None),))
+    ZST = ("ZST", "Zorgsteunpunt", ((None, None),))
+
+
+class EenheidSoort(Codelijst, soort="EENHEIDSOORT"):
+    BED = ("BED", "Bedrijfsruimte", ((None, None),))
+    INT = ("INT", "Intramuraal zorgvastgoed", ((None, None),))
+    MOG = ("MOG", "Maatschappelijk vastgoed", ((None, None),))
+    OVE = ("OVE", "Overig", ((None, None),))
+    PAR = ("PAR", "Parkeergelegenheid", ((None, None),))
+    REC = ("REC", "Recreatiebestemming", ((None, None),))
+    WOO = ("WOO", "Woonruimte", ((None, None),))
+
+
+class Energielabel(Codelijst, soort="ENERGIELABEL"):
+    A = ("A", "A", ((None, None),))
+    AP = ("AP", "A+", ((None, None),))
+    AP3 = ("AP3", "A+++", ((None, None),))
+    AP4 = ("AP4", "A++++", ((None, None),))
+    APP = ("APP", "A++", ((None, None),))
+    B = ("B", "B", ((None, None),))
+    C = ("C", "C", ((None, None),))
+    D = ("D", "D", ((None, None),))
+    E = ("E", "E", ((None, None),))
+    F = ("F", "F", ((None, None),))
+    G = ("G", "G", ((None, None),))
+
+
+class Geslacht(Codelijst, soort="GESLACHT"):
+    M = ("M", "Mannelijk", ((None, None),))
+    N = ("N", "Neutraal", ((None, date(2024, 5, 3)),))
+    O = ("O", "Onbekend", ((date(2024, 6, 7), None),))
+    V = ("V", "Vrouwelijk", ((None, None),))
+    X = ("X", "Genderneutraal", ((None, date(2024, 6, 7)),))
+
+
+class InkomensBron(Codelijst, soort="INKOMENSBRON"):
+    AND = ("AND", "Anders", ((None, None),))
+    ARB = ("ARB", "Arbeid", ((None, None),))
+    SOC = ("SOC", "Sociale uitkering", ((None, None),))
+    STU = ("STU", "Studiefinanciering", ((None, None),))
+
+
+class InkomensSoort(Codelijst, soort="INKOMENSSOORT"):
+    BRU = ("BRU", "Bruto jaarinkomen", ((date(2023, 7, 28), None),))
+    NET = ("NET", "Netto jaarinkomen", ((date(2023, 7, 28), None),))
+
+
+class KandidaatDetailStatus(Codelijst, soort="KANDIDAATDETAILSTATUS"):
+    AAN = ("AAN", "Aanbieding", ((None, None),))
+    BEZ = ("BEZ", "Bezichtiging", ((None, None),))
+    DOC = ("DOC", "Documentcontrole", ((None, None),))
+    GEE = ("GEE", "Geen belangstelling meer", ((None, None),))
+    INT = ("INT", "Geïnteresseerd", ((None, None),))
+    NRE = ("NRE", "Niet gereageerd", ((None, None),))
+    ONG = ("ONG", "Ongeschikt", ((None, None),))
+    ONJ = ("ONJ", "Gegevens onjuist", ((None, None),))
+    OVE = ("OVE", "Overeenkomst getekend", ((None, None),))
+    PAR = ("PAR", "Geparkeerd", ((None, None),))
+    PEI = ("PEI", "Peilen belangstelling", ((None, None),))
+    WEI = ("WEI", "Weigering aanbieding", ((None, None),))
+
+
+class KandidaatStatus(Codelijst, soort="KANDIDAATSTATUS"):
+    AAN = ("AAN", "Aangeboden", ((None, None),))
+    AFG = ("AFG", "Afgewezen", ((None, None),))
+    GEW = ("GEW", "Geweigerd", ((None, None),))
+    POT = ("POT", "Potentiele kandidaat", ((None, None),))
+    REA = ("REA", "Gereageerd", ((None, None),))
+    SEL = ("SEL", "Geselecteerd", ((None, None),))
+    TOE = ("TOE", "Toegewezen", ((None, None),))
+
+
+class MaatschappelijkLabel(Codelijst, soort="MAATSCHAPPELIJKLABEL"):
+    DAE = ("DAE", "DAEB", ((None, None),))
+    GNDV = ("GNDV", "Geconsolideerde NIET-DAEB verbinding", ((None, None),))
+    NDA = ("NDA", "NIET-DAEB", ((None, None),))
+
+
+class OvereenkomstSoort(Codelijst, soort="OVEREENKOMSTSOORT"):
+    ARB = ("ARB", "Arbeid", ((None, None),))
+    BET = ("BET", "Betalerovereenkomst", ((None, None),))
+    HUU = ("HUU", "Huurovereenkomst", ((None, None),))
+    INH = ("INH", "Inhuur", ((None, None),))
+    INS = ("INS", "Inschrijving", ((date(2023, 9, 15), None),))
+    KOO = ("KOO", "Koopovereenkomst", ((None, None),))
+    LEA = ("LEA", "Lease", ((None, None),))
+    MON = ("MON", "Monitoringovereenkomst", ((date(2024, 12, 6), None),))
+    OND = ("OND", "Onderhoudsovereenkomst", ((None, None),))
+    SER = ("SER", "Serviceovereenkomst", ((None, None),))
+
+
+class OvereenkomstStatus(Codelijst, soort="OVEREENKOMSTSTATUS"):
+    BEE = ("BEE", "Beeindigd", ((None, None),))
+    GEA = ("GEA", "Geannuleerd", ((None, None),))
+    GOE = ("GOE", "Goedgekeurd", ((None, None),))
+    LOP = ("LOP", "Lopend", ((None, None),))
+    ONT = ("ONT", "Ontbonden", ((None, None),))
+    OPG = ("OPG", "Opgezegd", ((None, None),))
+    VER = ("VER", "Vernietigd", ((None, None),))
+    VOO = ("VOO", "Voorlopig", ((None, None),))
+    VOP = ("VOP", "Voorlopig opgezegd", ((None, None),))
+
+
+class PassendheidDetailSoort(Codelijst, soort="PASSENDHEIDDETAILSOORT"):
+    BIJ = ("BIJ", "Bijzondere gezinssituatie", ((None, None),))
+    HER = ("HER", "Herstructurering", ((None, None),))
+    HHV = ("HHV", "Herhuisvesting", ((None, None),))
+
+
+class PassendheidSoort(Codelijst, soort="PASSENDHEIDSSOORT"):
+    NIE = ("NIE", "Niet passend", ((None, None),))
+    NVT = ("NVT", "Passendheidtoets niet van toepassing", ((None, None),))
+    PAS = ("PAS", "Passend", ((None, None),))
+
+
+class PrijscomponentSoort(Codelijst, soort="PRIJSCOMPONENTSOORT"):
+    DIE = ("DIE", "Dienstencomponent", ((None, None),))
+    EEN = ("EEN", "Eenmalig", ((None, None),))
+    HUA = ("HUA", "Huuraanpassing", ((None, None),))
+    KOO = ("KOO", "Aankoopprijs", ((None, None),))
+    NET = ("NET", "Netto Huur", ((None, None),))
+    PAR = ("PAR", "Parkeren", ((None, None),))
+    SER = ("SER", "Service", ((None, None),))
+    STA = ("STA", "Starterslening", ((None, None),))
+    VER = ("VER", "Verbruik", ((None, None),))
+
+
+class PublicatieDetailModel(Codelijst, soort="PUBLICATIEDETAILMODEL"):
+    LEE = ("LEE", "Leefstijl", ((None, None),))
+    LOT = ("LOT", "Loting", ((None, None),))
+    OMK = ("OMK", "Omklapcontract", ((None, None),))
+    SNE = ("SNE", "Snelzoek", ((None, None),))
+    TWE = ("TWE", "Tweehurenbeleid", ((date(2025, 6, 20), None),))
+
+
+class PublicatieDetailStatus(Codelijst, soort="PUBLICATIEDETAILSTATUS"):
+    BES = ("BES", "Woning krijgt andere bestemming", ((None, None),))
+    GTW = ("GTW", "Geen toewijzing", ((None, None),))
+    HAN = ("HAN", "Woning wordt handmatig bemiddeld", ((None, None),))
+    HUU = ("HUU", "Verhuurd onder voorbehoud", ((None, None),))
+    ING = ("ING", "Huuropzegging is ingetrokken", ((None, None),))
+    KOO = ("KOO", "Verkocht onder voorbehoud", ((None, None),))
+    OND = ("OND", "Onder bod", ((None, None),))
+    ONJ = ("ONJ", "Publicatie met onjuiste gegevens", ((None, None),))
+    OOP = ("OOP", "Onder optie", ((None, None),))
+    REN = ("REN", "Woning wordt gerenoveerd", ((None, None),))
+    TOE = ("TOE", "Toegewezen", ((None, None),))
+    UIT = ("UIT", "Woning gaat uit exploitatie", ((None, None),))
+
+
+class PublicatieModel(Codelijst, soort="PUBLICATIEMODEL"):
+    AAN = ("AAN", "Aanbodmodel", ((None, None),))
+    DIS = ("DIS", "Distributiemodel", ((None, None),))
+    EER = ("EER", "Eerste reageerder", ((date(2022, 11, 18), None),))
+    LOT = ("LOT", "Lotingmodel", ((None, None),))
+    OPT = ("OPT", "Optiemodel", ((None, None),))
+    VRI = ("VRI", "Vrijesectormodel", ((None, None),))
+    WON = ("WON", "Woningruilmodel", ((None, None),))
+
+
+class PublicatieStatus(Codelijst, soort="PUBLICATIESTATUS"):
+    AAN = ("AAN", "In aanbieding", ((None, None),))
+    AFG = ("AFG", "Afgerond", ((None, None),))
+    GEP = ("GEP", "Gepubliceerd", ((None, None),))
+    GER = ("GER", "Gereed voor publicatie", ((None, None),))
+    ING = ("ING", "Ingetrokken", ((None, None),))
+    VOO = ("VOO", "In voorbereiding", ((None, None),))
+
+
+class ReclamatieSoort(Codelijst, soort="RECLAMATIESOORT"):
+    BEZ = ("BEZ", "Bezwaar", ((date(2023, 3, 16), None),))
+    KLA = ("KLA", "Klacht", ((date(2023, 3, 16), None),))
+
+
+class ReclamatieStatus(Codelijst, soort="RECLAMATIESTATUS"):
+    AFG = ("AFG", "Afgewezen", ((date(2023, 3, 16), None),))
+    BER = ("BER", "In beroep", ((date(2023, 3, 16), None),))
+    INB = ("INB", "In behandeling", ((date(2023, 3, 16), None),))
+    ING = ("ING", "Ingediend", ((date(2023, 3, 16), None),))
+    TOE = ("TOE", "Toegekend", ((date(2023, 3, 16), None),))
+
+
+class SanctieSoort(Codelijst, soort="SANCTIESOORT"):
+    MIL = ("MIL", "Milde sanctie", ((None, None),))
+    NOS = ("NOS", "No-show sanctie", ((None, None),))
+    ZWA = ("ZWA", "Zware sanctie", ((None, None),))
+
+
+class SanctieStatus(Codelijst, soort="SANCTIESTATUS"):
+    AAN = ("AAN", "Aangemaakt", ((None, None),))
+    DEF = ("DEF", "Definitief", ((None, None),))
+    ING = ("ING", "Ingetrokken", ((None, None),))
+
+
+class VoorrangDetailSoort(Codelijst, soort="VOORRANGDETAILSOORT"):
+    BER = ("BER", "Beroep", ((None, None),))
+    DAK = ("DAK", "(Bijna) dakloos", ((None, None),))
+    DUP = ("DUP", "Gedupeerd", ((None, None),))
+    ECO = ("ECO", "Economisch", ((None, None),))
+    EXD = ("EXD", "ex-gedetineerd", ((None, None),))
+    FIN = ("FIN", "Financieel", ((None, None),))
+    GEL = ("GEL", "Gelijkvloers", ((None, None),))
+    GEW = ("GEW", "Geweld bedreiging / overlast", ((None, None),))
+    HUI = ("HUI", "Herhuisvesting", ((None, None),))
+    KRN = ("KRN", "Kern", ((None, None),))
+    MAA = ("MAA", "Maatschappelijk", ((None, None),))
+    MAN = ("MAN", "Mantelzorg", ((None, None),))
+    MED = ("MED", "Medisch", ((None, None),))
+    REG = ("REG", "Regio", ((None, None),))
+    REL = ("REL", "Relationeel", ((None, None),))
+    ROL = ("ROL", "Rollatorgeschikt", ((None, None),))
+    RST = ("RST", "Rolstoelgeschikt", ((None, None),))
+    SER = ("SER", "Servicewoning", ((None, None),))
+    SOC = ("SOC", "Sociaal", ((None, None),))
+    STA = ("STA", "Statushouder", ((None, None),))
+    UIT = ("UIT", "uitstroom maatschappelijke instelling", ((None, None),))
+
+
+class VoorrangSoort(Codelijst, soort="VOORRANGSOORT"):
+    BIN = ("BIN", "Binding", ((None, None),))
+    GRO = ("GRO", "Groep", ((None, None),))
+    IND = ("IND", "Indicatie", ((None, None),))
+    URG = ("URG", "Urgentie", ((None, None),))
+
+
+class VoorrangsregelingStatus(Codelijst, soort="VOORRANGSREGELINGSTATUS"):
+    AAN = ("AAN", "Aangevraagd", ((date(2026, 3, 27), None),))
+    AFG = ("AFG", "Afgewezen", ((date(2026, 3, 27), None),))
+    GEC = ("GEC", "Gecontroleerd", ((date(2026, 3, 27), None),))
+    VER = ("VER", "Beëindigd", ((date(2026, 3, 27), None),))
+
+
+class WoonsituatieSoort(Codelijst, soort="WOONSITUATIESOORT"):
+    DOO = ("DOO", "Doorstromer", ((None, None),))
+    STA = ("STA", "Starter", ((None, None),))

@@ -70,9 +70,7 @@ def member_name(code: str) -> str:
 
 
 def main(path: str) -> None:
-    periods: dict[str, dict[str, list[tuple[str, date | None, date | None]]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
+    periods: dict[str, dict[str, list[tuple[str, date | None, date | None]]]] = defaultdict(lambda: defaultdict(list))
     with open(path, encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle, delimiter=";"):
             if row["Soort"] in CODE_LISTS:

@@ -135,9 +135,7 @@ def _validation(exc: BaseException, adapter: str | None) -> AdapterError:
     errors = exc.errors(include_input=False, include_url=False)
     first = errors[0]
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    return MappingError(
-        f"{first['msg']}{more}", location=Location(field=validation_location(exc)), adapter=adapter
-    )
+    return MappingError(f"{first['msg']}{more}", location=Location(field=validation_location(exc)), adapter=adapter)
 
 
 TRANSLATIONS: dict[type[BaseException], Translator] = {

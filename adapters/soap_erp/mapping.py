@@ -75,16 +75,53 @@ def q(local: str) -> str:
 
 # Element order as the XSD sequences declare it (the simulator writes records in this order).
 UNIT_ELEMENTS: Final = (
-    "EenheidNummer", "CorporatieCode", "EenheidSoort", "DetailSoort", "Straat", "Huisnummer", "Huisletter",
-    "Toevoeging", "Postcode", "Plaats", "WoonplaatsCode", "GemeenteCode", "GemeenteNaam", "Kamers",
-    "Oppervlakte", "Verdieping", "Lift", "KaleHuur", "Servicekosten", "Rekenhuur", "Daeb", "Energielabel",
-    "Doelgroep", "MinPersonen", "MaxPersonen", "MinLeeftijd", "MaxLeeftijd", "MinInkomen", "MaxInkomen",
-    "Binding", "BeschikbaarPer", "Toewijzingsmodel", "VrijgemeldOp",
-)  # fmt: skip
+    "EenheidNummer",
+    "CorporatieCode",
+    "EenheidSoort",
+    "DetailSoort",
+    "Straat",
+    "Huisnummer",
+    "Huisletter",
+    "Toevoeging",
+    "Postcode",
+    "Plaats",
+    "WoonplaatsCode",
+    "GemeenteCode",
+    "GemeenteNaam",
+    "Kamers",
+    "Oppervlakte",
+    "Verdieping",
+    "Lift",
+    "KaleHuur",
+    "Servicekosten",
+    "Rekenhuur",
+    "Daeb",
+    "Energielabel",
+    "Doelgroep",
+    "MinPersonen",
+    "MaxPersonen",
+    "MinLeeftijd",
+    "MaxLeeftijd",
+    "MinInkomen",
+    "MaxInkomen",
+    "Binding",
+    "BeschikbaarPer",
+    "Toewijzingsmodel",
+    "VrijgemeldOp",
+)
 CONTRACT_ELEMENTS: Final = (
-    "ContractNummer", "CorporatieCode", "EenheidNummer", "ToewijzingId", "ToewijzingReferentie",
-    "InschrijvingNummer", "Status", "Ingangsdatum", "KaleHuur", "OndertekendOp", "CorrelatieId",
-)  # fmt: skip
+    "ContractNummer",
+    "CorporatieCode",
+    "EenheidNummer",
+    "ToewijzingId",
+    "ToewijzingReferentie",
+    "InschrijvingNummer",
+    "Status",
+    "Ingangsdatum",
+    "KaleHuur",
+    "OndertekendOp",
+    "CorrelatieId",
+)
 
 
 class _T:

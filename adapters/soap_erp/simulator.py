@@ -139,16 +139,39 @@ def _ok(body: bytes) -> Response:
 
 # Municipalities of the Arnhem-Nijmegen region (CBS codes) with a postcode range each.
 _GEMEENTEN: Final = (
-    ("0268", "Nijmegen", 6511), ("0202", "Arnhem", 6811), ("0296", "Wijchen", 6601),
-    ("1734", "Overbetuwe", 6661), ("1705", "Lingewaard", 6851), ("0274", "Renkum", 6871),
-    ("1945", "Berg en Dal", 6571), ("0299", "Zevenaar", 6901), ("0252", "Heumen", 6581),
-    ("0275", "Rheden", 6991), ("0226", "Duiven", 6921), ("0209", "Beuningen", 6641),
-)  # fmt: skip
+    ("0268", "Nijmegen", 6511),
+    ("0202", "Arnhem", 6811),
+    ("0296", "Wijchen", 6601),
+    ("1734", "Overbetuwe", 6661),
+    ("1705", "Lingewaard", 6851),
+    ("0274", "Renkum", 6871),
+    ("1945", "Berg en Dal", 6571),
+    ("0299", "Zevenaar", 6901),
+    ("0252", "Heumen", 6581),
+    ("0275", "Rheden", 6991),
+    ("0226", "Duiven", 6921),
+    ("0209", "Beuningen", 6641),
+)
 _STRATEN: Final = (
-    "Molenstraat", "Kerkstraat", "Lindenlaan", "Berg en Dalseweg", "Graafseweg", "Sint Annastraat",
-    "Hatertseweg", "Dorpsstraat", "Kastanjelaan", "Rijnkade", "Schependomlaan", "Meijhorst",
-    "Weezenhof", "Dukenburgseweg", "Heyendaalseweg", "Groenestraat", "Akkerlaan", "Beekstraat",
-)  # fmt: skip
+    "Molenstraat",
+    "Kerkstraat",
+    "Lindenlaan",
+    "Berg en Dalseweg",
+    "Graafseweg",
+    "Sint Annastraat",
+    "Hatertseweg",
+    "Dorpsstraat",
+    "Kastanjelaan",
+    "Rijnkade",
+    "Schependomlaan",
+    "Meijhorst",
+    "Weezenhof",
+    "Dukenburgseweg",
+    "Heyendaalseweg",
+    "Groenestraat",
+    "Akkerlaan",
+    "Beekstraat",
+)
 _DETAILSOORTEN: Final = ("POW", "GAL", "TUS", "HOE", "BEN", "BOV", "MAI", "POF")
 _LABELS: Final = ("A+++", "A++", "A+", "A", "A", "B", "B", "C", "C", "D", "E", "F", "G")
 _LETTERS: Final = "ABCEGHJKLMNPRTVWXZ"  # no SA/SD/SS can come out of these pairs

@@ -50,8 +50,12 @@ class Names:
                 f"adapter name {name!r}: use lower_snake_case, 2 to 40 characters, starting with a letter "
                 "(it becomes the entry-point name, `name` on the class, and part of the package name)"
             )
-        return cls(name, "".join(part.capitalize() for part in name.split("_")), "woonbrug-" + name.replace("_", "-"),
-                   "woonbrug_" + name)
+        return cls(
+            name,
+            "".join(part.capitalize() for part in name.split("_")),
+            "woonbrug-" + name.replace("_", "-"),
+            "woonbrug_" + name,
+        )
 
     def apply(self, text: str) -> str:
         text = text.replace("SKELETON", self.name.upper()).replace("Skeleton", self.camel)

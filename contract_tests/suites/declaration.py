@@ -52,11 +52,11 @@ class DeclarationSuite(Suite):
         problems = []
         if not isinstance(name, str) or not _NAME.match(name):
             problems.append(
-                f"name={name!r}: declare `name = \"my_adapter\"` (lower_snake_case, at most 40 characters); it "
+                f'name={name!r}: declare `name = "my_adapter"` (lower_snake_case, at most 40 characters); it '
                 "must equal the name of your `woonbrug.adapters` entry point"
             )
         if not isinstance(version, str):
-            problems.append(f"version={version!r}: declare `version = \"1.0.0\"` (a PEP 440 version string)")
+            problems.append(f'version={version!r}: declare `version = "1.0.0"` (a PEP 440 version string)')
         else:
             try:
                 Version(version)

@@ -121,8 +121,9 @@ def undeclared_cases(kit: ContractKit) -> Cases:
     return cases, f"not applicable: {kit.name} encodes every message type"
 
 
-async def run_operation(kit: ContractKit, operation: str, transport: RecordingTransport, message: Message | None,
-                        key: str) -> Any:
+async def run_operation(
+    kit: ContractKit, operation: str, transport: RecordingTransport, message: Message | None, key: str
+) -> Any:
     async with transport.client() as client:
         adapter = kit.adapter(client, **kit.endpoint_config(KIT_ENDPOINT))
         if operation == "deliver":
@@ -135,8 +136,9 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}({str(error)[:200]!r})"
 
 
-def judge_fault(kit: ContractKit, operation: str, fault: Fault, result: Any, error: BaseException | None,
-                requests: int) -> str | None:
+def judge_fault(
+    kit: ContractKit, operation: str, fault: Fault, result: Any, error: BaseException | None, requests: int
+) -> str | None:
     """Why the outcome of one injected fault breaks the contract, or None when it keeps it."""
     what = f"{operation}() while the vendor system gave {fault.description}"
     if requests == 0:
@@ -153,8 +155,10 @@ def judge_fault(kit: ContractKit, operation: str, fault: Fault, result: Any, err
         if operation == "poll" and isinstance(result, PollResult) and fault.expect is MappingError:
             if result.rejects and not result.messages:
                 return None
-            return (f"poll() returned {len(result.messages)} message(s) and no reject for {fault.description}: "
-                    "a garbled page must become a MappingError (raised, or in PollResult.rejects), never silence")
+            return (
+                f"poll() returned {len(result.messages)} message(s) and no reject for {fault.description}: "
+                "a garbled page must become a MappingError (raised, or in PollResult.rejects), never silence"
+            )
         return (
             f"{what} returned {type(result).__name__} instead of raising {fault.expect.__name__}: a failed call "
             f"must raise, or the gateway takes it for done. How to fix: {fix_hint(fault.expect)}"
@@ -230,8 +234,9 @@ class ErrorsSuite(Suite):
         if problem:
             pytest.fail(problem, pytrace=False)
         if operation == "deliver" and error is None and not isinstance(result, DeliveryReceipt):
-            pytest.fail(f"deliver() returned {type(result).__name__}; it returns an adapters.DeliveryReceipt",
-                        pytrace=False)
+            pytest.fail(
+                f"deliver() returned {type(result).__name__}; it returns an adapters.DeliveryReceipt", pytrace=False
+            )
 
     @contract("errors.malformed")
     def test_errors_malformed(self, malformed_case: tuple[str, str]) -> None:
@@ -299,8 +304,13 @@ class ErrorsSuite(Suite):
         message = find(
             messages(MESSAGE_TYPES[undeclared_type]),
             lambda _: True,
-            settings=settings(database=None, phases=[Phase.generate], derandomize=True, deadline=None,
-                              suppress_health_check=list(HealthCheck)),
+            settings=settings(
+                database=None,
+                phases=[Phase.generate],
+                derandomize=True,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+            ),
         )
         try:
             payload = kit.adapter().encode(message)

@@ -66,7 +66,7 @@ def _error_problems(errors: list[MappingError], wanted: list[dict[str, Any]] | N
             listed = {key: value for key, value in want.items() if key != "reason"}
             problems.append(f"error {index} is at {error.location}, the errors file expects {listed}: {error}")
     if len(errors) != len(wanted):
-        shown = "; ".join(str(error) for error in errors[len(wanted):][:3])
+        shown = "; ".join(str(error) for error in errors[len(wanted) :][:3])
         problems.append(
             f"decode() gave {len(errors)} located error(s); the errors file lists {len(wanted)}"
             + (f" (unexpected: {shown})" if shown else "")
@@ -90,8 +90,10 @@ class GoldenSuite(Suite):
             "to review), or opt out of 'golden' with the reason."
         )
         if kit.fixtures_dir is None:
-            pytest.fail(f"no fixtures folder given: pass contract_test_class(..., fixtures_dir=\"fixtures\"). {how}",
-                        pytrace=False)
+            pytest.fail(
+                f'no fixtures folder given: pass contract_test_class(..., fixtures_dir="fixtures"). {how}',
+                pytrace=False,
+            )
         if not kit.fixtures_dir.is_dir():
             pytest.fail(f"the fixtures folder {kit.fixtures_dir} does not exist. {how}", pytrace=False)
         problems = kit.golden_problems()
@@ -131,11 +133,14 @@ class GoldenSuite(Suite):
             )
         for index, ((raw, want), got) in enumerate(zip(expected, decoding.messages, strict=False)):
             compared: list[str] = list(raw)  # the envelope fields the file states, and the whole payload
-            found = differences(canonical_json(want), canonical_json(got), compared, model_paths(type(want)),
-                                ignored=kit.golden_ignore)
+            found = differences(
+                canonical_json(want), canonical_json(got), compared, model_paths(type(want)), ignored=kit.golden_ignore
+            )
             if found:
-                problems.append(f"message {index} ({want.type}) differs from the expected canonical JSON:\n"
-                                + render_differences(found, golden=True))
+                problems.append(
+                    f"message {index} ({want.type}) differs from the expected canonical JSON:\n"
+                    + render_differences(found, golden=True)
+                )
         if problems:
             pytest.fail(
                 f"{sample} does not decode to {golden_case.canonical.name}:\n"

@@ -64,9 +64,7 @@ class IdempotencySuite(Suite):
             yield simulator, running
 
     @contract("idempotency.redelivery")
-    def test_idempotency_redelivery(
-        self, delivered_type: str, contract_simulator: tuple[Any, Any] | None
-    ) -> None:
+    def test_idempotency_redelivery(self, delivered_type: str, contract_simulator: tuple[Any, Any] | None) -> None:
         """Deliver a message twice with one key: one effect. A different message: a second effect."""
         kit = self.kit
         if contract_simulator is None:
@@ -122,8 +120,9 @@ class IdempotencySuite(Suite):
             )
         for receipt in receipts:
             if not isinstance(receipt, DeliveryReceipt):
-                pytest.fail(f"deliver() returned {type(receipt).__name__}; it returns adapters.DeliveryReceipt",
-                            pytrace=False)
+                pytest.fail(
+                    f"deliver() returned {type(receipt).__name__}; it returns adapters.DeliveryReceipt", pytrace=False
+                )
         if receipts[0].idempotency_key != key:
             pytest.fail(
                 f"deliver() returned a receipt for key {receipts[0].idempotency_key!r}, not the key it was given; "

@@ -225,5 +225,6 @@ class PrivacySuite(Suite):
                 kit.run(work)
             except Exception as error:
                 errors.append(error)
-        _report(kit, f"a delivery fails with {privacy_fault.description}", _scan(LeakScanner(), records, errors),
-                errors)
+        _report(
+            kit, f"a delivery fails with {privacy_fault.description}", _scan(LeakScanner(), records, errors), errors
+        )

@@ -301,9 +301,12 @@ class ProblemMiddleware:
         except Exception as exc:
             trace = scrub("".join(traceback.format_exception(exc)))
             log.error(
-                "unhandled %s on %s %s", type(exc).__name__, scope.get("method"), scope.get("path"),
+                "unhandled %s on %s %s",
+                type(exc).__name__,
+                scope.get("method"),
+                scope.get("path"),
                 extra={"traceback": trace},
-            )  # fmt: skip
+            )
             if started:
                 return  # the answer is half sent; the server closes the connection
             response = problem_response(

@@ -77,8 +77,7 @@ def build_adapter(name: str, config_path: Path | None) -> Adapter[Any]:
         return cls.from_settings(load_config(config_path))
     except pydantic.ValidationError as error:
         lines = [
-            f"  {'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}"
-            for e in error.errors(include_input=False)
+            f"  {'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}" for e in error.errors(include_input=False)
         ]
         raise click.UsageError(f"config for adapter {name!r} is invalid:\n" + "\n".join(lines)) from error
 

@@ -19,23 +19,40 @@ def _opt_outs(values: tuple[str, ...]) -> dict[str, str]:
     for value in values:
         name, separator, reason = value.partition("=")
         if not separator or not name.strip() or not reason.strip():
-            raise click.BadParameter(f"{value!r}: give NAME=REASON, e.g. idempotency='no test system yet'",
-                                     param_hint="--opt-out")
+            raise click.BadParameter(
+                f"{value!r}: give NAME=REASON, e.g. idempotency='no test system yet'", param_hint="--opt-out"
+            )
         out[name.strip()] = reason.strip()
     return out
 
 
 @click.command("contract-test", context_settings={"ignore_unknown_options": True})
 @click.argument("adapter")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Adapter settings (YAML or JSON).")
-@click.option("--fixtures", "fixtures_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Golden pairs: <name>.vendor.<ext> with <name>.canonical.json.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Adapter settings (YAML or JSON).",
+)
+@click.option(
+    "--fixtures",
+    "fixtures_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Golden pairs: <name>.vendor.<ext> with <name>.canonical.json.",
+)
 @click.option("--junitxml", type=click.Path(dir_okay=False, path_type=Path), help="Write a JUnit XML report here.")
-@click.option("--vera-spec", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="VERA WRV OpenAPI file, for VERA conformance.")
-@click.option("--opt-out", "opt_outs", multiple=True, metavar="NAME=REASON",
-              help="Skip a suite or test, with the reason (repeatable; see the adapter authors' guide).")
+@click.option(
+    "--vera-spec",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="VERA WRV OpenAPI file, for VERA conformance.",
+)
+@click.option(
+    "--opt-out",
+    "opt_outs",
+    multiple=True,
+    metavar="NAME=REASON",
+    help="Skip a suite or test, with the reason (repeatable; see the adapter authors' guide).",
+)
 @click.option("--max-examples", type=click.IntRange(1, 10_000), help="Hypothesis examples per property (default 20).")
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
 def contract_test(

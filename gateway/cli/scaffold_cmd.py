@@ -18,10 +18,19 @@ def adapter() -> None:
 
 @adapter.command("new")
 @click.argument("name")
-@click.option("--kind", type=click.Choice(KIND_CHOICES), required=True,
-              help="rest: JSON over HTTP; soap: SOAP 1.1 with an XSD; csv: files in a drop folder.")
-@click.option("--directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Where the package folder woonbrug-NAME is created.")
+@click.option(
+    "--kind",
+    type=click.Choice(KIND_CHOICES),
+    required=True,
+    help="rest: JSON over HTTP; soap: SOAP 1.1 with an XSD; csv: files in a drop folder.",
+)
+@click.option(
+    "--directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Where the package folder woonbrug-NAME is created.",
+)
 def new(name: str, kind: str, directory: Path) -> None:
     """Generate the package woonbrug-NAME: adapter, simulator, fixtures and a one-line contract test."""
     from contract_tests.scaffold import ScaffoldError, new_adapter

@@ -19,9 +19,14 @@ _VOORNAMEN = ("Anouk", "Bram", "Daan", "Emma", "Fenna", "Jesse", "Lotte", "Milan
 _ACHTERNAMEN = ("de Boer", "Bakker", "Hendriks", "Jansen", "Kuipers", "Mulder", "Peters", "Smit", "Visser", "Willems")
 # Mostly the region's own gemeenten, some from elsewhere (the seekers corporations fear).
 _GEMEENTEN = (
-    ("GM0268", "Nijmegen"), ("GM0268", "Nijmegen"), ("GM0202", "Arnhem"), ("GM0202", "Arnhem"),
-    ("GM0274", "Renkum"), ("GM0363", "Amsterdam"), ("GM0344", "Utrecht"),
-)  # fmt: skip
+    ("GM0268", "Nijmegen"),
+    ("GM0268", "Nijmegen"),
+    ("GM0202", "Arnhem"),
+    ("GM0202", "Arnhem"),
+    ("GM0274", "Renkum"),
+    ("GM0363", "Amsterdam"),
+    ("GM0344", "Utrecht"),
+)
 _LETTERS = "ABCEGHJKLMNPRTVWXZ"  # no SA/SD/SS pairs can come out of these
 _STRATEN = ("Molenstraat", "Kerkstraat", "Graafseweg", "Sonsbeeksingel", "Utrechtseweg", "Dorpsstraat", "Ringlaan")
 

@@ -333,22 +333,46 @@ def _vacancy_csv(messages: list[EenheidVrijgekomen]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(
-        ["Eenheidnummer", "Corporatie", "Soort", "Straat", "Huisnummer", "Postcode", "Plaats", "Gemeentecode",
-         "Kamers", "Kale huur", "Servicekosten", "Rekenhuur", "DAEB", "Beschikbaar per", "Verdeelmodel"]
-    )  # fmt: skip
+        [
+            "Eenheidnummer",
+            "Corporatie",
+            "Soort",
+            "Straat",
+            "Huisnummer",
+            "Postcode",
+            "Plaats",
+            "Gemeentecode",
+            "Kamers",
+            "Kale huur",
+            "Servicekosten",
+            "Rekenhuur",
+            "DAEB",
+            "Beschikbaar per",
+            "Verdeelmodel",
+        ]
+    )
     for message in messages:
         eenheid = message.payload.eenheid
         model = message.payload.gewenst_model.code if message.payload.gewenst_model else "AAN"
         writer.writerow(
             [
-                eenheid.id, eenheid.id_organisatie, "Woning", eenheid.adres.straatnaam, eenheid.adres.huisnummer,
-                eenheid.adres.postcode, eenheid.adres.woonplaats.naam, eenheid.adres.gemeente.code,
-                eenheid.kamers_aantal, _comma(eenheid.kale_huur), _comma(eenheid.servicekosten),
-                _comma(eenheid.rekenhuur), "ja" if eenheid.is_daeb else "nee",
+                eenheid.id,
+                eenheid.id_organisatie,
+                "Woning",
+                eenheid.adres.straatnaam,
+                eenheid.adres.huisnummer,
+                eenheid.adres.postcode,
+                eenheid.adres.woonplaats.naam,
+                eenheid.adres.gemeente.code,
+                eenheid.kamers_aantal,
+                _comma(eenheid.kale_huur),
+                _comma(eenheid.servicekosten),
+                _comma(eenheid.rekenhuur),
+                "ja" if eenheid.is_daeb else "nee",
                 message.payload.beschikbaar_per.strftime("%-d-%-m-%Y"),
                 _CSV_MODELS[model],
             ]
-        )  # fmt: skip
+        )
     return out.getvalue().encode("utf-8")
 
 

@@ -84,8 +84,10 @@ def shares(session: Session, year: int, *, corporatie: str | None = None, gemeen
 def warnings_for(session: Session, record: ToewijzingRecord, policy: RegionPolicy) -> list[str]:
     """The norms this allocation would break for its corporation and gemeente in its year (English, no persons)."""
     out: list[str] = []
-    scopes = (("corporatie", record.corporatie, {"corporatie": record.corporatie}),
-              ("gemeente", record.gemeente, {"gemeente": record.gemeente}))  # fmt: skip
+    scopes = (
+        ("corporatie", record.corporatie, {"corporatie": record.corporatie}),
+        ("gemeente", record.gemeente, {"gemeente": record.gemeente}),
+    )
     for scope, key, filters in scopes:
         after = shares(session, record.jaar, **filters).plus(record)
         if record.daeb and after.daeb_share is not None and after.daeb_share < DAEB_NORM:

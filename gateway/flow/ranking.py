@@ -77,9 +77,19 @@ _SEED = re.compile(r"^[0-9a-f]{64}$")
 _NOT_GRANTED = frozenset({VoorrangsregelingStatus.AAN, VoorrangsregelingStatus.AFG, VoorrangsregelingStatus.VER})
 
 _MONTHS = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-)  # fmt: skip
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -264,9 +264,7 @@ class FlowService:
             for offer in self._open_offers(session, publicatie_id=publicatie_id):
                 self._close_offer(session, offer, AanbiedingStatus.ING, AanbiedingDetailStatus.ONT, now)
             publicatie = self._set_publicatie_status(record, publicatie, PublicatieStatus.ING, now)
-            self._audit(
-                session, "publicatie.ingetrokken", "publicatie", publicatie_id, actor=actor, keys=_keys(record)
-            )
+            self._audit(session, "publicatie.ingetrokken", "publicatie", publicatie_id, actor=actor, keys=_keys(record))
             self._send(
                 session,
                 PublicatieIngetrokken(correlation_id=record.correlation_id, source=self.source, payload=publicatie),
@@ -552,9 +550,7 @@ class FlowService:
         )
         inschrijving.weigeringen = 0
         session.flush()
-        self._audit(
-            session, "sanctie.opgelegd", "sanctie", sanctie.id, keys=AuditKeys(inschrijving_id=inschrijving.id)
-        )
+        self._audit(session, "sanctie.opgelegd", "sanctie", sanctie.id, keys=AuditKeys(inschrijving_id=inschrijving.id))
 
     def accept(self, aanbieding_id: str, *, portal: str | None = None) -> tuple[Toewijzing, list[str]]:
         """The candidate accepts: a Toewijzing is made and written back to the owner's system.

@@ -133,9 +133,15 @@ def compute(session: Session, year: int, *, gemeente: str | None = None, corpora
 
     t = ToewijzingRecord
     lettings = select(
-        t.gemeente, t.corporatie, t.passendheidsoort, t.daeb, t.daeb_doelgroep, t.binding, t.herkomst,
+        t.gemeente,
+        t.corporatie,
+        t.passendheidsoort,
+        t.daeb,
+        t.daeb_doelgroep,
+        t.binding,
+        t.herkomst,
         t.inschrijfduur_dagen,
-    ).where(t.jaar == year)  # fmt: skip
+    ).where(t.jaar == year)
     lettings = _narrow(lettings, t.gemeente, t.corporatie, gemeente, corporatie)
     for row in session.execute(lettings):
         for figures in targets(row.gemeente, row.corporatie):

@@ -40,9 +40,15 @@ _TEMPLATES = Environment(
 )
 
 _SCALARS = (
-    "lettings", "passend_share", "daeb_share", "binding_share", "average_inschrijfduur_days", "listings",
-    "responses", "responses_per_listing",
-)  # fmt: skip
+    "lettings",
+    "passend_share",
+    "daeb_share",
+    "binding_share",
+    "average_inschrijfduur_days",
+    "listings",
+    "responses",
+    "responses_per_listing",
+)
 
 
 def to_json(report: Report) -> str:

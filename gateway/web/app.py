@@ -84,8 +84,14 @@ def create_dashboard(context: ApiContext, settings: WebSettings | None = None) -
 def _error_page(request: Request, status: int, title: str, message: str) -> Response:
     from gateway.web.routes import page
 
-    return page(request, "error.html", request.state.viewer if hasattr(request.state, "viewer") else None,
-                http_status=status, title=title, message=message)  # fmt: skip
+    return page(
+        request,
+        "error.html",
+        request.state.viewer if hasattr(request.state, "viewer") else None,
+        http_status=status,
+        title=title,
+        message=message,
+    )
 
 
 _TITLES = {
@@ -166,8 +172,13 @@ class DashboardGuard:
             await self.app(scope, receive, send_with_headers)
         except Exception as exc:
             trace = scrub("".join(traceback.format_exception(exc)))
-            log.error("unhandled %s on %s %s", type(exc).__name__, scope.get("method"), scope.get("path"),
-                      extra={"traceback": trace})  # fmt: skip
+            log.error(
+                "unhandled %s on %s %s",
+                type(exc).__name__,
+                scope.get("method"),
+                scope.get("path"),
+                extra={"traceback": trace},
+            )
             if not sent:
                 response = HTMLResponse(_CRASH, status_code=500)
                 await response(scope, receive, send_with_headers)
@@ -179,10 +190,19 @@ class DashboardGuard:
                 self.metrics.observe(scope["method"], template, status, seconds)
             if access_log.isEnabledFor(logging.INFO) and not static:
                 access_log.info(
-                    "%s %s %d %.1fms", scope["method"], template, status, seconds * 1000,
-                    extra={"method": scope["method"], "route": template, "status": status,
-                           "duration_ms": round(seconds * 1000, 3), "tenant": scope.get("woonbrug.web.tenant")},
-                )  # fmt: skip
+                    "%s %s %d %.1fms",
+                    scope["method"],
+                    template,
+                    status,
+                    seconds * 1000,
+                    extra={
+                        "method": scope["method"],
+                        "route": template,
+                        "status": status,
+                        "duration_ms": round(seconds * 1000, 3),
+                        "tenant": scope.get("woonbrug.web.tenant"),
+                    },
+                )
 
 
 _CRASH = """<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Fout - Woonbrug</title>

@@ -182,9 +182,14 @@ def login_token(request: Request) -> tuple[str, str]:
 def set_login_cookie(request: Request, response: Response, value: str) -> None:
     _ctx, _signer, settings = _state(request)
     response.set_cookie(
-        LOGIN_COOKIE, value, max_age=LOGIN_SECONDS, path=COOKIE_PATH, httponly=True, samesite="strict",
+        LOGIN_COOKIE,
+        value,
+        max_age=LOGIN_SECONDS,
+        path=COOKIE_PATH,
+        httponly=True,
+        samesite="strict",
         secure=_secure(request, settings),
-    )  # fmt: skip
+    )
 
 
 def check_login_token(request: Request, form: Mapping[str, str]) -> None:
@@ -216,9 +221,14 @@ def start_session(request: Request, response: Response, stored: StoredKey) -> No
     lifetime = int(settings.session_hours * 3600)
     data = SessionData(stored.key_id, stored.tenant, new_token(), int(time.time()) + lifetime)
     response.set_cookie(
-        SESSION_COOKIE, signer.dumps(SESSION_PURPOSE, data.as_payload()), max_age=lifetime, path=COOKIE_PATH,
-        httponly=True, samesite="strict", secure=_secure(request, settings),
-    )  # fmt: skip
+        SESSION_COOKIE,
+        signer.dumps(SESSION_PURPOSE, data.as_payload()),
+        max_age=lifetime,
+        path=COOKIE_PATH,
+        httponly=True,
+        samesite="strict",
+        secure=_secure(request, settings),
+    )
     response.delete_cookie(LOGIN_COOKIE, path=COOKIE_PATH)
 
 

@@ -289,9 +289,17 @@ def publicaties(
     p = PublicatieRecord
     toegewezen = select(ToewijzingRecord.id).where(ToewijzingRecord.publicatie_id == p.id).correlate(p).exists()
     query = select(
-        p.id, p.corporatie, p.gemeente, p.model, p.status, p.begindatum, p.einddatum, _reacties_count(), toegewezen,
+        p.id,
+        p.corporatie,
+        p.gemeente,
+        p.model,
+        p.status,
+        p.begindatum,
+        p.einddatum,
+        _reacties_count(),
+        toegewezen,
         p.correlation_id,
-    )  # fmt: skip
+    )
     counted = select(func.count()).select_from(p)
     for column, value in ((p.corporatie, corporation), (p.status, status), (p.gemeente, gemeente)):
         if value is not None:

@@ -93,8 +93,9 @@ def _login_page(
     request: Request, *, http_status: int, next_path: str, error: str | None, melding: str | None
 ) -> Response:
     token, cookie = login_token(request)
-    response = page(request, "login.html", None, http_status=http_status, next=next_path, error=error,
-                    melding=melding, csrf=token)  # fmt: skip
+    response = page(
+        request, "login.html", None, http_status=http_status, next=next_path, error=error, melding=melding, csrf=token
+    )
     set_login_cookie(request, response, cookie)
     return response
 
@@ -133,8 +134,14 @@ async def logout(request: Request, viewer: CurrentViewer) -> Response:
 
 @router.get("/dashboard/geen-toegang")
 async def no_access(request: Request, viewer: CurrentViewer) -> Response:
-    return page(request, "error.html", viewer, http_status=403, title="Geen toegang",
-                message="Met deze sleutel zijn er geen pagina's van het dashboard te zien.")  # fmt: skip
+    return page(
+        request,
+        "error.html",
+        viewer,
+        http_status=403,
+        title="Geen toegang",
+        message="Met deze sleutel zijn er geen pagina's van het dashboard te zien.",
+    )
 
 
 # --- overview -------------------------------------------------------------------------------------------
@@ -162,8 +169,9 @@ def overview(
             "replays": repository.recent_replays(session, corporation),
             "messages": repository.recent_messages(session, corporation),
         }
-    return page(request, "overview.html", viewer, current="overzicht", melding=melding, bericht=bericht,
-                nieuw=nieuw, **values)  # fmt: skip
+    return page(
+        request, "overview.html", viewer, current="overzicht", melding=melding, bericht=bericht, nieuw=nieuw, **values
+    )
 
 
 @router.post("/dashboard/dode-berichten/{outbox_id}/opnieuw")
@@ -215,8 +223,20 @@ def publicaties(
         )
         statuses, gemeenten = repository.publicatie_filters(session, viewer.corporation)
     pages = max(1, -(-total // size))
-    return page(request, "publicaties.html", viewer, current="publicaties", rows=rows, total=total, pagina=pagina,
-                pages=pages, status=status, gemeente=gemeente, statuses=statuses, gemeenten=gemeenten)  # fmt: skip
+    return page(
+        request,
+        "publicaties.html",
+        viewer,
+        current="publicaties",
+        rows=rows,
+        total=total,
+        pagina=pagina,
+        pages=pages,
+        status=status,
+        gemeente=gemeente,
+        statuses=statuses,
+        gemeenten=gemeenten,
+    )
 
 
 @router.get("/dashboard/publicaties/{publicatie_id}")
@@ -231,8 +251,7 @@ def publicatie(request: Request, viewer: CurrentViewer, publicatie_id: str) -> R
         shows_candidates = viewer.sees_kandidaten(detail.corporatie)
         if shows_candidates:
             repository.fill_candidates(session, detail)
-    return page(request, "publicatie.html", viewer, current="publicaties", p=detail,
-                shows_candidates=shows_candidates)  # fmt: skip
+    return page(request, "publicatie.html", viewer, current="publicaties", p=detail, shows_candidates=shows_candidates)
 
 
 # --- traces ---------------------------------------------------------------------------------------------
@@ -264,8 +283,16 @@ def trace(request: Request, viewer: CurrentViewer, correlation_id: str) -> Respo
         raise PageError(404, NOT_FOUND)
     events = stats.timeline(found)
     diagram = stats.trace_diagram(found, events, request_names(_ctx(request)))
-    return page(request, "trace.html", viewer, current="spoor", t=found, diagram=diagram, events=events,
-                max_steps=stats.MAX_STEPS)  # fmt: skip
+    return page(
+        request,
+        "trace.html",
+        viewer,
+        current="spoor",
+        t=found,
+        diagram=diagram,
+        events=events,
+        max_steps=stats.MAX_STEPS,
+    )
 
 
 # --- figures --------------------------------------------------------------------------------------------
@@ -287,8 +314,17 @@ def statistics(request: Request, viewer: CurrentViewer, jaar: Jaar = None) -> Re
     with read_session(ctx.db) as session:
         report = compute(session, year, corporatie=viewer.statistics_corporatie)
     charts = stats.charts_of(report, request_names(ctx), ctx.region)
-    return page(request, "statistieken.html", viewer, current="statistieken", jaar=year, jaren=available,
-                report=report, data=report.as_dict(), charts=charts)  # fmt: skip
+    return page(
+        request,
+        "statistieken.html",
+        viewer,
+        current="statistieken",
+        jaar=year,
+        jaren=available,
+        report=report,
+        data=report.as_dict(),
+        charts=charts,
+    )
 
 
 def _report_selection(
@@ -322,9 +358,22 @@ def reports(
     with read_session(_ctx(request).db) as session:
         report = compute(session, year, gemeente=gemeente, corporatie=corporatie)
     query = stats.query_string(year, gemeente, corporatie)
-    return page(request, "rapportages.html", viewer, current="rapportages", jaar=year, jaren=available,
-                gemeente=gemeente, corporatie=corporatie, report=report, data=report.as_dict(), query=query,
-                scalars=stats.REPORT_SCALARS, herkomsten=HERKOMSTEN, labels=LABELS)  # fmt: skip
+    return page(
+        request,
+        "rapportages.html",
+        viewer,
+        current="rapportages",
+        jaar=year,
+        jaren=available,
+        gemeente=gemeente,
+        corporatie=corporatie,
+        report=report,
+        data=report.as_dict(),
+        query=query,
+        scalars=stats.REPORT_SCALARS,
+        herkomsten=HERKOMSTEN,
+        labels=LABELS,
+    )
 
 
 @router.get("/dashboard/rapportages/rapport.{fmt}")

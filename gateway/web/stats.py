@@ -30,9 +30,15 @@ __all__ = [
 ]
 
 REPORT_SCALARS = (
-    "lettings", "passend_share", "daeb_share", "binding_share", "average_inschrijfduur_days", "listings",
-    "responses", "responses_per_listing",
-)  # fmt: skip
+    "lettings",
+    "passend_share",
+    "daeb_share",
+    "binding_share",
+    "average_inschrijfduur_days",
+    "listings",
+    "responses",
+    "responses_per_listing",
+)
 GATEWAY = "woonbrug"
 MAX_STEPS = 80
 # Audit actions that the inbox and outbox rows already show as steps of their own.

@@ -21,7 +21,9 @@ def public_exceptions(module: object) -> list[type[BaseException]]:
     return [
         obj
         for name, obj in vars(module).items()
-        if not name.startswith("_") and inspect.isclass(obj) and issubclass(obj, BaseException)
+        if not name.startswith("_")
+        and inspect.isclass(obj)
+        and issubclass(obj, BaseException)
         and obj.__module__.split(".")[0] == module.__name__.split(".")[0]  # type: ignore[attr-defined]
         and not issubclass(obj, Warning)
     ]

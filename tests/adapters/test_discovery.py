@@ -55,8 +55,18 @@ def installed_example(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str
     """Install the out-of-tree example package (its own pyproject) with pip, into a folder on PYTHONPATH."""
     target = tmp_path_factory.mktemp("site")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--target", str(target), str(EXAMPLE)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(EXAMPLE),
+        ],
         check=True,
         cwd=tmp_path_factory.getbasetemp(),
     )
@@ -79,9 +89,7 @@ def test_out_of_tree_adapter_appears_in_adapters_list(installed_example: dict[st
 
 
 def test_translate_decodes_with_the_out_of_tree_adapter(installed_example: dict[str, str]) -> None:
-    result = woonbrug(
-        "translate", "huurhuis", "--decode", str(EXAMPLE / "sample-vacancy.json"), env=installed_example
-    )
+    result = woonbrug("translate", "huurhuis", "--decode", str(EXAMPLE / "sample-vacancy.json"), env=installed_example)
     assert result.returncode == 0, result.stderr
     [message] = json.loads(result.stdout)
     assert message["type"] == "eenheid.vrijgekomen"
@@ -90,10 +98,12 @@ def test_translate_decodes_with_the_out_of_tree_adapter(installed_example: dict[
 
 def test_translate_bad_input_exits_2_and_says_where(installed_example: dict[str, str], tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
-    bad.write_text('[{"unit": "HH-1"}, {"unit": "HH-2", "owner": "x", "street": "s", "number": "1",'
-                   ' "zip": "0123 AB", "city": "c", "municipality": "GM0202", "municipality_name": "A",'
-                   ' "rooms": 1, "rent": "1.00", "service": "0.00", "daeb": true, "free_from": "2026-01-01",'
-                   ' "event_id": "e2"}]')
+    bad.write_text(
+        '[{"unit": "HH-1"}, {"unit": "HH-2", "owner": "x", "street": "s", "number": "1",'
+        ' "zip": "0123 AB", "city": "c", "municipality": "GM0202", "municipality_name": "A",'
+        ' "rooms": 1, "rent": "1.00", "service": "0.00", "daeb": true, "free_from": "2026-01-01",'
+        ' "event_id": "e2"}]'
+    )
     result = woonbrug("translate", "huurhuis", "--decode", str(bad), env=installed_example)
     assert result.returncode == 2
     assert "record 1" in result.stderr  # missing fields

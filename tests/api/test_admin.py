@@ -60,10 +60,13 @@ def test_breakers_and_audit(
     with db.transaction() as session:
         session.add(
             CircuitBreakerRow(
-                endpoint=f"{CORP_B}/soap_erp", state=BreakerState.OPEN.value, failures=5,
-                opened_until=clock.now() + timedelta(seconds=30), updated_at=clock.now(),
+                endpoint=f"{CORP_B}/soap_erp",
+                state=BreakerState.OPEN.value,
+                failures=5,
+                opened_until=clock.now() + timedelta(seconds=30),
+                updated_at=clock.now(),
             )
-        )  # fmt: skip
+        )
     admin = bearer(keys[ADMIN])
     breakers = client.get("/api/v1/admin/breakers", headers=admin).json()["items"]
     assert [(b["endpoint"], b["state"]) for b in breakers] == [(f"{CORP_B}/soap_erp", "open")]

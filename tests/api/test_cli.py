@@ -40,9 +40,10 @@ def test_keys_create_prints_the_key_once_and_stores_only_its_hash(tmp_path: Path
     with database.engine.connect() as connection:
         stored = connection.execute(text("SELECT id, secret_sha256, scopes FROM api_key")).one()
         everything = [
-            str(row) for table in ("api_key", "api_tenant", "audit_log")
+            str(row)
+            for table in ("api_key", "api_tenant", "audit_log")
             for row in connection.execute(text(f"SELECT * FROM {table}"))
-        ]  # fmt: skip
+        ]
     database.dispose()
     assert stored[0] == key_id
     assert stored[1] == hashlib.sha256(secret.encode()).hexdigest()
@@ -62,14 +63,34 @@ def test_keys_create_prints_the_key_once_and_stores_only_its_hash(tmp_path: Path
 def test_keys_create_refuses_scopes_the_role_may_not_hold(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'keys.sqlite'}"
     code, out, err = run(
-        "keys", "create", "--tenant", "GM0268", "--role", "municipality", "--scopes", "kandidaten:read",
-        "--database-url", url,
-    )  # fmt: skip
+        "keys",
+        "create",
+        "--tenant",
+        "GM0268",
+        "--role",
+        "municipality",
+        "--scopes",
+        "kandidaten:read",
+        "--database-url",
+        url,
+    )
     assert code == 2
     assert "cannot hold scope kandidaten:read" in err
     assert "wbk_" not in out
-    ok = run("keys", "create", "--tenant", "p1", "--role", "portal", "--scopes", "publicaties:read",
-             "--expires", "30d", "--database-url", url)  # fmt: skip
+    ok = run(
+        "keys",
+        "create",
+        "--tenant",
+        "p1",
+        "--role",
+        "portal",
+        "--scopes",
+        "publicaties:read",
+        "--expires",
+        "30d",
+        "--database-url",
+        url,
+    )
     assert ok[0] == 0
     clash = run("keys", "create", "--tenant", "p1", "--role", "corporation", "--database-url", url)
     assert clash[0] == 2
@@ -90,8 +111,11 @@ def test_serve_runs_the_api_and_workers_and_stops_on_sigterm(tmp_path: Path) -> 
     env = {**os.environ, "WOONBRUG_DATABASE_URL": url}
     process = subprocess.Popen(
         [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port), "--region", str(region), "--workers", "1"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:

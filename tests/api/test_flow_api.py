@@ -46,8 +46,17 @@ def test_the_owner_reads_a_minimised_ranked_list(world: World) -> None:
     assert first["id"] == world.kandidaat[(world.publicatie[CORP_B], "I-1")]
     assert first["huishoudgrootte"] == 2
     assert first["rangschikking"], "the ranking is explained"
-    assert set(first) <= {"id", "positie", "status", "detailStatus", "rangschikking", "aantalVolwassenen",
-                          "aantalKinderen", "huishoudgrootte", "passendheidsoort"}  # fmt: skip
+    assert set(first) <= {
+        "id",
+        "positie",
+        "status",
+        "detailStatus",
+        "rangschikking",
+        "aantalVolwassenen",
+        "aantalKinderen",
+        "huishoudgrootte",
+        "passendheidsoort",
+    }
     text = answer.text
     for value in (factories.BSN_VALID, factories.VOORNAAM, factories.ACHTERNAAM, factories.EMAIL, "I-1", "I-3"):
         assert value not in text
@@ -145,9 +154,18 @@ def test_every_csv_cell_goes_through_the_formula_neutraliser() -> None:
     from gateway.api.toewijzingen.service import as_csv
 
     row = ToewijzingCijfers(
-        jaar=2026, gemeente="=HYPERLINK(\"http://x\")", toewijzingen=1, daeb=1, daeb_doelgroep=1, passend=1,
-        niet_passend=0, binding=0, daeb_aandeel=1.0, passend_aandeel=1.0, binding_aandeel=0.0,
+        jaar=2026,
+        gemeente='=HYPERLINK("http://x")',
+        toewijzingen=1,
+        daeb=1,
+        daeb_doelgroep=1,
+        passend=1,
+        niet_passend=0,
+        binding=0,
+        daeb_aandeel=1.0,
+        passend_aandeel=1.0,
+        binding_aandeel=0.0,
         herkomst=Herkomst(gemeente=1, regio=0, buiten_regio=0),
-    )  # fmt: skip
+    )
     text = as_csv(ToewijzingAantallen(items=[row])).decode()
     assert "'=HYPERLINK" in text.splitlines()[1]

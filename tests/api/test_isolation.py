@@ -69,13 +69,23 @@ def test_a_corporation_cannot_report_a_contract_for_another_corporations_allocat
 
     toewijzingen = world.allocate()
     lease = OvereenkomstGetekend(
-        message_id="ovk-1", correlation_id="c-1", source=MessageSource(tenant=CORP_B, system="erp"),
-        payload=Overeenkomst.model_validate({
-            "id": "OVK-1", "idOrganisatie": CORP_A, "soort": {"code": "HUU"}, "status": {"code": "LOP"},
-            "begindatum": "2026-04-01", "eenheid": {"id": "E-A1"}, "toewijzing": {"id": toewijzingen[CORP_A]},
-            "inschrijving": {"id": "I-2"}, "huurprijs": 640.25,
-        }),
-    )  # fmt: skip
+        message_id="ovk-1",
+        correlation_id="c-1",
+        source=MessageSource(tenant=CORP_B, system="erp"),
+        payload=Overeenkomst.model_validate(
+            {
+                "id": "OVK-1",
+                "idOrganisatie": CORP_A,
+                "soort": {"code": "HUU"},
+                "status": {"code": "LOP"},
+                "begindatum": "2026-04-01",
+                "eenheid": {"id": "E-A1"},
+                "toewijzing": {"id": toewijzingen[CORP_A]},
+                "inschrijving": {"id": "I-2"},
+                "huurprijs": 640.25,
+            }
+        ),
+    )
     assert world.send(CORP_B, lease).status_code == 403
 
 
@@ -90,9 +100,13 @@ def test_a_portal_cannot_read_change_or_infer_another_portals_registrations(worl
 def test_a_portal_cannot_act_on_another_portals_responses_and_offers(world: World) -> None:
     listing = world.publicatie[CORP_B]
     same_as_missing(
-        world, PORTAL_B, "POST", "/api/v1/reacties", "/api/v1/reacties",
+        world,
+        PORTAL_B,
+        "POST",
+        "/api/v1/reacties",
+        "/api/v1/reacties",
         json={"publicatie": listing, "inschrijving": "I-1"},
-    )  # fmt: skip
+    )
     kandidaat = world.kandidaat[(listing, "I-1")]
     same_as_missing(world, PORTAL_B, "DELETE", f"/api/v1/reacties/{kandidaat}", "/api/v1/reacties/kan-none")
     assert world.get(PORTAL_B, "/api/v1/reacties", params={"inschrijving": "I-1"}).json()["total"] == 0
@@ -101,9 +115,13 @@ def test_a_portal_cannot_act_on_another_portals_responses_and_offers(world: Worl
     same_as_missing(world, PORTAL_B, "GET", f"/api/v1/aanbiedingen/{offer}", "/api/v1/aanbiedingen/aan-none")
     same_as_missing(world, PORTAL_B, "POST", f"/api/v1/aanbiedingen/{offer}/accept", "/api/v1/aanbiedingen/x/accept")
     same_as_missing(
-        world, PORTAL_B, "POST", f"/api/v1/aanbiedingen/{offer}/decline", "/api/v1/aanbiedingen/x/decline",
+        world,
+        PORTAL_B,
+        "POST",
+        f"/api/v1/aanbiedingen/{offer}/decline",
+        "/api/v1/aanbiedingen/x/decline",
         json={"reden": "WBN"},
-    )  # fmt: skip
+    )
     assert world.get(CORP_B, f"/api/v1/aanbiedingen/{offer}").json()["status"]["code"] == "AAN"
     assert world.get(PORTAL_B, "/api/v1/aanbiedingen", params={"inschrijving": "I-1"}).json()["total"] == 0
 
@@ -112,9 +130,11 @@ def test_a_portal_cannot_register_through_a_message_for_another_portals_registra
     from schemas import InschrijvingGewijzigd, MessageSource
 
     message = InschrijvingGewijzigd(
-        message_id="ins-1", correlation_id="c-ins-1", source=MessageSource(tenant=PORTAL_B, system="portal"),
+        message_id="ins-1",
+        correlation_id="c-ins-1",
+        source=MessageSource(tenant=PORTAL_B, system="portal"),
         payload=factories.inschrijving(id="I-1", aantalKinderen=5),
-    )  # fmt: skip
+    )
     answer = world.send(PORTAL_B, message)
     assert answer.status_code == 202
     assert answer.json()["status"] == "refused"
@@ -172,8 +192,16 @@ def test_a_municipality_sees_figures_without_persons(world: World) -> None:
         )
     ]
     for text in texts:
-        for value in (factories.BSN_VALID, factories.VOORNAAM, factories.ACHTERNAAM, factories.EMAIL,
-                      "Anouk", "I-1", "I-2", world.offer[CORP_A]):  # fmt: skip
+        for value in (
+            factories.BSN_VALID,
+            factories.VOORNAAM,
+            factories.ACHTERNAAM,
+            factories.EMAIL,
+            "Anouk",
+            "I-1",
+            "I-2",
+            world.offer[CORP_A],
+        ):
             assert value not in text
 
 

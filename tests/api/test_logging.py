@@ -44,9 +44,11 @@ def test_the_filter_scrubs_messages_arguments_exceptions_and_extras() -> None:
             raise ValueError(f"bad {factories.BSN_VALID}")
         except ValueError:
             logger.exception(
-                "seeker %s wrote from %s", factories.inschrijving(), factories.EMAIL,
+                "seeker %s wrote from %s",
+                factories.inschrijving(),
+                factories.EMAIL,
                 extra={"who": factories.ACHTERNAAM},
-            )  # fmt: skip
+            )
     finally:
         logger.removeHandler(handler)
     line = stream.getvalue()

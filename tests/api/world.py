@@ -48,9 +48,12 @@ def seeker(inschrijving_id: str, begindatum: str, **changes: Any) -> Inschrijvin
 
 def other_person() -> dict[str, Any]:
     return factories.persoon(
-        voornaam="Anouk", achternaam="Elders-Testpersoon", bsn=None, contactgegevens=[],
+        voornaam="Anouk",
+        achternaam="Elders-Testpersoon",
+        bsn=None,
+        contactgegevens=[],
         geboortedatum="1991-07-02",
-    )  # fmt: skip
+    )
 
 
 @dataclass

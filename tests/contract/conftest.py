@@ -30,9 +30,13 @@ def kit_run(pytester: pytest.Pytester) -> KitRun:
     def run(source: str, *args: str) -> pytest.RunResult:
         pytester.makepyfile(test_vendor=source)
         return pytester.runpytest(
-            "-p", "no:cacheprovider", "--woonbrug-max-examples=8", "-rfEs",
+            "-p",
+            "no:cacheprovider",
+            "--woonbrug-max-examples=8",
+            "-rfEs",
             # in-process runs re-register the pytest11 plugin of the already imported woonbrug packages
-            "-W", "ignore::pytest.PytestAssertRewriteWarning",
+            "-W",
+            "ignore::pytest.PytestAssertRewriteWarning",
             *args,
         )
 

@@ -79,8 +79,11 @@ def csv_format(payload: VendorPayload) -> list[str]:
     mappings = _mappings()
     filename = payload.metadata.get("filename") or payload.metadata.get("fixture", "")
     mapping = next(
-        (m for m in mappings.values() if isinstance(m, ExportMapping) and m.file_prefix
-         and filename.startswith(m.file_prefix + "-")),
+        (
+            m
+            for m in mappings.values()
+            if isinstance(m, ExportMapping) and m.file_prefix and filename.startswith(m.file_prefix + "-")
+        ),
         mappings.get(filename.split(".", 1)[0]),
     )
     if mapping is None:
@@ -95,6 +98,7 @@ def csv_format(payload: VendorPayload) -> list[str]:
     required = [name for name, spec in mapping.columns.items() if spec.required]
     problems = [f"row 1 (header): missing required column {name!r}" for name in required if name not in header]
     if mapping.extra_columns == "refuse":
-        problems += [f"row 1 (header): column {name!r} is not in the mapping" for name in header
-                     if name not in mapping.columns]
+        problems += [
+            f"row 1 (header): column {name!r} is not in the mapping" for name in header if name not in mapping.columns
+        ]
     return problems + csv_problems(header, payload.body, delimiter=delimiter, encoding=encoding)

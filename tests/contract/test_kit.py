@@ -63,23 +63,27 @@ def test_a_503_raised_as_permanent_fails_and_says_how_to_fix(kit_run: KitRun) ->
     assert {f"deliver-http-{status}" for status in (500, 502, 503, 504, 429)} == {
         line.split("[", 1)[1].split("]", 1)[0] for line in failed
     }
-    result.stdout.fnmatch_lines([
-        "*deliver() while the vendor system gave HTTP 503 Service Unavailable with Retry-After: 7 raised "
-        "PermanentError(*), but this fault means TransientError (retry later). How to fix: raise "
-        "adapters.TransientError*self.request(...)*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*deliver() while the vendor system gave HTTP 503 Service Unavailable with Retry-After: 7 raised "
+            "PermanentError(*), but this fault means TransientError (retry later). How to fix: raise "
+            "adapters.TransientError*self.request(...)*",
+        ]
+    )
 
 
 def test_a_lossy_mapping_is_caught_and_reported_by_field(kit_run: KitRun) -> None:
     result = kit_run(one_line("ToyLossy"), "-k", "roundtrip")
     counts = outcomes(result)
     assert counts.get("failed") == 2, result.stdout.str()  # generated toewijzingen and the golden one
-    result.stdout.fnmatch_lines([
-        "*toy loses data on the round trip canonical -> vendor -> canonical (toewijzing.gedaan), 1 field(s):*",
-        "*- payload.doelgroep: sent {*\"code\": \"GEZ\"*}, missing after the round trip*",
-        "*How to fix: write these fields in encode() and read them back in decode().*",
-        "*declares no roundtrip_fields for toewijzing.gedaan*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*toy loses data on the round trip canonical -> vendor -> canonical (toewijzing.gedaan), 1 field(s):*",
+            '*- payload.doelgroep: sent {*"code": "GEZ"*}, missing after the round trip*',
+            "*How to fix: write these fields in encode() and read them back in decode().*",
+            "*declares no roundtrip_fields for toewijzing.gedaan*",
+        ]
+    )
 
 
 def test_declaring_the_fields_a_format_carries_makes_a_lossy_mapping_honest(kit_run: KitRun) -> None:
@@ -90,11 +94,13 @@ def test_declaring_the_fields_a_format_carries_makes_a_lossy_mapping_honest(kit_
 def test_a_bsn_in_an_error_text_fails_the_privacy_suite(kit_run: KitRun) -> None:
     result = kit_run(one_line("ToyLeaky"), "-k", "privacy_decode")
     assert outcomes(result).get("failed") == 2, result.stdout.str()  # a generated and a golden inschrijving
-    result.stdout.fnmatch_lines([
-        "*toy leaks personal data when decoding vendor data in which a BSN, birth date or income is invalid*",
-        "*- a BSN in the text of a MappingError at record 0, field gegevens.aanvrager.bsn*",
-        "*How to fix: error texts name fields and positions, never values*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*toy leaks personal data when decoding vendor data in which a BSN, birth date or income is invalid*",
+            "*- a BSN in the text of a MappingError at record 0, field gegevens.aanvrager.bsn*",
+            "*How to fix: error texts name fields and positions, never values*",
+        ]
+    )
     assert BAD_BSN not in result.stdout.str()  # the kit does not repeat what it found
 
 
@@ -113,10 +119,12 @@ def test_a_golden_file_that_disagrees_names_the_field(kit_run: KitRun, pytester:
     (fixtures / "allocation.canonical.json").write_text(json.dumps(expected), encoding="utf-8")
     result = kit_run(one_line("ToyAdapter", fixtures=fixtures), "-k", "golden_decode")
     assert outcomes(result) == {"failed": 1}, result.stdout.str()
-    result.stdout.fnmatch_lines([
-        "*allocation.vendor.json does not decode to allocation.canonical.json:*",
-        "*payload.rekenhuur: expected 700.0, decoded 675.25*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*allocation.vendor.json does not decode to allocation.canonical.json:*",
+            "*payload.rekenhuur: expected 700.0, decoded 675.25*",
+        ]
+    )
 
 
 def test_an_incomplete_golden_pair_is_reported(kit_run: KitRun, pytester: pytest.Pytester) -> None:
@@ -132,10 +140,12 @@ def test_opt_outs_skip_with_their_reason_in_the_report(kit_run: KitRun) -> None:
     source = one_line("ToyWithoutSimulator", f", opt_outs={{'idempotency': {reason!r}}}")
     result = kit_run(source, "-k", "idempotency")
     assert outcomes(result) == {"skipped": 2}
-    result.stdout.fnmatch_lines([
-        f"    opted out of idempotency: {reason}",  # the kit's summary
-        f"SKIPPED [[]2] *opted out of 'idempotency': {reason}",  # pytest's short summary (-rs)
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            f"    opted out of idempotency: {reason}",  # the kit's summary
+            f"SKIPPED [[]2] *opted out of 'idempotency': {reason}",  # pytest's short summary (-rs)
+        ]
+    )
 
 
 def test_an_adapter_without_simulator_fails_idempotency_saying_how(kit_run: KitRun) -> None:
@@ -153,10 +163,12 @@ def test_an_unknown_opt_out_is_an_error_not_a_silent_no_op(kit_run: KitRun) -> N
 def test_a_wrong_model_major_fails_the_declaration_and_shows_in_the_summary(kit_run: KitRun) -> None:
     result = kit_run(one_line("ToyOldModel"), "-k", "declaration")
     assert outcomes(result).get("failed") == 2, result.stdout.str()  # identity (discovery refuses it) and model
-    result.stdout.fnmatch_lines([
-        "*toy states canonical model v0, but this kit and gateway run v1*",
-        "TestToy: toy 1.0.0 states canonical model v0 (kit v1)  MODEL MISMATCH; *",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*toy states canonical model v0, but this kit and gateway run v1*",
+            "TestToy: toy 1.0.0 states canonical model v0 (kit v1)  MODEL MISMATCH; *",
+        ]
+    )
 
 
 def test_the_plugin_is_silent_in_a_vendors_unrelated_tests(pytester: pytest.Pytester) -> None:
@@ -174,6 +186,11 @@ def test_importing_the_plugin_is_cheap() -> None:
         "import sys, contract_tests.plugin, contract_tests;"
         "print(sorted(m for m in ('adapters', 'schemas', 'hypothesis', 'httpx', 'pydantic') if m in sys.modules))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert result.stdout.strip() == "[]"

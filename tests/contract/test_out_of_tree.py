@@ -37,8 +37,9 @@ class FreshVenv:
     env: dict[str, str]
 
     def run(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(self.python), *args], capture_output=True, text=True, env=self.env,
-                              cwd=cwd, check=False, timeout=600)
+        return subprocess.run(
+            [str(self.python), *args], capture_output=True, text=True, env=self.env, cwd=cwd, check=False, timeout=600
+        )
 
 
 @pytest.fixture(scope="module")
@@ -53,16 +54,34 @@ def fresh_venv(tmp_path_factory: pytest.TempPathFactory) -> FreshVenv:
     venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
-    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     project_site = sysconfig.get_paths()["purelib"]
     # The project's installed stack (woonbrug editable, pytest, hypothesis, ...) without copying it.
     (Path(site) / "woonbrug-project.pth").write_text(f"import site; site.addsitedir({project_site!r})\n")
     env = {key: value for key, value in os.environ.items() if key not in {"PYTHONPATH", "PYTEST_ADDOPTS"}}
     install = subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps",
-         "--no-build-isolation", *(str(path) for path in packages.values())],
-        capture_output=True, text=True, cwd=root, env=env, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            *(str(path) for path in packages.values()),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env=env,
+        check=False,
     )
     assert install.returncode == 0, install.stderr
     (root / "pytest.ini").write_text("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
@@ -77,8 +96,20 @@ def own_tests(fresh_venv: FreshVenv, tmp_path_factory: pytest.TempPathFactory) -
     (root / "pytest.ini").write_text("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
     report = root / "report.xml"
     result = fresh_venv.run(
-        "-m", "pytest", "-c", str(root / "pytest.ini"), "--rootdir", str(root), "-p", "no:cacheprovider", "-q",
-        "--woonbrug-max-examples", "5", "--junitxml", str(report), *QUIET,
+        "-m",
+        "pytest",
+        "-c",
+        str(root / "pytest.ini"),
+        "--rootdir",
+        str(root),
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "--woonbrug-max-examples",
+        "5",
+        "--junitxml",
+        str(report),
+        *QUIET,
         *(str(folder / "tests") for folder in fresh_venv.packages.values()),
         cwd=root,
     )
@@ -88,8 +119,12 @@ def own_tests(fresh_venv: FreshVenv, tmp_path_factory: pytest.TempPathFactory) -
 @pytest.mark.parametrize("adapter", ["acme_rest", "acme_soap", "acme_csv", "huurhuis"])
 def test_each_package_passes_the_kit_as_installed(own_tests: tuple[int, ET.Element, str], adapter: str) -> None:
     code, report, output = own_tests
-    cases = [case for case in report.iter("testcase") if f"_contract_{adapter}" in case.get("classname", "")
-             or (adapter == "huurhuis" and case.get("classname", "").startswith("test_contract."))]
+    cases = [
+        case
+        for case in report.iter("testcase")
+        if f"_contract_{adapter}" in case.get("classname", "")
+        or (adapter == "huurhuis" and case.get("classname", "").startswith("test_contract."))
+    ]
     assert len(cases) >= 20, output
     failed = [case.get("name") for case in cases if case.find("failure") is not None or case.find("error") is not None]
     assert failed == [], output
@@ -107,8 +142,20 @@ def test_the_installed_adapters_are_listed_with_their_model_major(fresh_venv: Fr
 def test_contract_test_runs_the_kit_and_exits_as_pytest(fresh_venv: FreshVenv, tmp_path: Path) -> None:
     fixtures = fresh_venv.packages["acme_rest"] / "tests" / "fixtures"
     report = tmp_path / "kit.xml"
-    passed = fresh_venv.run("-m", "gateway.cli", "contract-test", "acme_rest", "--fixtures", str(fixtures),
-                            "--junitxml", str(report), "--max-examples", "5", *QUIET, cwd=tmp_path)
+    passed = fresh_venv.run(
+        "-m",
+        "gateway.cli",
+        "contract-test",
+        "acme_rest",
+        "--fixtures",
+        str(fixtures),
+        "--junitxml",
+        str(report),
+        "--max-examples",
+        "5",
+        *QUIET,
+        cwd=tmp_path,
+    )
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "TestContractAcmeRest: acme_rest 0.1.0 states canonical model v1 (kit v1)" in passed.stdout
     properties = {(p.get("name"), p.get("value")) for p in ET.parse(report).getroot().iter("property")}
@@ -120,8 +167,20 @@ def test_contract_test_runs_the_kit_and_exits_as_pytest(fresh_venv: FreshVenv, t
     (broken / "allocation.canonical.json").write_text(
         (fixtures / "allocation.canonical.json").read_text().replace('"T-6001"', '"T-9999"')
     )
-    failed = fresh_venv.run("-m", "gateway.cli", "contract-test", "acme_rest", "--fixtures", str(broken),
-                            "--max-examples", "5", "-k", "golden_decode", *QUIET, cwd=tmp_path)
+    failed = fresh_venv.run(
+        "-m",
+        "gateway.cli",
+        "contract-test",
+        "acme_rest",
+        "--fixtures",
+        str(broken),
+        "--max-examples",
+        "5",
+        "-k",
+        "golden_decode",
+        *QUIET,
+        cwd=tmp_path,
+    )
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert 'payload.id: expected "T-9999", decoded "T-6001"' in failed.stdout
 

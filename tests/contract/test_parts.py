@@ -65,7 +65,7 @@ def test_a_lost_field_is_named_by_its_path_and_personal_values_are_masked() -> N
     got = canonical_json(toewijzing(rekeninkomen=29000.0))
     found = differences(sent, got, ["payload"], model_paths(ToewijzingGedaan))
     text = render_differences(found)
-    assert "payload.doelgroep: sent {\"code\": \"GEZ\", \"naam\": \"Gezin\"}, missing after the round trip" in text
+    assert 'payload.doelgroep: sent {"code": "GEZ", "naam": "Gezin"}, missing after the round trip' in text
     assert "payload.rekeninkomen: sent [personal data], got back [personal data]" in text
     assert "31000" not in text
     assert "29000" not in text
@@ -100,7 +100,8 @@ def test_declared_paths_that_do_not_exist_are_reported_with_the_real_ones() -> N
 
 def test_personalise_plants_recognisable_values_and_keeps_the_message_valid() -> None:
     message = InschrijvingGeregistreerd(
-        correlation_id="flow-1", source=SOURCE,
+        correlation_id="flow-1",
+        source=SOURCE,
         payload=factories.inschrijving(aanvrager=factories.persoon(bsn=None, contactgegevens=[])),
     )
     planted = personalise(message)
@@ -177,8 +178,10 @@ def test_xsd_problems_check_the_elements_in_a_soap_body(tmp_path: Path) -> None:
         '<xs:element name="A"><xs:complexType><xs:sequence><xs:element name="n" type="xs:int"/></xs:sequence>'
         "</xs:complexType></xs:element></xs:schema>"
     )
-    envelope = ('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><A xmlns="urn:a">'
-                "<n>{}</n></A></s:Body></s:Envelope>")
+    envelope = (
+        '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><A xmlns="urn:a">'
+        "<n>{}</n></A></s:Body></s:Envelope>"
+    )
     assert xsd_problems(xsd, envelope.format("7").encode()) == []
     [problem] = xsd_problems(xsd, envelope.format("seven").encode())
     assert problem.startswith("line 1:")
@@ -193,7 +196,9 @@ def test_golden_pairs_follow_the_vendor_suffix(tmp_path: Path) -> None:
         (tmp_path / name).write_text("[]")
     kit = ContractKit(ToyAdapter, fixtures_dir=tmp_path, vendor_suffix=".vera.json")
     assert [(case.name, bool(case.vendor), bool(case.canonical)) for case in kit.golden_cases()] == [
-        ("a", True, True), ("b", True, True), ("c", True, False)
+        ("a", True, True),
+        ("b", True, True),
+        ("c", True, False),
     ]
     assert kit.golden_problems() == ["c.vera.json has no c.canonical.json beside it"]
 
@@ -213,8 +218,10 @@ def test_the_kit_depends_on_schemas_and_adapters_never_on_gateway() -> None:
     offenders = []
     for path in sorted((Path(__file__).parents[2] / "contract_tests").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else (
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else ([node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             )
             offenders += [f"{path.name}: {name}" for name in names if name.split(".")[0] == "gateway"]
     assert offenders == []

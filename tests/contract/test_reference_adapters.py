@@ -24,15 +24,38 @@ SOAP_GOLDEN = Path(__file__).parents[1] / "adapters" / "soap_erp" / "golden" / "
 VERA_SPEC = SHARED_VERA / "WRV-4.3.0.yaml"
 VERA_KEY = "contract-kit-key"
 
-TestVera = contract_test_class("vera", config={"api_key": VERA_KEY}, fixtures_dir=FIXTURES / "vera", vera_schemas=vera_schema, simulator=lambda: PreparedVeraSimulator(api_key=VERA_KEY), vera_spec=VERA_SPEC if VERA_SPEC.is_file() else None)  # noqa: E501
+TestVera = contract_test_class(
+    "vera",
+    config={"api_key": VERA_KEY},
+    fixtures_dir=FIXTURES / "vera",
+    vera_schemas=vera_schema,
+    simulator=lambda: PreparedVeraSimulator(api_key=VERA_KEY),
+    vera_spec=VERA_SPEC if VERA_SPEC.is_file() else None,
+)
 
 TestSoapErp = contract_test_class("soap_erp", fixtures_dir=SOAP_GOLDEN)
 
 # The csv adapter reads one import mapping per configuration, so each mapping is its own run. occurredAt is
 # the file's time of arrival (its mtime), which a sample cannot determine.
-TestCsvEenheden = contract_test_class("csv", config={"tenant": "corp-a", "mapping": "eenheden"}, fixtures_dir=FIXTURES / "csv_eenheden", simulator=DropFolderSimulator, endpoint_config=drop_folder_config, validate_vendor_payload=csv_format, golden_ignore=["occurredAt"])  # noqa: E501
+TestCsvEenheden = contract_test_class(
+    "csv",
+    config={"tenant": "corp-a", "mapping": "eenheden"},
+    fixtures_dir=FIXTURES / "csv_eenheden",
+    simulator=DropFolderSimulator,
+    endpoint_config=drop_folder_config,
+    validate_vendor_payload=csv_format,
+    golden_ignore=["occurredAt"],
+)
 
-TestCsvInschrijvingen = contract_test_class("csv", config={"tenant": "corp-a", "mapping": "inschrijvingen"}, fixtures_dir=FIXTURES / "csv_inschrijvingen", simulator=DropFolderSimulator, endpoint_config=drop_folder_config, validate_vendor_payload=csv_format, golden_ignore=["occurredAt"])  # noqa: E501
+TestCsvInschrijvingen = contract_test_class(
+    "csv",
+    config={"tenant": "corp-a", "mapping": "inschrijvingen"},
+    fixtures_dir=FIXTURES / "csv_inschrijvingen",
+    simulator=DropFolderSimulator,
+    endpoint_config=drop_folder_config,
+    validate_vendor_payload=csv_format,
+    golden_ignore=["occurredAt"],
+)
 
 
 def test_the_vera_spec_is_there(vera_dir: Path) -> None:

@@ -71,8 +71,11 @@ class ToySimulator:
             return JSONResponse({"fout": "Idempotency-Key ontbreekt"}, status_code=400)
         body = await request.json()
         _, duplicate = self.ledger.record(key, str(body.get("berichtType")), body)
-        return JSONResponse({"ontvangen": key}, status_code=200 if duplicate else 201,
-                            headers={"Idempotent-Replayed": "true" if duplicate else "false"})
+        return JSONResponse(
+            {"ontvangen": key},
+            status_code=200 if duplicate else 201,
+            headers={"Idempotent-Replayed": "true" if duplicate else "false"},
+        )
 
     @contextmanager
     def running(self) -> Iterator[SimulatorServer]:
@@ -197,8 +200,14 @@ class ToyHonestLossy(ToyLossy):
     """The lossy variant that declares what it carries: the kit compares only those fields."""
 
     roundtrip_fields: ClassVar[dict[str, list[str]]] = {
-        "toewijzing.gedaan": ["type", "payload.id", "payload.rekenhuur", "payload.rekeninkomen",
-                              "payload.passendheidsoort", "payload.eenheid"],
+        "toewijzing.gedaan": [
+            "type",
+            "payload.id",
+            "payload.rekenhuur",
+            "payload.rekeninkomen",
+            "payload.passendheidsoort",
+            "payload.eenheid",
+        ],
         "inschrijving.geregistreerd": ["type", "payload"],
     }
 

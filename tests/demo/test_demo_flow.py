@@ -50,6 +50,14 @@ def test_the_summary_matches_an_independent_count(finished: dict[str, Any]) -> N
     assert summary["dead_letters"] == 0
     assert summary["registrations"] == OPTIONS.seekers
     assert set(summary) >= {
-        "listings", "registrations", "responses", "offers", "refusals", "allocations",
-        "delivered", "dead_letters", "passend_share", "daeb_share",
-    }  # fmt: skip
+        "listings",
+        "registrations",
+        "responses",
+        "offers",
+        "refusals",
+        "allocations",
+        "delivered",
+        "dead_letters",
+        "passend_share",
+        "daeb_share",
+    }

@@ -35,9 +35,7 @@ def independent(database: Path, gemeente: str | None = None) -> dict[str, Any]:
         }
         responses = Counter(p for (p,) in connection.execute("SELECT publicatie_id FROM flow_kandidaat"))
         refusals = list(
-            connection.execute(
-                "SELECT a.publicatie_id, a.detail_status FROM flow_aanbieding a WHERE a.status = 'GEW'"
-            )
+            connection.execute("SELECT a.publicatie_id, a.detail_status FROM flow_aanbieding a WHERE a.status = 'GEW'")
         )
     finally:
         connection.close()
@@ -133,11 +131,22 @@ def test_listings_are_counted_in_the_dutch_calendar_year(tmp_path: Path) -> None
             session.flush()
             session.add(
                 PublicatieRecord(
-                    id="p1", corporatie="corp-a", eenheid_id="e1", gemeente="GM0202", model="AAN", status="GEP",
-                    begindatum=moment, einddatum=moment, daeb=True, binding=False, correlation_id="c1",
-                    document={}, created_at=moment, updated_at=moment,
+                    id="p1",
+                    corporatie="corp-a",
+                    eenheid_id="e1",
+                    gemeente="GM0202",
+                    model="AAN",
+                    status="GEP",
+                    begindatum=moment,
+                    einddatum=moment,
+                    daeb=True,
+                    binding=False,
+                    correlation_id="c1",
+                    document={},
+                    created_at=moment,
+                    updated_at=moment,
                 )
-            )  # fmt: skip
+            )
         with database.session() as session:
             assert compute(session, 2026).total.listings == 1
             assert compute(session, 2025).total.listings == 0

@@ -17,10 +17,17 @@ NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 
 def letting(n: int, **facts: Any) -> ToewijzingRecord:
     values: dict[str, Any] = {
-        "corporatie": "corp-a", "gemeente": "GM0202", "jaar": 2026, "passendheidsoort": "PAS",
-        "daeb": True, "daeb_doelgroep": True, "binding": False, "herkomst": "gemeente",
-        "inschrijfduur_dagen": 900, "reacties": 10,
-    }  # fmt: skip
+        "corporatie": "corp-a",
+        "gemeente": "GM0202",
+        "jaar": 2026,
+        "passendheidsoort": "PAS",
+        "daeb": True,
+        "daeb_doelgroep": True,
+        "binding": False,
+        "herkomst": "gemeente",
+        "inschrijfduur_dagen": 900,
+        "reacties": 10,
+    }
     values.update(facts)
     return ToewijzingRecord(
         id=f"T-{n}", publicatie_id=f"P-{n}", inschrijving_id=f"I-{n}", datum=NOW, document={}, **values
@@ -32,29 +39,50 @@ def store(tmp_path: Path, records: list[ToewijzingRecord]) -> Any:
     db = context.__enter__()
     with db.transaction() as session:
         for record in records:
-            session.add(EenheidRecord(id=f"E-{record.id}", corporatie="corp-a", gemeente="GM0202", document={},
-                                      updated_at=NOW))  # fmt: skip
+            session.add(
+                EenheidRecord(id=f"E-{record.id}", corporatie="corp-a", gemeente="GM0202", document={}, updated_at=NOW)
+            )
             session.add(
                 PublicatieRecord(
-                    id=record.publicatie_id, corporatie="corp-a", eenheid_id=f"E-{record.id}", gemeente="GM0202",
-                    model="AAN", status="AAN", begindatum=NOW, einddatum=NOW, daeb=True, binding=False,
-                    correlation_id="c", document={}, created_at=NOW, updated_at=NOW,
+                    id=record.publicatie_id,
+                    corporatie="corp-a",
+                    eenheid_id=f"E-{record.id}",
+                    gemeente="GM0202",
+                    model="AAN",
+                    status="AAN",
+                    begindatum=NOW,
+                    einddatum=NOW,
+                    daeb=True,
+                    binding=False,
+                    correlation_id="c",
+                    document={},
+                    created_at=NOW,
+                    updated_at=NOW,
                 )
-            )  # fmt: skip
+            )
             session.add(
                 InschrijvingRecord(
-                    id=record.inschrijving_id, portal="p", status="LOP", gemeente="GM0202",
-                    begindatum=NOW.date(), document={}, updated_at=NOW,
+                    id=record.inschrijving_id,
+                    portal="p",
+                    status="LOP",
+                    gemeente="GM0202",
+                    begindatum=NOW.date(),
+                    document={},
+                    updated_at=NOW,
                 )
-            )  # fmt: skip
+            )
             session.flush()
             session.add(record)
     return context, db
 
 
 def test_shares_count_what_the_norms_count(tmp_path: Path) -> None:
-    records = [letting(1), letting(2, passendheidsoort="NIE"), letting(3, passendheidsoort="NVT", daeb=False,
-               daeb_doelgroep=False), letting(4, daeb_doelgroep=False, binding=True)]  # fmt: skip
+    records = [
+        letting(1),
+        letting(2, passendheidsoort="NIE"),
+        letting(3, passendheidsoort="NVT", daeb=False, daeb_doelgroep=False),
+        letting(4, daeb_doelgroep=False, binding=True),
+    ]
     context, db = store(tmp_path, records)
     try:
         with db.session() as session:

@@ -126,11 +126,17 @@ def test_the_whole_flow_from_vacancy_to_signed_lease(
         correlation_id="flow-E-1",
         source=MessageSource(tenant=CORP, system="soap_erp"),
         payload={
-            "id": "OVK-1", "idOrganisatie": CORP, "soort": {"code": "HUU"}, "status": {"code": "LOP"},
-            "begindatum": "2026-04-01", "eenheid": {"id": "E-1"}, "toewijzing": {"id": toewijzing.id},
-            "inschrijving": {"id": seekers[2]}, "huurprijs": 640.25,
+            "id": "OVK-1",
+            "idOrganisatie": CORP,
+            "soort": {"code": "HUU"},
+            "status": {"code": "LOP"},
+            "begindatum": "2026-04-01",
+            "eenheid": {"id": "E-1"},
+            "toewijzing": {"id": toewijzing.id},
+            "inschrijving": {"id": seekers[2]},
+            "huurprijs": 640.25,
         },
-    )  # fmt: skip
+    )
     flow.sign_contract(lease)
     flow.sign_contract(lease)  # reported twice: one effect
     with db.session() as session:
@@ -142,9 +148,14 @@ def test_the_whole_flow_from_vacancy_to_signed_lease(
     assert "kandidatenlijst.vrijgegeven" in trail
     assert "toewijzing.gedaan" in trail
     assert outbox_types(db) == [
-        "publicatie.aangeboden", "kandidatenlijst.vrijgegeven", "aanbieding.gedaan", "aanbieding.gedaan",
-        "aanbieding.gedaan", "toewijzing.gedaan", "publicatie.afgerond",
-    ]  # fmt: skip
+        "publicatie.aangeboden",
+        "kandidatenlijst.vrijgegeven",
+        "aanbieding.gedaan",
+        "aanbieding.gedaan",
+        "aanbieding.gedaan",
+        "toewijzing.gedaan",
+        "publicatie.afgerond",
+    ]
 
 
 def test_a_released_list_carries_no_personal_data(flow: FlowService, db: TestDatabase, clock: SimulatedClock) -> None:
@@ -262,9 +273,10 @@ def test_binding_criteria_are_dropped_once_the_cap_is_reached(flow: FlowService,
 def test_refusal_reasons_are_vera_refusal_codes(vera_dir: Path) -> None:
     with (vera_dir / "Referentiedata.csv").open(encoding="utf-8-sig", newline="") as handle:
         refusals = {
-            row["Code"] for row in csv.DictReader(handle, delimiter=";")
+            row["Code"]
+            for row in csv.DictReader(handle, delimiter=";")
             if row["Soort"] == "AANBIEDINGDETAILSTATUS" and row["Parent"] == "AANBIEDINGSTATUS.GEW"
-        }  # fmt: skip
+        }
     assert {reason.code for reason in REFUSAL_REASONS} == refusals
 
 

@@ -135,12 +135,27 @@ def test_sequence_diagram_has_a_lane_per_system_and_escapes_texts() -> None:
 
 def _outbox(outbox_id: int, *, parent: int | None = None, status: str = "delivered") -> OutboxRow:
     return OutboxRow(
-        id=outbox_id, type="publicatie.aangeboden", corporation="corp-a", adapter="vera", endpoint="corp-a/vera",
-        status=status, attempts=1, generation=0 if parent is None else 1, parent_id=parent, correlation_id="c",
-        message_id="m", business_key="pub-1", created_at=T0, delivered_at=None, dead_at=None, last_error=None,
-        last_status=None, replayed_by="beheer" if parent else None, replayed_at=T0 if parent else None,
+        id=outbox_id,
+        type="publicatie.aangeboden",
+        corporation="corp-a",
+        adapter="vera",
+        endpoint="corp-a/vera",
+        status=status,
+        attempts=1,
+        generation=0 if parent is None else 1,
+        parent_id=parent,
+        correlation_id="c",
+        message_id="m",
+        business_key="pub-1",
+        created_at=T0,
+        delivered_at=None,
+        dead_at=None,
+        last_error=None,
+        last_status=None,
+        replayed_by="beheer" if parent else None,
+        replayed_at=T0 if parent else None,
         replay_reason=None,
-    )  # fmt: skip
+    )
 
 
 def _audit(entry_id: int, action: str, entity: str = "x", attempt: int | None = None) -> AuditRow:
@@ -186,8 +201,14 @@ def test_timeline_orders_steps_of_one_moment_as_the_audit_log_saw_them_and_folds
 
 def test_timeline_uses_time_first() -> None:
     later = T0 + timedelta(hours=1)
-    trace = Trace("c", [], [InboxRow(1, "corp-b", "soap_erp", "m", "overeenkomst.getekend", later, None)], [], {},
-                  [_audit(1, "toewijzing.gedaan")])  # fmt: skip
+    trace = Trace(
+        "c",
+        [],
+        [InboxRow(1, "corp-b", "soap_erp", "m", "overeenkomst.getekend", later, None)],
+        [],
+        {},
+        [_audit(1, "toewijzing.gedaan")],
+    )
     assert [event.text.split(" ")[0] for event in timeline(trace)] == ["toewijzing.gedaan", "overeenkomst.getekend"]
 
 

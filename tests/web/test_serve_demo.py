@@ -48,9 +48,22 @@ def _sign_in(client: httpx.Client, key: str) -> None:
 def test_serve_demo_serves_the_demo_with_printed_keys_and_a_working_worker(tmp_path: Path) -> None:
     port = free_port()
     command = [
-        sys.executable, "-m", "gateway.cli", "serve", "--demo", "--demo-dir", str(tmp_path / "demo"),
-        "--demo-seekers", "30", "--demo-listings", "2", "--port", str(port), "--log-level", "warning",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "gateway.cli",
+        "serve",
+        "--demo",
+        "--demo-dir",
+        str(tmp_path / "demo"),
+        "--demo-seekers",
+        "30",
+        "--demo-listings",
+        "2",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
     process = subprocess.Popen(
         command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ}
     )

@@ -191,8 +191,11 @@ class SkeletonAdapter(Adapter[SkeletonConfig]):
                 return Location(row=row, line=line, csv_column=COLUMNS.get(field, field))
 
             if len(cells) != len(header):
-                yield MappingError(f"{len(cells)} cells, the header has {len(header)}",
-                                   location=Location(row=row, line=line), adapter=self.name)
+                yield MappingError(
+                    f"{len(cells)} cells, the header has {len(header)}",
+                    location=Location(row=row, line=line),
+                    adapter=self.name,
+                )
                 continue
             try:
                 yield from_record(self._record(header, cells, by_label, where), source=source, where=where)

@@ -82,6 +82,7 @@ class SkeletonAdapter(Adapter[SkeletonConfig]):
         records = data if isinstance(data, list) else [data]
         source = MessageSource(tenant=self.config.tenant, system=self.name)
         for index, record in enumerate(records):
+
             def where(field: str, index: int = index) -> Location:
                 return Location(record=index, field=field)
 

@@ -18,8 +18,16 @@ router = APIRouter(prefix="/kandidaten", tags=["kandidaten"])
 
 Owner = Annotated[Principal, Depends(require(Scope.KANDIDATEN_READ, Role.CORPORATION))]
 
-_KEPT = ("id", "positie", "status", "detailStatus", "rangschikking", "aantalVolwassenen", "aantalKinderen",
-         "passendheidsoort")  # fmt: skip
+_KEPT = (
+    "id",
+    "positie",
+    "status",
+    "detailStatus",
+    "rangschikking",
+    "aantalVolwassenen",
+    "aantalKinderen",
+    "passendheidsoort",
+)
 
 
 def minimise(document: dict[str, Any]) -> KandidaatSamenvatting:

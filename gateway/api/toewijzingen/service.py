@@ -47,9 +47,22 @@ def aantallen(ctx: ApiContext, jaar: int | None, gemeente: str | None) -> Toewij
     return ToewijzingAantallen(items=items)
 
 
-CSV_COLUMNS = ("jaar", "gemeente", "toewijzingen", "daeb", "daebDoelgroep", "passend", "nietPassend", "binding",
-               "daebAandeel", "passendAandeel", "bindingAandeel", "herkomstGemeente", "herkomstRegio",
-               "herkomstBuitenRegio")  # fmt: skip
+CSV_COLUMNS = (
+    "jaar",
+    "gemeente",
+    "toewijzingen",
+    "daeb",
+    "daebDoelgroep",
+    "passend",
+    "nietPassend",
+    "binding",
+    "daebAandeel",
+    "passendAandeel",
+    "bindingAandeel",
+    "herkomstGemeente",
+    "herkomstRegio",
+    "herkomstBuitenRegio",
+)
 
 
 def as_csv(figures: ToewijzingAantallen) -> bytes:
@@ -59,8 +72,21 @@ def as_csv(figures: ToewijzingAantallen) -> bytes:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in figures.items:
-        values = [row.jaar, row.gemeente, row.toewijzingen, row.daeb, row.daeb_doelgroep, row.passend,
-                  row.niet_passend, row.binding, row.daeb_aandeel, row.passend_aandeel, row.binding_aandeel,
-                  row.herkomst.gemeente, row.herkomst.regio, row.herkomst.buiten_regio]  # fmt: skip
+        values = [
+            row.jaar,
+            row.gemeente,
+            row.toewijzingen,
+            row.daeb,
+            row.daeb_doelgroep,
+            row.passend,
+            row.niet_passend,
+            row.binding,
+            row.daeb_aandeel,
+            row.passend_aandeel,
+            row.binding_aandeel,
+            row.herkomst.gemeente,
+            row.herkomst.regio,
+            row.herkomst.buiten_regio,
+        ]
         writer.writerow([neutralise("" if value is None else str(value)) for value in values])
     return out.getvalue().encode("utf-8")

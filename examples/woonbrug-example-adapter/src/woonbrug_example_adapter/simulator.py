@@ -39,8 +39,9 @@ class HuurhuisSimulator:
             return JSONResponse({"error": "allocation missing"}, status_code=422)
         _, duplicate = self.ledger.record(key, "allocation", body)
         location = f"/allocations/{body['allocation']}"
-        return JSONResponse({"allocation": body["allocation"]}, status_code=200 if duplicate else 201,
-                            headers={"Location": location})
+        return JSONResponse(
+            {"allocation": body["allocation"]}, status_code=200 if duplicate else 201, headers={"Location": location}
+        )
 
     @contextmanager
     def running(self) -> Iterator[SimulatorServer]:
