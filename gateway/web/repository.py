@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from gateway.api.logging import scrub
+from gateway.core.logging import scrub
 from gateway.delivery import breaker, deadletters
 from gateway.flow.records import (
     AanbiedingRecord,
