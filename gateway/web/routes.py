@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from gateway.delivery import deadletters
 from gateway.reports.figures import HERKOMSTEN, Report, compute
 from gateway.reports.render import LABELS, to_csv, to_json
+from gateway.store.paging import PageRequest
 from gateway.web import repository, stats
 from gateway.web.access import Viewer
 from gateway.web.auth import (
@@ -216,13 +217,13 @@ def publicaties(
 ) -> Response:
     if not viewer.sees_publicaties:
         raise PageError(403, "Met deze sleutel zijn geen publicaties te zien.")
-    size = request.app.state.web.settings.page_size
+    wanted = PageRequest(pagina, request.app.state.web.settings.page_size)
     with _ctx(request).db.read_session() as session:
         rows, total = repository.publicaties(
-            session, viewer.corporation, status=status, gemeente=gemeente, offset=(pagina - 1) * size, limit=size
+            session, viewer.corporation, status=status, gemeente=gemeente, request=wanted
         )
         statuses, gemeenten = repository.publicatie_filters(session, viewer.corporation)
-    pages = max(1, -(-total // size))
+    pages = wanted.pages(total)
     return page(
         request,
         "publicaties.html",
