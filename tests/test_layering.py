@@ -95,3 +95,24 @@ def test_a_forbidden_import_breaks_its_contract(
 
     assert result.returncode != 0, result.stdout
     assert outcome(result, contract_id) == "BROKEN", result.stdout
+
+
+def _house_drawing() -> list[str]:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## The house") :]
+    return section.split("```")[1].strip("\n").splitlines()
+
+
+def test_the_readme_house_drawing_names_every_room_of_the_gateway_and_no_other() -> None:
+    lines = _house_drawing()
+    start = next(i for i, line in enumerate(lines) if line.startswith("gateway/"))
+    end = next(i for i, line in enumerate(lines[start + 1 :], start + 1) if not line.startswith(" "))
+    drawn = {word for line in lines[start + 1 : end] for word in line[:18].split()}
+    rooms = {f"{path.name}/" for path in (REPO / "gateway").iterdir() if (path / "__init__.py").is_file()}
+    rooms |= {path.name for path in (REPO / "gateway").glob("*.py") if path.name != "__init__.py"}
+    assert drawn == rooms
+
+
+def test_the_readme_house_drawing_names_every_top_level_package() -> None:
+    drawn = {line.split()[0] for line in _house_drawing() if line and not line.startswith(" ")}
+    assert set(PACKAGES) <= {name.rstrip("/") for name in drawn}
