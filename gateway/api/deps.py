@@ -28,7 +28,10 @@ __all__ = ["ApiContext", "Context", "get_context", "read_session"]
 
 @dataclass
 class ApiContext:
-    """Everything one API process holds: the store, the region and its flow, the key cache, the limiter."""
+    """Everything one API process holds: the store, the region and its flow, the key cache, the limiter.
+
+    The dashboard is handed the same object by `gateway.server`; what it may use of it is declared in
+    `gateway.web.context.DashboardContext` (so the dashboard does not import this module)."""
 
     db: Database
     settings: ApiSettings
