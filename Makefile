@@ -26,10 +26,12 @@ run: install
 demo: install
 	$(BIN)/woonbrug demo
 
-## ruff's rules and its formatter (check only: `$(BIN)/ruff format .` applies it).
+## ruff's rules and its formatter (check only: `$(BIN)/ruff format .` applies it), and the import contracts
+## of pyproject.toml ([tool.importlinter]: which room may import which).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install
 	$(BIN)/mypy

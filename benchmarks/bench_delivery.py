@@ -33,8 +33,8 @@ import httpx
 from sqlalchemy import func, select
 
 from benchmarks.harness import Result
+from gateway.core.clock import SYSTEM_CLOCK
 from gateway.delivery import Destination, RetryPolicy, WorkerOptions, WorkerPool, enqueue
-from gateway.delivery.clock import SYSTEM_CLOCK
 from gateway.store import OutboxMessage
 from schemas import Message
 from tests.delivery.builders import publicatie_message

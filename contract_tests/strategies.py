@@ -90,6 +90,7 @@ from schemas import (
     Woonsituatie,
     WoonsituatieSoort,
 )
+from schemas.types import bsn_check_digit
 
 __all__ = [
     "aanbiedingen",
@@ -285,11 +286,8 @@ def bsns() -> st.SearchStrategy[BSN]:
 
     def complete(first_eight: int) -> str | None:
         digits = f"{first_eight:08d}"
-        total = sum(int(d) * w for d, w in zip(digits, range(9, 1, -1), strict=True))
-        last = total % 11
-        if last == 10 or digits + str(last) == "000000000":
-            return None
-        return digits + str(last)
+        check = bsn_check_digit(digits)
+        return None if check is None else digits + str(check)
 
     return (
         st.integers(0, 99_999_999).map(complete).filter(lambda text: text is not None).map(lambda text: BSN(str(text)))

@@ -37,6 +37,7 @@ __all__ = [
     "PersonalText",
     "Postcode",
     "Tijdstip",
+    "bsn_check_digit",
     "passes_11_check",
 ]
 
@@ -192,6 +193,17 @@ def passes_11_check(digits: str) -> bool:
         and digits != "000000000"
         and sum(int(d) * w for d, w in zip(digits, _BSN_WEIGHTS, strict=True)) % 11 == 0
     )
+
+
+def bsn_check_digit(first_eight: str) -> int | None:
+    """The ninth digit that makes `first_eight` a number passing the 11-check, or None when no digit can.
+
+    For generating fictional test and demo BSNs: the 11-check above is the rule, this is its inverse."""
+    total = sum(int(d) * w for d, w in zip(first_eight, _BSN_WEIGHTS[:8], strict=True))
+    check = total % 11
+    if check == 10 or (check == 0 and first_eight == "00000000"):
+        return None
+    return check
 
 
 class BSN:

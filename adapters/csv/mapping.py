@@ -415,10 +415,6 @@ class FieldTarget:
     def dotted(self) -> str:
         return ".".join(alias + (f"[{index}]" if index is not None else "") for alias, _, index in self.steps)
 
-    @property
-    def is_list(self) -> bool:
-        return get_origin(self.leaf) is list
-
     def value_adapter(self) -> TypeAdapter[Any]:
         """Validates a value for this field exactly as the model would (constraints and validators too)."""
         if self.info is None:

@@ -34,13 +34,13 @@ from pathlib import Path
 from typing import Any
 
 from adapters.sdk.adapter import DeliveryReceipt
+from schemas.types import bsn_check_digit
 
 __all__ = [
     "REGISTRATION_HEADER",
     "DropBatch",
     "DropFolder",
     "DroppedFile",
-    "bsn_check_digit",
     "registration_rows",
     "registrations_bytes",
     "write_registrations",
@@ -250,14 +250,6 @@ _LAST = ("Jansen", "de Vries", "Bakker", "Visser", "Smit", "Meijer", "Mulder", "
 _GEMEENTEN = ("GM0268", "GM0202", "GM1945", "GM0209", "GM0296", "GM0226", "GM1734", "GM1705")
 _BRONNEN = ("Arbeid", "Arbeid", "Arbeid", "Uitkering", "Studiefinanciering", "Anders")
 _WOONSITUATIES = ("Starter", "Doorstromer", "Inwonend", "Huurder")
-_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2)
-
-
-def bsn_check_digit(first_eight: str) -> int | None:
-    """The ninth digit that makes a BSN pass the 11-check, or None when no digit can (the sum needs 10)."""
-    total = sum(int(d) * w for d, w in zip(first_eight, _WEIGHTS, strict=True))
-    check = total % 11
-    return None if check == 10 else check
 
 
 def _bsn(rng: random.Random) -> str:

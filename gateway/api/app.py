@@ -20,18 +20,19 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from gateway.api.auth import SECURITY, SECURITY_SCHEMES, KeyStore
+from gateway.api.auth import SECURITY, SECURITY_SCHEMES
 from gateway.api.deps import ApiContext
 from gateway.api.errors import Problem, ProblemMiddleware, install_error_handlers
+from gateway.api.keystore import KeyStore
 from gateway.api.metrics import ApiMetrics
 from gateway.api.middleware import GatewayMiddleware
 from gateway.api.ratelimit import RateLimiter
 from gateway.api.settings import ApiSettings
-from gateway.delivery.clock import SYSTEM_CLOCK, Clock
+from gateway.core.clock import SYSTEM_CLOCK, Clock
+from gateway.core.settings import Settings
 from gateway.flow.parameters import ParameterTable, default_parameter_table
 from gateway.flow.policy import RegionConfig
 from gateway.flow.service import FlowService
-from gateway.settings import Settings
 from gateway.store.engine import Database
 
 __all__ = ["API_PREFIX", "create_app"]
@@ -70,12 +71,12 @@ def create_app(
     clock: Clock = SYSTEM_CLOCK,
     parameters: ParameterTable | None = None,
     monotonic: Callable[[], float] | None = None,
-    dashboard: bool = True,
 ) -> FastAPI:
     """A FastAPI app on `db` (a Database, the gateway's Settings, or a database URL).
 
     With a `region`, the flow endpoints work through `flow` (made for the region when not given);
-    without one they answer 503 and the read endpoints still work.
+    without one they answer 503 and the read endpoints still work. The API alone: `gateway.server`
+    composes it with the dashboard.
     """
     database = db if isinstance(db, Database) else Database(db.database_url if isinstance(db, Settings) else db)
     settings = settings or ApiSettings()
@@ -120,11 +121,6 @@ def create_app(
         max_body_bytes=settings.max_body_bytes,
         access_log=settings.access_log,
     )
-    if dashboard:
-        # Outermost of all: `/dashboard` is served beside the API, with its own rules (see gateway.web).
-        from gateway.web import mount_dashboard
-
-        mount_dashboard(app)
     _document_problems(app)
     return app
 

@@ -8,29 +8,30 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from gateway.api.errors import ServiceUnavailable
+from gateway.api.keystore import KeyStore
+from gateway.api.metrics import ApiMetrics
 from gateway.api.ratelimit import RateLimiter
 from gateway.api.settings import ApiSettings
-from gateway.delivery.clock import Clock
+from gateway.core.clock import Clock
 from gateway.flow.policy import RegionConfig
 from gateway.flow.service import FlowService
 from gateway.store.engine import Database
-
-if TYPE_CHECKING:
-    from gateway.api.auth import KeyStore
-    from gateway.api.metrics import ApiMetrics
 
 __all__ = ["ApiContext", "Context", "get_context", "read_session"]
 
 
 @dataclass
 class ApiContext:
-    """Everything one API process holds: the store, the region and its flow, the key cache, the limiter."""
+    """Everything one API process holds: the store, the region and its flow, the key cache, the limiter.
+
+    The dashboard is handed the same object by `gateway.server`; what it may use of it is declared in
+    `gateway.web.context.DashboardContext` (so the dashboard does not import this module)."""
 
     db: Database
     settings: ApiSettings

@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.api.logging import scrub
+from gateway.core.logging import scrub
 from gateway.flow.service import FlowError
 from gateway.flow.transitions import IllegalTransition
 

@@ -7,7 +7,9 @@ environment, then a `.env` file, then the defaults below.
 from __future__ import annotations
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings
+
+from gateway.core.settings import settings_config
 
 __all__ = ["ApiSettings"]
 
@@ -15,9 +17,7 @@ __all__ = ["ApiSettings"]
 class ApiSettings(BaseSettings):
     """Limits and caches of the API process."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="WOONBRUG_API_", env_file=".env", extra="ignore", hide_input_in_errors=True
-    )
+    model_config = settings_config("WOONBRUG_API_")
 
     max_body_bytes: int = Field(1_048_576, ge=1024, description="largest request body taken (413 above)")
     rate_per_second: float = Field(50.0, gt=0, description="requests per second a key may make, sustained")

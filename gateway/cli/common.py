@@ -12,12 +12,12 @@ from pathlib import Path
 
 import click
 
-from gateway.delivery.clock import SYSTEM_CLOCK, Clock
+from gateway.core.clock import SYSTEM_CLOCK, Clock
+from gateway.core.settings import Settings, get_settings
 from gateway.flow.issues import ConfigError
 from gateway.flow.parameters import default_parameter_table
 from gateway.flow.policy import DEMO_REGION, RegionConfig, load_region
 from gateway.flow.service import FlowService
-from gateway.settings import Settings, get_settings
 from gateway.store import migrate
 from gateway.store.engine import Database, redact_url
 

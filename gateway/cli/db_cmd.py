@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from gateway.settings import get_settings
+from gateway.core.settings import get_settings
 from gateway.store import migrate
 from gateway.store.engine import Database, redact_url
 

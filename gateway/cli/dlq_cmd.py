@@ -12,9 +12,9 @@ from typing import Any
 import click
 
 from gateway.cli.common import open_database
+from gateway.core.clock import SYSTEM_CLOCK
+from gateway.core.settings import get_settings
 from gateway.delivery import breaker, deadletters
-from gateway.delivery.clock import SYSTEM_CLOCK
-from gateway.settings import get_settings
 from gateway.store import audit
 from gateway.store.engine import Database
 

@@ -40,7 +40,7 @@ def _expiry(text: str | None, now: datetime) -> datetime | None:
 
 def _database(url: str | None) -> Database:
     from gateway.cli.common import open_database
-    from gateway.settings import get_settings
+    from gateway.core.settings import get_settings
 
     return open_database(get_settings(database_url=url).database_url, application_name="woonbrug-keys")
 

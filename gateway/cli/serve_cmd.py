@@ -106,9 +106,9 @@ def serve(
         raise click.UsageError("--api-only and --worker-only exclude each other")
     if demo and (api_only or worker_only or region_file or database_url):
         raise click.UsageError("--demo serves its own region and database: no --region, --database-url, --*-only")
-    from gateway.api.logging import configure_logging
+    from gateway.core.logging import configure_logging
+    from gateway.core.settings import get_settings
     from gateway.delivery.worker import WorkerOptions
-    from gateway.settings import get_settings
 
     configure_logging(log_level.upper())
     if demo:
@@ -150,7 +150,7 @@ def _serve_demo(
     import asyncio
     from dataclasses import replace
 
-    from gateway.delivery.clock import SimulatedClock
+    from gateway.core.clock import SimulatedClock
     from gateway.delivery.worker import WorkerOptions
     from gateway.demo import run as demo_run
     from gateway.demo.world import DEMO_START, demo_world
@@ -277,8 +277,8 @@ def _run_embedded(
 ) -> None:
     import uvicorn
 
-    from gateway.api.app import create_app
     from gateway.delivery.worker import run_worker
+    from gateway.server import create_gateway_app
 
     stop = threading.Event()
     threads = [
@@ -295,7 +295,7 @@ def _run_embedded(
         thread.start()
     if flow_loop is not None:
         flow_loop.start()
-    app = create_app(database, region)
+    app = create_gateway_app(database, region)
     # uvicorn handles SIGINT/SIGTERM: it stops accepting and finishes open requests. Afterwards it raises
     # the signal again for the handler that was there before; a quiet one lets us stop the workers and
     # exit 0, which is what a graceful stop is.

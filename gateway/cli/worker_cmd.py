@@ -24,9 +24,9 @@ import click
 
 from adapters import Adapter
 from gateway.cli.common import open_database
+from gateway.core.settings import get_settings
 from gateway.delivery.outbox import Destination
 from gateway.delivery.worker import WorkerOptions, WorkerPool, run_worker
-from gateway.settings import get_settings
 
 
 @dataclass
@@ -78,7 +78,7 @@ def worker(
 ) -> None:
     """Deliver the outbox: claim due messages, send them through their adapters, retry, dead-letter."""
     if not logging.getLogger().handlers:
-        from gateway.api.logging import configure_logging
+        from gateway.core.logging import configure_logging
 
         configure_logging(logging.INFO)
     settings = get_settings(database_url=database_url)

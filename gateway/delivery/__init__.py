@@ -9,7 +9,6 @@
 """
 
 from gateway.delivery.breaker import BreakerPolicy, BreakerView, list_breakers
-from gateway.delivery.clock import SYSTEM_CLOCK, Clock, SimulatedClock, SystemClock
 from gateway.delivery.deadletters import (
     DeadLetter,
     ReplayError,
@@ -26,13 +25,11 @@ from gateway.delivery.retry import RetryPolicy, classify
 from gateway.delivery.worker import WorkerOptions, WorkerPool, run_worker
 
 __all__ = [
-    "SYSTEM_CLOCK",
     "AdapterResolver",
     "AttemptResult",
     "BreakerPolicy",
     "BreakerView",
     "Claim",
-    "Clock",
     "DeadLetter",
     "Destination",
     "Dispatcher",
@@ -40,8 +37,6 @@ __all__ = [
     "Receipt",
     "ReplayError",
     "RetryPolicy",
-    "SimulatedClock",
-    "SystemClock",
     "WorkerOptions",
     "WorkerPool",
     "attempts_of",

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, exists, or_, select, update
 from sqlalchemy.orm import Session
 
-from gateway.settings import DeliverySettings
+from gateway.core.settings import DeliverySettings
 from gateway.store.dialect import insert_ignore
 from gateway.store.models import CIRCUIT_BREAKERS, OUTBOX, BreakerState, CircuitBreakerRow
 

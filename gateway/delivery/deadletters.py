@@ -30,7 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from gateway.delivery.clock import SYSTEM_CLOCK, Clock
+from gateway.core.clock import SYSTEM_CLOCK, Clock
 from gateway.store import audit
 from gateway.store.audit import AuditKeys
 from gateway.store.dialect import dialect_of

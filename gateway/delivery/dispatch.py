@@ -40,9 +40,9 @@ from sqlalchemy import and_, exists, or_, select, text
 from sqlalchemy.orm import Session
 
 from adapters import Adapter, AdapterError, PermanentError, translate, vendor_boundary
+from gateway.core.clock import SYSTEM_CLOCK, Clock
 from gateway.delivery import breaker, metrics
 from gateway.delivery.breaker import BreakerPolicy
-from gateway.delivery.clock import SYSTEM_CLOCK, Clock
 from gateway.delivery.outbox import Destination
 from gateway.delivery.retry import RetryPolicy, classify, db_retrying
 from gateway.store import audit

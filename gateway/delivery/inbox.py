@@ -17,7 +17,7 @@ from typing import NamedTuple
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from gateway.delivery.clock import SYSTEM_CLOCK, Clock
+from gateway.core.clock import SYSTEM_CLOCK, Clock
 from gateway.store import audit
 from gateway.store.dialect import dialect_of, insert_ignore
 from gateway.store.models import INBOX, InboxMessage

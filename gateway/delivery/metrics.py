@@ -15,7 +15,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
-from gateway.delivery.clock import SYSTEM_CLOCK, Clock
+from gateway.core.clock import SYSTEM_CLOCK, Clock
 from gateway.store.engine import Database
 from gateway.store.models import BreakerState, CircuitBreakerRow, OutboxMessage, OutboxStatus
 

@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gateway.delivery.clock import SYSTEM_CLOCK, Clock
+from gateway.core.clock import SYSTEM_CLOCK, Clock
 from gateway.store import audit
 from gateway.store.dialect import insert_ignore
 from gateway.store.models import OUTBOX, OutboxMessage, OutboxStatus

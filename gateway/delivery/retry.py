@@ -24,7 +24,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_de
 from tenacity.stop import stop_base
 
 from adapters import MappingError, PermanentError, TransientError, translate
-from gateway.settings import DeliverySettings
+from gateway.core.settings import DeliverySettings
 from gateway.store.engine import is_transient_db_error
 from gateway.store.models import AttemptOutcome
 

@@ -26,11 +26,11 @@ from multiprocessing.process import BaseProcess
 from types import FrameType
 from typing import Any
 
+from gateway.core.settings import Settings
 from gateway.delivery.breaker import BreakerPolicy
 from gateway.delivery.dispatch import AdapterResolver, Dispatcher, default_worker_id
 from gateway.delivery.resolve import load_resolver
 from gateway.delivery.retry import RetryPolicy
-from gateway.settings import Settings
 from gateway.store.engine import Database
 
 __all__ = ["WorkerOptions", "WorkerPool", "run_worker"]
@@ -111,7 +111,7 @@ def _worker_process(options: WorkerOptions, index: int) -> None:
     parent = os.getppid()
     if not logging.getLogger().handlers:
         # The same JSON lines and personal-data filter as the rest of the gateway.
-        from gateway.api.logging import configure_logging
+        from gateway.core.logging import configure_logging
 
         configure_logging(options.log_level)
     run_worker(options, lambda: asked.is_set() or os.getppid() != parent)

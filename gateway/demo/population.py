@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from schemas import EenheidVrijgekomen, Inschrijving, MessageSource, PublicatieModel
+from schemas.types import bsn_check_digit
 
 __all__ = ["bsn", "seekers", "vacancies"]
 
@@ -34,11 +35,10 @@ _STRATEN = ("Molenstraat", "Kerkstraat", "Graafseweg", "Sonsbeeksingel", "Utrech
 def bsn(rng: random.Random) -> str:
     """A random nine-digit number that passes the 11-check (so the model accepts it)."""
     while True:
-        digits = [rng.randint(0, 9) for _ in range(8)]
-        total = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True))
-        last = total % 11
-        if last < 10 and digits[0] != 0:
-            return "".join(map(str, digits)) + str(last)
+        first_eight = "".join(str(rng.randint(0, 9)) for _ in range(8))
+        check = bsn_check_digit(first_eight)
+        if check is not None and first_eight[0] != "0":
+            return first_eight + str(check)
 
 
 def seekers(count: int, *, seed: int, today: date) -> list[Inschrijving]:

@@ -27,8 +27,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from gateway.core.clock import SimulatedClock
 from gateway.delivery import inbox
-from gateway.delivery.clock import SimulatedClock
 from gateway.demo.population import seekers, vacancies
 from gateway.demo.world import DEMO_START, DemoWorld, demo_world
 from gateway.flow import quotas

@@ -23,7 +23,7 @@ from typing import Any
 from adapters import AdapterRegistry, discover
 from adapters.soap_erp.simulator import ErpSimulator
 from adapters.vera.simulator import DEFAULT_API_KEY, VeraSimulator
-from gateway.delivery.clock import Clock, SimulatedClock
+from gateway.core.clock import Clock, SimulatedClock
 from gateway.delivery.dispatch import Dispatcher
 from gateway.flow.intake import Intake, RegionResolver
 from gateway.flow.parameters import default_parameter_table

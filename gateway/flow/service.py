@@ -28,7 +28,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from adapters import Capabilities, discover
-from gateway.delivery.clock import SYSTEM_CLOCK, Clock
+from gateway.core.clock import SYSTEM_CLOCK, Clock
 from gateway.delivery.outbox import Destination, enqueue
 from gateway.flow import quotas
 from gateway.flow.parameters import DUTCH_TIME, ParameterTable, allocation_date_of

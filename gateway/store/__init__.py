@@ -1,5 +1,6 @@
 """The gateway's durable store: SQLAlchemy 2 models on one `Base`, engines for SQLite and PostgreSQL,
-Alembic migrations (`gateway/store/migrations/`), and the append-only audit log.
+Alembic migrations (`gateway/store/migrations/`), the append-only audit log, and the one paging helper
+of long lists (`gateway.store.paging`).
 
 Adding tables: declare them on `gateway.store.base.Base` in your own module, add the module to
 `MODEL_MODULES` in `gateway/store/base.py`, then `woonbrug db revision -m "..." --autogenerate` and review

@@ -1,7 +1,8 @@
 """The dashboard app and how it sits beside the API.
 
-`create_dashboard(context)` builds a small FastAPI app for the pages, sharing the API's `ApiContext`.
-`DashboardDispatch` is added to the API app as its outermost middleware and hands `/` and `/dashboard...`
+`create_dashboard(context)` builds a small FastAPI app for the pages, sharing the API's context (what it
+uses of it is `gateway.web.context.DashboardContext`). The composition root (`gateway.server`) adds
+`DashboardDispatch` to the API app as its outermost middleware and hands `/` and `/dashboard...`
 to the dashboard, everything else to the API. The dashboard is a sibling, not a sub-app, because its
 rules differ from the API's: it takes urlencoded forms (the API refuses non-JSON bodies with 415) and
 answers errors as Dutch HTML pages, not problem+json.
@@ -30,11 +31,10 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.api.deps import ApiContext
-from gateway.api.logging import scrub
-from gateway.api.metrics import ApiMetrics
+from gateway.core.logging import scrub
 from gateway.web import DASHBOARD_PREFIX
 from gateway.web.auth import LoginRequired, PageError, optional_viewer
+from gateway.web.context import DashboardContext, RequestMetrics
 from gateway.web.render import environment
 from gateway.web.session import Signer
 from gateway.web.settings import WebSettings
@@ -65,7 +65,7 @@ class WebState:
     templates: Environment
 
 
-def create_dashboard(context: ApiContext, settings: WebSettings | None = None) -> FastAPI:
+def create_dashboard(context: DashboardContext, settings: WebSettings | None = None) -> FastAPI:
     """The dashboard for the API process whose context is `context`."""
     from gateway.web.routes import router
 
@@ -144,7 +144,7 @@ def _install_error_pages(app: FastAPI) -> None:
 class DashboardGuard:
     """Security headers, access log, metrics and the last-resort error page around the dashboard."""
 
-    def __init__(self, app: ASGIApp, *, metrics: ApiMetrics | None = None) -> None:
+    def __init__(self, app: ASGIApp, *, metrics: RequestMetrics | None = None) -> None:
         self.app = app
         self.metrics = metrics
 

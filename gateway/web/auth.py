@@ -1,8 +1,9 @@
 """Signing in to the dashboard with an API key, the session cookie, and CSRF protection of forms.
 
-- Sign in: a form takes an API key; it is checked against the API's key store exactly as the API checks
-  it (hash compared in constant time, revoked and expired keys refused). Every failure gets the same
-  answer, so a guess learns nothing. Portal keys are refused: portals have no dashboard.
+- Sign in: a form takes an API key; it is checked against the API's key store (`DashboardContext.keys`)
+  exactly as the API checks it (hash compared in constant time, revoked and expired keys refused).
+  Every failure gets the same answer, so a guess learns nothing. Portal keys are refused: portals have
+  no dashboard.
 - Session: a signed cookie (`gateway.web.session`), HttpOnly, SameSite=Strict, Path=/dashboard, Secure
   on HTTPS. It holds the key's id and a CSRF token; each request looks the key up again, so a revoked
   key's sessions end within the key cache's lifetime.
@@ -22,9 +23,9 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from gateway.api.deps import ApiContext
 from gateway.tenants.service import StoredKey, parse_key, verify_key
 from gateway.web.access import DASHBOARD_ROLES, Viewer
+from gateway.web.context import DashboardContext
 from gateway.web.session import LOGIN_PURPOSE, SESSION_PURPOSE, SessionData, Signer, new_token
 from gateway.web.settings import WebSettings
 
@@ -72,12 +73,12 @@ class PageError(Exception):
         super().__init__(message)
 
 
-def _state(request: Request) -> tuple[ApiContext, Signer, WebSettings]:
+def _state(request: Request) -> tuple[DashboardContext, Signer, WebSettings]:
     web = request.app.state.web
     return request.app.state.context, web.signer, web.settings
 
 
-def viewer_of(ctx: ApiContext, stored: StoredKey, csrf: str) -> Viewer:
+def viewer_of(ctx: DashboardContext, stored: StoredKey, csrf: str) -> Viewer:
     names = request_names(ctx)
     return Viewer(
         principal=stored.principal,
@@ -86,7 +87,7 @@ def viewer_of(ctx: ApiContext, stored: StoredKey, csrf: str) -> Viewer:
     )
 
 
-def request_names(ctx: ApiContext) -> dict[str, str]:
+def request_names(ctx: DashboardContext) -> dict[str, str]:
     """Display names of the region's gemeenten, corporations and portals, by id."""
     region = ctx.region
     if region is None:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from gateway.api.logging import scrub
+from gateway.core.logging import scrub
 from gateway.delivery import breaker, deadletters
 from gateway.flow.records import (
     AanbiedingRecord,
@@ -25,6 +25,7 @@ from gateway.flow.records import (
     ToewijzingRecord,
 )
 from gateway.store.models import AuditEntry, DeliveryAttempt, InboxMessage, OutboxMessage
+from gateway.store.paging import PageRequest, fetch_row_page, where_given
 
 __all__ = [
     "AanbiedingRow",
@@ -283,8 +284,7 @@ def publicaties(
     *,
     status: str | None = None,
     gemeente: str | None = None,
-    offset: int = 0,
-    limit: int = 50,
+    request: PageRequest,
 ) -> tuple[list[PublicatieRow], int]:
     p = PublicatieRecord
     toegewezen = select(ToewijzingRecord.id).where(ToewijzingRecord.publicatie_id == p.id).correlate(p).exists()
@@ -300,12 +300,8 @@ def publicaties(
         toegewezen,
         p.correlation_id,
     )
-    counted = select(func.count()).select_from(p)
-    for column, value in ((p.corporatie, corporation), (p.status, status), (p.gemeente, gemeente)):
-        if value is not None:
-            query, counted = query.where(column == value), counted.where(column == value)
-    total = session.scalar(counted) or 0
-    rows = session.execute(query.order_by(p.begindatum.desc(), p.id).offset(offset).limit(limit)).all()
+    query = where_given(query, [(p.corporatie, corporation), (p.status, status), (p.gemeente, gemeente)])
+    rows, total = fetch_row_page(session, query, request, p.begindatum.desc(), p.id)
     return [PublicatieRow(*row) for row in rows], total
 
 

@@ -13,10 +13,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from gateway.api.deps import ApiContext, read_session
 from gateway.delivery import deadletters
 from gateway.reports.figures import HERKOMSTEN, Report, compute
 from gateway.reports.render import LABELS, to_csv, to_json
+from gateway.store.paging import PageRequest
 from gateway.web import repository, stats
 from gateway.web.access import Viewer
 from gateway.web.auth import (
@@ -36,6 +36,7 @@ from gateway.web.auth import (
     start_session,
     viewer_of,
 )
+from gateway.web.context import DashboardContext
 
 __all__ = ["router"]
 
@@ -47,8 +48,8 @@ NOT_FOUND = "Deze pagina bestaat niet, of u heeft er geen toegang toe."
 Jaar = Annotated[int | None, Query(ge=2000, le=2100)]
 
 
-def _ctx(request: Request) -> ApiContext:
-    context: ApiContext = request.app.state.context
+def _ctx(request: Request) -> DashboardContext:
+    context: DashboardContext = request.app.state.context
     return context
 
 
@@ -158,7 +159,7 @@ def overview(
     if not viewer.sees_messages:
         return RedirectResponse(viewer.home(), status_code=303)
     corporation = viewer.corporation
-    with read_session(_ctx(request).db) as session:
+    with _ctx(request).db.read_session() as session:
         traffic = repository.traffic(session, corporation)
         values: dict[str, Any] = {
             "traffic": traffic,
@@ -216,13 +217,13 @@ def publicaties(
 ) -> Response:
     if not viewer.sees_publicaties:
         raise PageError(403, "Met deze sleutel zijn geen publicaties te zien.")
-    size = request.app.state.web.settings.page_size
-    with read_session(_ctx(request).db) as session:
+    wanted = PageRequest(pagina, request.app.state.web.settings.page_size)
+    with _ctx(request).db.read_session() as session:
         rows, total = repository.publicaties(
-            session, viewer.corporation, status=status, gemeente=gemeente, offset=(pagina - 1) * size, limit=size
+            session, viewer.corporation, status=status, gemeente=gemeente, request=wanted
         )
         statuses, gemeenten = repository.publicatie_filters(session, viewer.corporation)
-    pages = max(1, -(-total // size))
+    pages = wanted.pages(total)
     return page(
         request,
         "publicaties.html",
@@ -244,7 +245,7 @@ def publicatie(request: Request, viewer: CurrentViewer, publicatie_id: str) -> R
     _check_id(publicatie_id)
     if not viewer.sees_publicaties:
         raise PageError(403, "Met deze sleutel zijn geen publicaties te zien.")
-    with read_session(_ctx(request).db) as session:
+    with _ctx(request).db.read_session() as session:
         detail = repository.publicatie(session, publicatie_id, viewer.corporation)
         if detail is None:
             raise PageError(404, NOT_FOUND)
@@ -264,7 +265,7 @@ def trace_search(request: Request, viewer: CurrentViewer, zoek: str | None = Non
     text = (zoek or "").strip()
     if text:
         if ID.match(text):
-            with read_session(_ctx(request).db) as session:
+            with _ctx(request).db.read_session() as session:
                 correlation = repository.correlation_for(session, text, viewer.corporation)
             if correlation is not None:
                 return RedirectResponse(f"/dashboard/spoor/{correlation}", status_code=303)
@@ -277,7 +278,7 @@ def trace(request: Request, viewer: CurrentViewer, correlation_id: str) -> Respo
     _check_id(correlation_id)
     if not viewer.sees_messages:
         raise PageError(403, "Met deze sleutel zijn geen berichten te zien.")
-    with read_session(_ctx(request).db) as session:
+    with _ctx(request).db.read_session() as session:
         found = repository.trace(session, correlation_id, viewer.corporation)
     if found is None:
         raise PageError(404, NOT_FOUND)
@@ -300,7 +301,7 @@ def trace(request: Request, viewer: CurrentViewer, correlation_id: str) -> Respo
 
 def _year(request: Request, viewer: Viewer, jaar: int | None) -> tuple[int, list[int]]:
     ctx = _ctx(request)
-    with read_session(ctx.db) as session:
+    with ctx.db.read_session() as session:
         available = repository.years(session, viewer.statistics_corporatie, ctx.clock.now().year)
     return (jaar if jaar is not None else available[0]), available
 
@@ -311,7 +312,7 @@ def statistics(request: Request, viewer: CurrentViewer, jaar: Jaar = None) -> Re
         raise PageError(403, "Met deze sleutel zijn geen cijfers te zien.")
     year, available = _year(request, viewer, jaar)
     ctx = _ctx(request)
-    with read_session(ctx.db) as session:
+    with ctx.db.read_session() as session:
         report = compute(session, year, corporatie=viewer.statistics_corporatie)
     charts = stats.charts_of(report, request_names(ctx), ctx.region)
     return page(
@@ -355,7 +356,7 @@ def reports(
     if not viewer.sees_statistics:
         raise PageError(403, "Met deze sleutel zijn geen cijfers te zien.")
     year, available, gemeente, corporatie = _report_selection(request, viewer, jaar, gemeente, corporatie)
-    with read_session(_ctx(request).db) as session:
+    with _ctx(request).db.read_session() as session:
         report = compute(session, year, gemeente=gemeente, corporatie=corporatie)
     query = stats.query_string(year, gemeente, corporatie)
     return page(
@@ -390,7 +391,7 @@ def report_download(
     if not viewer.sees_statistics:
         raise PageError(403, "Met deze sleutel zijn geen cijfers te zien.")
     year, _available, gemeente, corporatie = _report_selection(request, viewer, jaar, gemeente, corporatie)
-    with read_session(_ctx(request).db) as session:
+    with _ctx(request).db.read_session() as session:
         report: Report = compute(session, year, gemeente=gemeente, corporatie=corporatie)
     name = "-".join(part for part in ("woonbrug-rapport", str(year), gemeente, corporatie) if part)
     body, media = (to_csv(report), "text/csv") if fmt == "csv" else (to_json(report), "application/json")

@@ -8,15 +8,15 @@ address need a shared secret).
 from __future__ import annotations
 
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings
+
+from gateway.core.settings import settings_config
 
 __all__ = ["WebSettings"]
 
 
 class WebSettings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="WOONBRUG_WEB_", env_file=".env", extra="ignore", hide_input_in_errors=True
-    )
+    model_config = settings_config("WOONBRUG_WEB_")
 
     session_secret: SecretStr | None = Field(
         None, description="secret that signs session cookies (32+ characters); empty: one per process"

@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 
 from adapters import Capabilities
 from gateway.api.app import create_app
-from gateway.api.logging import KNOWN_VALUES
 from gateway.api.settings import ApiSettings
-from gateway.delivery.clock import SimulatedClock
+from gateway.core.clock import SimulatedClock
+from gateway.core.logging import KNOWN_VALUES
 from gateway.flow.parameters import default_parameter_table
 from gateway.flow.service import FlowService
 from gateway.store import migrate

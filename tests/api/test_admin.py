@@ -7,7 +7,7 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from gateway.delivery.clock import SimulatedClock
+from gateway.core.clock import SimulatedClock
 from gateway.delivery.outbox import Destination, enqueue
 from gateway.store.engine import Database
 from gateway.store.models import BreakerState, CircuitBreakerRow, OutboxMessage, OutboxStatus

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from gateway.api.app import create_app
 from gateway.api.settings import ApiSettings
-from gateway.delivery.clock import SimulatedClock
+from gateway.core.clock import SimulatedClock
 from gateway.flow.service import FlowService
 from gateway.store.engine import Database
 from gateway.tenants.service import create_key, revoke_key

@@ -6,8 +6,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from gateway.api.app import create_app
+from gateway.core.clock import SimulatedClock
 from gateway.delivery import inbox
-from gateway.delivery.clock import SimulatedClock
 from gateway.store import audit
 from gateway.store.engine import Database
 from gateway.store.models import InboxMessage

@@ -6,7 +6,7 @@ import io
 import json
 import logging
 
-from gateway.api.logging import JsonFormatter, KnownValues, PersonalDataFilter, configure_logging, redact, scrub
+from gateway.core.logging import JsonFormatter, KnownValues, PersonalDataFilter, configure_logging, redact, scrub
 from tests import factories
 from tests.api.logscan import PERSONAL_VALUES, Capture
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from gateway.api.app import create_app
 from gateway.api.deps import read_session
 from gateway.api.publicaties import repository
-from gateway.delivery.clock import SimulatedClock
+from gateway.core.clock import SimulatedClock
 from tests import factories
 from tests.api.conftest import TEST_SETTINGS, make_flow, make_keys
 from tests.api.world import ADMIN, CORP_A, CORP_B, PORTAL_A, START, World, vacancy

@@ -25,7 +25,7 @@ from schemathesis import checks
 from schemathesis.specs.openapi import checks as openapi_checks
 
 from gateway.api.app import create_app
-from gateway.delivery.clock import SimulatedClock
+from gateway.core.clock import SimulatedClock
 from gateway.store.engine import Database
 from tests.api.conftest import TEST_SETTINGS, make_flow, make_keys
 from tests.api.world import ADMIN, PORTAL_A, START, World, bearer

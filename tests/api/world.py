@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from gateway.delivery.clock import SimulatedClock
+from gateway.core.clock import SimulatedClock
 from gateway.flow.service import FlowService
 from schemas import EenheidVrijgekomen, Inschrijving, MessageSource, Vrijkomen
 from tests import factories

@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from gateway.delivery import Dispatcher, SimulatedClock
+from gateway.core.clock import SimulatedClock
+from gateway.delivery import Dispatcher
 from tests.delivery.sink import Sink
 from tests.factories import T0
 

@@ -11,14 +11,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from gateway.delivery import (
-    BreakerPolicy,
-    Destination,
-    Dispatcher,
-    RetryPolicy,
-    SimulatedClock,
-    enqueue,
-)
+from gateway.core.clock import SimulatedClock
+from gateway.delivery import BreakerPolicy, Destination, Dispatcher, RetryPolicy, enqueue
 from gateway.store import CircuitBreakerRow, OutboxMessage
 from gateway.store.engine import Database
 from schemas import Message

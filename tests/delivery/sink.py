@@ -33,7 +33,8 @@ from starlette.routing import Route
 
 from adapters import Adapter, AdapterConfig, Capabilities, DeliveryReceipt, Transport, VendorPayload
 from adapters.sdk.simulator import FaultPlan, Ledger, SimulatorServer, control_routes
-from gateway.delivery import Clock, Destination
+from gateway.core.clock import Clock
+from gateway.delivery import Destination
 from schemas import MESSAGE_TYPES, Message
 
 __all__ = ["Sink", "SinkAdapter", "SinkConfig", "SinkResolver"]

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from sqlalchemy import update
 
 from gateway.cli import main
-from gateway.delivery import SimulatedClock, breaker, enqueue
+from gateway.core.clock import SYSTEM_CLOCK, SimulatedClock
+from gateway.delivery import breaker, enqueue
 from gateway.delivery.breaker import BreakerPolicy
-from gateway.delivery.clock import SYSTEM_CLOCK
 from gateway.store import OutboxMessage, audit, migrate
 from tests.delivery.builders import publicatie_message
 from tests.delivery.helpers import CORP_A, put, statuses

@@ -6,16 +6,8 @@ import pytest
 from sqlalchemy import select, update
 
 from adapters.sdk.simulator import Fault
-from gateway.delivery import (
-    Destination,
-    Dispatcher,
-    ReplayError,
-    SimulatedClock,
-    lineage,
-    list_dead_letters,
-    replay,
-    replay_all,
-)
+from gateway.core.clock import SimulatedClock
+from gateway.delivery import Destination, Dispatcher, ReplayError, lineage, list_dead_letters, replay, replay_all
 from gateway.store import AuditEntry, OutboxMessage, audit
 from tests.delivery.builders import publicatie_message
 from tests.delivery.helpers import CORP_A, deliver_all, dispatcher, put, row

@@ -7,7 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from adapters.sdk.simulator import Fault
-from gateway.delivery import Dispatcher, SimulatedClock, attempts_of
+from gateway.core.clock import SimulatedClock
+from gateway.delivery import Dispatcher, attempts_of
 from gateway.store import AuditEntry, CircuitBreakerRow, audit
 from tests.delivery.builders import publicatie_message
 from tests.delivery.helpers import CORP_A, CORP_B, deliver_all, dispatcher, put, row, statuses

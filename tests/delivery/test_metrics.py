@@ -5,7 +5,8 @@ from __future__ import annotations
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 
 from adapters.sdk.simulator import Fault
-from gateway.delivery import Dispatcher, SimulatedClock
+from gateway.core.clock import SimulatedClock
+from gateway.delivery import Dispatcher
 from gateway.delivery.metrics import StoreCollector
 from tests.delivery.builders import publicatie_message
 from tests.delivery.helpers import dispatcher, put

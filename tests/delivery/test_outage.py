@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from gateway.delivery import Dispatcher, SimulatedClock
+from gateway.core.clock import SimulatedClock
+from gateway.delivery import Dispatcher
 from gateway.store import DeliveryAttempt
 from tests.delivery.builders import publicatie_message
 from tests.delivery.helpers import deliver_all, dispatcher, put, statuses

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from gateway.core.clock import SimulatedClock
 from gateway.delivery import (
     Destination,
     DuplicateKeyConflict,
-    SimulatedClock,
     enqueue,
     enqueue_many,
     mark_processed,

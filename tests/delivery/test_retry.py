@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from adapters import MappingError, PermanentError, TransientError
+from gateway.core.settings import DeliverySettings
 from gateway.delivery import RetryPolicy, classify
 from gateway.delivery.retry import db_retrying
-from gateway.settings import DeliverySettings
 from gateway.store import AttemptOutcome
 
 

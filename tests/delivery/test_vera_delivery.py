@@ -12,7 +12,8 @@ from adapters.sdk.simulator import Fault
 from adapters.vera.adapter import VeraAdapter
 from adapters.vera.config import VeraConfig
 from adapters.vera.simulator import DEFAULT_API_KEY, VeraSimulator
-from gateway.delivery import Destination, Dispatcher, RetryPolicy, SimulatedClock
+from gateway.core.clock import SimulatedClock
+from gateway.delivery import Destination, Dispatcher, RetryPolicy
 from gateway.store import audit
 from tests.delivery.builders import publicatie_message
 from tests.delivery.helpers import deliver_all, put, row, statuses

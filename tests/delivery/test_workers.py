@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import func, make_url, select
 from sqlalchemy.exc import OperationalError
 
+from gateway.core.clock import SYSTEM_CLOCK
 from gateway.delivery import RetryPolicy, WorkerOptions, WorkerPool, enqueue
-from gateway.delivery.clock import SYSTEM_CLOCK
 from gateway.store import DeliveryAttempt, OutboxMessage
 from tests.delivery.builders import publicatie_message
 from tests.delivery.helpers import CORP_A, statuses, wait_until

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from gateway.delivery.clock import SimulatedClock
+from gateway.core.clock import SimulatedClock
 from gateway.demo import run as demo_run
 from gateway.demo.run import DemoOptions
 from gateway.demo.world import DEMO_START, demo_world

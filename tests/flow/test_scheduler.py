@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from adapters import Capabilities
-from gateway.delivery.clock import SimulatedClock
+from gateway.core.clock import SimulatedClock
 from gateway.flow.parameters import default_parameter_table
 from gateway.flow.records import PublicatieRecord
 from gateway.flow.scheduler import run_flow_loop

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters import Capabilities
-from gateway.delivery.clock import SimulatedClock
+from gateway.core.clock import SimulatedClock
 from gateway.flow.parameters import default_parameter_table
 from gateway.flow.ranking import verify_lottery
 from gateway.flow.records import InschrijvingRecord, KandidaatRecord, PublicatieRecord, ToewijzingRecord

@@ -75,6 +75,20 @@ def test_the_registry_names_each_class_by_its_own_type() -> None:
         assert cls.model_fields["type"].default == type_name
 
 
+def test_every_message_class_is_in_the_one_list() -> None:
+    """AnyMessage is where the message classes are declared; a class defined but left out of it would be
+    unknown to parse_message, MESSAGE_TYPES and the generated JSON Schemas."""
+    import schemas.messages
+
+    concrete = {
+        cls
+        for cls in vars(schemas.messages).values()
+        if isinstance(cls, type) and issubclass(cls, Message) and isinstance(cls.model_fields["type"].default, str)
+    }
+    assert concrete == set(MESSAGE_TYPES.values())
+    assert {cls.__name__ for cls in concrete} <= set(schemas.messages.__all__)
+
+
 @pytest.mark.parametrize("message_type", MESSAGE_TYPES.values(), ids=list(MESSAGE_TYPES))
 @ROUND_TRIP
 @given(data=st.data())

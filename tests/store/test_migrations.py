@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from gateway.settings import DEFAULT_DATABASE_URL, Settings
+from gateway.core.settings import DEFAULT_DATABASE_URL, Settings
 from gateway.store import Base, load_models, migrate
 from gateway.store.engine import Database
 from tests.store.databases import TestDatabase, sqlite_database

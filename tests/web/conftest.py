@@ -27,16 +27,16 @@ import pytest
 from sqlalchemy import select
 
 from adapters.sdk.simulator import SimulatorServer
-from gateway.api.app import create_app
 from gateway.api.settings import ApiSettings
+from gateway.core.clock import SimulatedClock
 from gateway.delivery import inbox
-from gateway.delivery.clock import SimulatedClock
 from gateway.delivery.dispatch import Dispatcher
 from gateway.demo import run as demo_run
 from gateway.demo.population import vacancies
 from gateway.demo.run import DemoOptions
 from gateway.demo.world import DEMO_START, DemoWorld, demo_world
 from gateway.flow.intake import RegionResolver
+from gateway.server import create_gateway_app
 from gateway.store.models import OutboxMessage
 from gateway.tenants.service import Role, create_key
 from gateway.web.settings import WebSettings
@@ -156,7 +156,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                 tenant: create_key(session, tenant=tenant, role=role, now=clock.now()).key
                 for tenant, role in TENANTS.items()
             }
-        app = create_app(
+        app = create_gateway_app(
             world.db,
             flow=world.flow,
             clock=clock,

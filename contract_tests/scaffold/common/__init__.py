@@ -1,0 +1,1 @@
+"""The template of a scaffolded adapter's field mapping, shared by the csv, rest and soap skeletons."""

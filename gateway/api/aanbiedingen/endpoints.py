@@ -46,8 +46,7 @@ def list_aanbiedingen(
             inschrijving=inschrijving,
             publicatie=publicatie,
             status=status,
-            offset=paging.offset,
-            limit=paging.page_size,
+            request=paging,
         )
     return page_response(items, paging, total)
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, Text, cast, false, func, select
+from sqlalchemy import Select, Text, cast, false, select
 from sqlalchemy.orm import Session
 
 from gateway.flow.records import AanbiedingRecord, InschrijvingRecord, PublicatieRecord
+from gateway.store.paging import PageRequest, fetch_page, where_given
 from gateway.tenants.service import Principal, Role
 
 __all__ = ["document_of", "page_of"]
@@ -40,18 +41,14 @@ def page_of(
     inschrijving: str | None,
     publicatie: str | None,
     status: str | None,
-    offset: int,
-    limit: int,
+    request: PageRequest,
 ) -> tuple[Sequence[str], int]:
-    query = _visible(select(cast(AanbiedingRecord.document, Text)), principal)
-    counted = _visible(select(func.count()).select_from(AanbiedingRecord), principal)
-    for column, value in (
-        (AanbiedingRecord.inschrijving_id, inschrijving),
-        (AanbiedingRecord.publicatie_id, publicatie),
-        (AanbiedingRecord.status, status),
-    ):
-        if value is not None:
-            query, counted = query.where(column == value), counted.where(column == value)
-    total = session.scalar(counted) or 0
-    ordered = query.order_by(AanbiedingRecord.aangeboden_op.desc(), AanbiedingRecord.id)
-    return session.scalars(ordered.offset(offset).limit(limit)).all(), total
+    query = where_given(
+        _visible(select(cast(AanbiedingRecord.document, Text)), principal),
+        [
+            (AanbiedingRecord.inschrijving_id, inschrijving),
+            (AanbiedingRecord.publicatie_id, publicatie),
+            (AanbiedingRecord.status, status),
+        ],
+    )
+    return fetch_page(session, query, request, AanbiedingRecord.aangeboden_op.desc(), AanbiedingRecord.id)

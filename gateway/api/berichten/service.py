@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from gateway.api.berichten.schemas import Ontvangst
 from gateway.api.deps import ApiContext, read_session
 from gateway.api.errors import Conflict, Forbidden, ProblemError, Unprocessable
-from gateway.api.logging import KNOWN_VALUES, scrub
+from gateway.core.logging import KNOWN_VALUES, scrub
 from gateway.delivery import inbox
 from gateway.flow.service import FlowError, FlowService
 from gateway.flow.transitions import IllegalTransition

@@ -11,7 +11,7 @@ from typing import Any
 from gateway.api.deps import ApiContext, read_session
 from gateway.api.errors import Conflict, NotFound, ProblemError, Unprocessable
 from gateway.api.inschrijvingen import repository
-from gateway.api.logging import KNOWN_VALUES
+from gateway.core.logging import KNOWN_VALUES
 from gateway.tenants.service import Principal
 from schemas import INCLUDE_BSN, Inschrijving
 from schemas.privacy import personal_values

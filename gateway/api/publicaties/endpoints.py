@@ -48,8 +48,7 @@ def list_publicaties(
             gemeente=gemeente,
             model=model,
             status=status,
-            offset=paging.offset,
-            limit=paging.page_size,
+            request=paging,
         )
     return page_response(items, paging, total)
 

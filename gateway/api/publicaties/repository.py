@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from gateway.api.common import year_bounds
 from gateway.flow.records import PublicatieRecord
 from gateway.store.engine import Database
+from gateway.store.paging import PageRequest, fetch_page, where_given
 from gateway.tenants.service import Principal, Role
 
 __all__ = ["aantallen", "document_of", "page_of", "read_document"]
@@ -66,21 +67,13 @@ def page_of(
     gemeente: str | None,
     model: str | None,
     status: str | None,
-    offset: int,
-    limit: int,
+    request: PageRequest,
 ) -> tuple[Sequence[str], int]:
-    query = select(cast(PublicatieRecord.document, Text))
-    counted = select(func.count()).select_from(PublicatieRecord)
-    for column, value in (
-        (PublicatieRecord.gemeente, gemeente),
-        (PublicatieRecord.model, model),
-        (PublicatieRecord.status, status),
-    ):
-        if value is not None:
-            query, counted = query.where(column == value), counted.where(column == value)
-    query = _visible(query, principal).order_by(PublicatieRecord.begindatum.desc(), PublicatieRecord.id)
-    total = session.scalar(_visible(counted, principal)) or 0
-    return session.scalars(query.offset(offset).limit(limit)).all(), total
+    query = where_given(
+        _visible(select(cast(PublicatieRecord.document, Text)), principal),
+        [(PublicatieRecord.gemeente, gemeente), (PublicatieRecord.model, model), (PublicatieRecord.status, status)],
+    )
+    return fetch_page(session, query, request, PublicatieRecord.begindatum.desc(), PublicatieRecord.id)
 
 
 def aantallen(session: Session, year: int, gemeente: str | None) -> list[tuple[str, str, str, int]]:

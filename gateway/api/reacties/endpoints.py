@@ -57,7 +57,7 @@ def list_reacties(
     inschrijving: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
 ) -> Response:
     with read_session(ctx.db) as session:
-        items, total = repository.page_of(session, principal.tenant, inschrijving, paging.offset, paging.page_size)
+        items, total = repository.page_of(session, principal.tenant, inschrijving, paging)
     return page_response([dumps(item) for item in items], paging, total)
 
 

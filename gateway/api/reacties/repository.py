@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.flow.records import InschrijvingRecord, KandidaatRecord, PublicatieRecord
+from gateway.store.paging import PageRequest, fetch_page, where_given
 
 __all__ = ["existing", "owned_inschrijving", "owned_kandidaat", "page_of", "publicatie_exists"]
 
@@ -39,17 +40,12 @@ def owned_kandidaat(session: Session, kandidaat_id: str, portal: str) -> bool:
 
 
 def page_of(
-    session: Session, portal: str, inschrijving_id: str | None, offset: int, limit: int
+    session: Session, portal: str, inschrijving_id: str | None, request: PageRequest
 ) -> tuple[Sequence[dict[str, Any]], int]:
-    base = (
+    query = (
         select(KandidaatRecord.document)
         .join(InschrijvingRecord, InschrijvingRecord.id == KandidaatRecord.inschrijving_id)
         .where(InschrijvingRecord.portal == portal)
     )
-    if inschrijving_id is not None:
-        base = base.where(KandidaatRecord.inschrijving_id == inschrijving_id)
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    rows = session.scalars(
-        base.order_by(KandidaatRecord.reactiedatum.desc(), KandidaatRecord.id).offset(offset).limit(limit)
-    )
-    return rows.all(), total
+    query = where_given(query, [(KandidaatRecord.inschrijving_id, inschrijving_id)])
+    return fetch_page(session, query, request, KandidaatRecord.reactiedatum.desc(), KandidaatRecord.id)

@@ -35,9 +35,7 @@ def list_toewijzingen(
     ctx: Context, principal: Owner, paging: Paging, jaar: Jaar = None, gemeente: Gemeente = None
 ) -> Response:
     with read_session(ctx.db) as session:
-        items, total = repository.page_of(
-            session, principal.tenant, jaar=jaar, gemeente=gemeente, offset=paging.offset, limit=paging.page_size
-        )
+        items, total = repository.page_of(session, principal.tenant, jaar=jaar, gemeente=gemeente, request=paging)
     return page_response(items, paging, total)
 
 

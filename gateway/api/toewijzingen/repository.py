@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from gateway.flow.records import ToewijzingRecord
 from gateway.flow.service import HERKOMST_BUITEN, HERKOMST_GEMEENTE, HERKOMST_REGIO
+from gateway.store.paging import PageRequest, fetch_page, where_given
 
 __all__ = ["document_of", "groups", "herkomst", "page_of"]
 
@@ -24,16 +25,11 @@ def document_of(session: Session, toewijzing_id: str, corporatie: str) -> str | 
 
 
 def page_of(
-    session: Session, corporatie: str, *, jaar: int | None, gemeente: str | None, offset: int, limit: int
+    session: Session, corporatie: str, *, jaar: int | None, gemeente: str | None, request: PageRequest
 ) -> tuple[Sequence[str], int]:
     query = select(cast(ToewijzingRecord.document, Text)).where(ToewijzingRecord.corporatie == corporatie)
-    counted = select(func.count()).select_from(ToewijzingRecord).where(ToewijzingRecord.corporatie == corporatie)
-    for column, value in ((ToewijzingRecord.jaar, jaar), (ToewijzingRecord.gemeente, gemeente)):
-        if value is not None:
-            query, counted = query.where(column == value), counted.where(column == value)
-    total = session.scalar(counted) or 0
-    ordered = query.order_by(ToewijzingRecord.datum.desc(), ToewijzingRecord.id)
-    return session.scalars(ordered.offset(offset).limit(limit)).all(), total
+    query = where_given(query, [(ToewijzingRecord.jaar, jaar), (ToewijzingRecord.gemeente, gemeente)])
+    return fetch_page(session, query, request, ToewijzingRecord.datum.desc(), ToewijzingRecord.id)
 
 
 def groups(session: Session, jaar: int | None, gemeente: str | None) -> list[tuple[int, str]]:

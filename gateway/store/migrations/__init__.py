@@ -1,0 +1,1 @@
+"""Alembic's environment and revisions for the gateway store (run through `gateway.store.migrate`)."""

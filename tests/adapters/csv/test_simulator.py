@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from adapters.csv import CsvAdapter, CsvConfig, DropFolder, registrations_bytes, write_registrations
-from adapters.csv.simulator import REGISTRATION_HEADER, bsn_check_digit, registration_rows
+from adapters.csv.simulator import REGISTRATION_HEADER, registration_rows
 from adapters.sdk.errors import MappingError
 from schemas import BSN
 
@@ -135,17 +135,6 @@ def test_spoiled_rows_are_the_only_rejects() -> None:
     adapter = CsvAdapter(CsvConfig(tenant="corp-a", mapping="inschrijvingen"))
     decoded = list(adapter.decode(registrations_bytes(400, seed=5, bad_every=40)))
     assert [d.location.row for d in decoded if isinstance(d, MappingError)] == list(range(40, 401, 40))
-
-
-def test_bsn_check_digit() -> None:
-    assert bsn_check_digit("11122233") == 3
-    assert bsn_check_digit("12345678") == 2  # 123456782 is the textbook valid BSN
-    # 9*1 + 3*4 = 21, which is 10 (mod 11): no single digit makes that pass.
-    assert bsn_check_digit("10000040") is None
-    for number in range(10_000_000, 10_000_300):
-        digit = bsn_check_digit(str(number))
-        if digit is not None:
-            BSN(f"{number}{digit}")
 
 
 def test_write_registrations_streams_to_a_file_in_the_asked_encoding(tmp_path: Path) -> None:

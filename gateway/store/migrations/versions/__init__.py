@@ -1,0 +1,1 @@
+"""The store's schema revisions, oldest first; each says what it adds and why."""

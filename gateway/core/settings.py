@@ -14,9 +14,22 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["DEFAULT_DATABASE_URL", "DeliverySettings", "Settings", "get_settings"]
+__all__ = ["DEFAULT_DATABASE_URL", "DeliverySettings", "Settings", "get_settings", "settings_config"]
 
 DEFAULT_DATABASE_URL = "sqlite:///./woonbrug-data/woonbrug.sqlite"
+
+
+def settings_config(env_prefix: str, *, env_nested_delimiter: str | None = None) -> SettingsConfigDict:
+    """How every settings class of the gateway reads its environment (these and `gateway.api.settings`,
+    `gateway.web.settings`): its own prefix, the same `.env` file and precedence, unknown variables
+    ignored, and no input values in validation errors (a secret set wrongly must not be printed)."""
+    return SettingsConfigDict(
+        env_prefix=env_prefix,
+        env_nested_delimiter=env_nested_delimiter,
+        env_file=".env",
+        extra="ignore",
+        hide_input_in_errors=True,
+    )
 
 
 class DeliverySettings(BaseModel):
@@ -38,13 +51,7 @@ class DeliverySettings(BaseModel):
 class Settings(BaseSettings):
     """Everything the gateway reads from its environment."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="WOONBRUG_",
-        env_nested_delimiter="__",
-        env_file=".env",
-        extra="ignore",
-        hide_input_in_errors=True,
-    )
+    model_config = settings_config("WOONBRUG_", env_nested_delimiter="__")
 
     database_url: str = Field(
         DEFAULT_DATABASE_URL,

@@ -1,7 +1,9 @@
-"""Time for the delivery scheduler, injectable so tests can run minutes of backoff in milliseconds.
+"""The gateway's time, injectable so tests and the demo can run weeks of allocation or minutes of backoff
+in milliseconds.
 
-Every moment the outbox stores or compares (next attempt, lease end, breaker cool-down) comes from a
-`Clock`, never from the database's `now()`, so a `SimulatedClock` moves all of them together.
+Every moment the gateway stores or compares (a listing's closing, an offer's deadline, a delivery's next
+attempt, a lease end, a breaker's cool-down, a key's expiry) comes from a `Clock`, never from the
+database's `now()` or `datetime.now()` at the call site, so a `SimulatedClock` moves all of them together.
 """
 
 from __future__ import annotations
