@@ -2,8 +2,13 @@
 
 Translation is `adapters.vera.mapping` (pure); this module is the transport around it:
 
-- `deliver` POSTs a new record (or PUTs a changed one) to its resource with an `Idempotency-Key` header
-  and VERA's `X-Stuurgegevens-*` headers (sender, time of sending, correlation as Referentienummer);
+- `deliver` POSTs a new record to its resource with an `Idempotency-Key` header and VERA's
+  `X-Stuurgegevens-*` headers (sender, time of sending, correlation as Referentienummer). A change to a
+  record the vendor holds (a status change, or a POST answered 409 because the vendor has that id) is
+  merged, never replaced: GET the record and its ETag, merge Woonbrug's fields in (`writeback`: every
+  attribute and extra-attribuut that is not Woonbrug's stays), and write it back with If-Match, as a
+  JSON merge patch (PATCH, `application/merge-patch+json`) where the API takes one, else as a PUT of the
+  merged record. A 412 (changed in between) reads and merges again, `write_attempts` times at most;
 - `poll` reads resource lists with VERA's cursor paging (`cursor` query parameter, `X-Parameters-Cursor`
   / `X-Parameters-Aantal` response headers, `X-Parameters-AantalPerPagina` request header);
 - `parse_webhook` decodes a VERA body the vendor pushed, optionally checking an HMAC signature.
@@ -39,8 +44,8 @@ from adapters.sdk.adapter import (
     VendorPayload,
 )
 from adapters.sdk.boundary import vendor_boundary
-from adapters.sdk.errors import MappingError, PermanentError
-from adapters.vera import mapping
+from adapters.sdk.errors import MappingError, PermanentError, TransientError
+from adapters.vera import mapping, writeback
 from adapters.vera.config import VeraConfig
 from schemas import Message, MessageSource
 
@@ -49,6 +54,9 @@ __all__ = ["RESOURCE_HEADER", "SIGNATURE_HEADER", "VeraAdapter"]
 RESOURCE_HEADER = "X-Vera-Resource"  # names the resource of a webhook body without a Woonbrug envelope
 SIGNATURE_HEADER = "X-Woonbrug-Signature"  # "sha256=<hex HMAC of the body>" when a webhook secret is set
 REPLAYED_HEADER = "Idempotent-Replayed"  # a VERA system that recognised the Idempotency-Key says so
+MERGE_PATCH = "application/merge-patch+json"  # RFC 7396
+# What an API without merge patch answers a PATCH: Method Not Allowed, Unsupported Media Type, Not Implemented.
+_NO_PATCH_STATUSES = frozenset({405, 415, 501})
 _TYPES = frozenset(t for r in mapping.RESOURCES.values() for t in r.message_types)
 
 
@@ -82,6 +90,7 @@ class VeraAdapter(Adapter[VeraConfig]):
         self._clock = clock
         self._token: _Token | None = None
         self._token_lock = asyncio.Lock()
+        self._merge_patch = config.merge_patch  # None until the API has shown whether it takes a merge patch
 
     # --- translation ----------------------------------------------------------------------------------
 
@@ -128,26 +137,147 @@ class VeraAdapter(Adapter[VeraConfig]):
     # --- transport ------------------------------------------------------------------------------------
 
     async def deliver(self, message: Message, *, idempotency_key: str) -> DeliveryReceipt:
+        """POST a new record; merge a change into the record the vendor holds (see `_write_back`).
+
+        A POST the vendor answers 409 (it holds that id already: a Toewijzing it entered itself, a
+        kandidaat that responded before the list) is merged into that record too, never replaced.
+        """
         encoded = self._encoded(message)
-        path = f"/{encoded.resource}"
+        headers = _stuurgegevens(message, idempotency_key)
         if encoded.method == "PUT" and encoded.record_id is not None:
-            path += f"/{quote(encoded.record_id, safe='')}"
-        headers = {
-            "Idempotency-Key": idempotency_key,
-            "Content-Type": "application/json",
-            "X-Stuurgegevens-Zender-Organisatie": message.source.tenant,
-            "X-Stuurgegevens-Zender-Administratie": message.source.system,
-            "X-Stuurgegevens-Referentienummer": message.correlation_id,
-            "X-Stuurgegevens-Tijdstip-Bericht": _now_text(),
-        }
+            assert isinstance(encoded.body, dict)  # only a kandidatenlijst is a list, and it is a POST
+            return await self._write_back(encoded.resource, encoded.record_id, encoded.body, headers)
         body = json.dumps(encoded.body, ensure_ascii=False, separators=(",", ":")).encode()
-        response = await self._call(encoded.method, path, content=body, headers=headers)
+        try:
+            response = await self._call("POST", f"/{encoded.resource}", content=body, headers=headers)
+        except PermanentError as error:
+            if error.status != 409:
+                raise
+            return await self._merge_existing(encoded, headers)
         return DeliveryReceipt(
             idempotency_key=idempotency_key,
             vendor_reference=_reference(response, encoded.record_id),
-            duplicate=response.headers.get(REPLAYED_HEADER, "").lower() == "true",
+            duplicate=_replayed(response),
             status=response.status_code,
         )
+
+    async def _merge_existing(self, encoded: mapping.Encoded, headers: dict[str, str]) -> DeliveryReceipt:
+        """After a 409 on POST: merge each record into the vendor's; records it lacks are created one by one.
+
+        The merge writes carry a key derived from the delivery's (`<key>:merge`, `<key>:<id>` per record of
+        a page): the POST that met the 409 may be remembered under the delivery's own key.
+        """
+        key = headers["Idempotency-Key"]
+        records = encoded.body if isinstance(encoded.body, list) else [encoded.body]
+        receipts: list[DeliveryReceipt] = []
+        for record in records:
+            record_id = record.get("id")
+            if not isinstance(record_id, str):
+                raise PermanentError(
+                    f"{encoded.resource}: the vendor refused the POST as a conflict (HTTP 409) and the record "
+                    "has no id to merge into",
+                    adapter=self.name,
+                    status=409,
+                )
+            part = f"{key}:{record_id}" if isinstance(encoded.body, list) else f"{key}:merge"
+            receipts.append(
+                await self._write_back(
+                    encoded.resource,
+                    record_id,
+                    record,
+                    {**headers, "Idempotency-Key": part},
+                    create_missing=isinstance(encoded.body, list),
+                )
+            )
+        return DeliveryReceipt(
+            idempotency_key=key,
+            vendor_reference=receipts[0].vendor_reference,
+            duplicate=all(receipt.duplicate for receipt in receipts),
+            status=receipts[0].status if len(receipts) == 1 else 200,
+        )
+
+    async def _write_back(
+        self,
+        resource: str,
+        record_id: str,
+        ours: dict[str, Any],
+        headers: dict[str, str],
+        *,
+        create_missing: bool = False,
+    ) -> DeliveryReceipt:
+        """Merge `ours` into the vendor's record: read it (with its ETag), merge, write it back conditionally.
+
+        A 412 (someone changed the record between our read and our write) starts over from a fresh read,
+        up to `write_attempts` times; then it is a TransientError, for the delivery's own retries.
+        """
+        path = f"/{resource}/{quote(record_id, safe='')}"
+        key = headers["Idempotency-Key"]
+        for _ in range(self.config.write_attempts):
+            read = await self._read_current(resource, path, create_missing=create_missing)
+            if read is None:  # create_missing and the vendor has no such record: a plain create
+                body = json.dumps(ours, ensure_ascii=False, separators=(",", ":")).encode()
+                response = await self._call("POST", f"/{resource}", content=body, headers=headers)
+                return DeliveryReceipt(key, _reference(response, record_id), _replayed(response), response.status_code)
+            current, etag = read
+            merged = writeback.merge_record(current, ours)
+            conditional = {**headers, "If-Match": etag} if etag else headers
+            try:
+                response = await self._write_merged(path, ours, merged, conditional)
+            except PermanentError as error:
+                if error.status == 412:
+                    continue
+                raise
+            return DeliveryReceipt(key, _reference(response, record_id), _replayed(response), response.status_code)
+        raise TransientError(
+            f"{resource} record changed at the vendor during each of {self.config.write_attempts} write-back "
+            "attempts (HTTP 412 on If-Match); nothing was overwritten, try again later",
+            adapter=self.name,
+            status=412,
+        )
+
+    async def _read_current(
+        self, resource: str, path: str, *, create_missing: bool
+    ) -> tuple[dict[str, Any], str | None] | None:
+        """The vendor's record and its ETag (None when it offers none); None when absent and `create_missing`."""
+        try:
+            response = await self._call(
+                "GET", path, headers={"X-Stuurgegevens-Zender-Organisatie": self.config.source_tenant}
+            )
+        except PermanentError as error:
+            if error.status == 404 and create_missing:
+                return None
+            raise
+        try:
+            current = mapping.parse_json(response.content, max_bytes=self.config.max_body_bytes)
+        except MappingError as error:
+            current, reason = None, error.reason
+        else:
+            reason = "a VERA record is a JSON object"
+        if not isinstance(current, dict):
+            # Writing without knowing what the vendor holds could erase it: not now, later.
+            raise TransientError(
+                f"GET /{resource}/{{id}} before a write-back answered no readable record ({reason}); nothing written",
+                adapter=self.name,
+                status=response.status_code,
+            )
+        return current, response.headers.get("ETag") or None
+
+    async def _write_merged(
+        self, path: str, ours: dict[str, Any], merged: dict[str, Any], headers: dict[str, str]
+    ) -> httpx.Response:
+        """PATCH a merge patch where the API takes one (configured, or found out on first try), else PUT."""
+        if self._merge_patch is not False:
+            patch = json.dumps(writeback.patch_body(ours, merged), ensure_ascii=False, separators=(",", ":"))
+            try:
+                return await self._call(
+                    "PATCH", path, content=patch.encode(), headers={**headers, "Content-Type": MERGE_PATCH}
+                )
+            except (PermanentError, TransientError) as error:
+                if self._merge_patch is True or error.status not in _NO_PATCH_STATUSES:
+                    raise
+                self._merge_patch = False  # found out: this API has no merge patch; PUT from now on
+        body = json.dumps(merged, ensure_ascii=False, separators=(",", ":")).encode()
+        return await self._call("PUT", path, content=body, headers=headers)
 
     async def poll(self, cursor: str | None) -> PollResult:
         """Read every configured resource from its cursor on, page after page (up to `max_pages_per_poll`).
@@ -279,6 +409,23 @@ class VeraAdapter(Adapter[VeraConfig]):
             raise PermanentError("token endpoint answered without an access_token", adapter=self.name)
         # Refresh a little early, so a token never expires between our check and the vendor's.
         return _Token(token, self._clock() + lifetime - min(30.0, lifetime / 10))
+
+
+def _stuurgegevens(message: Message, idempotency_key: str) -> dict[str, str]:
+    """Headers of every write: the Idempotency-Key and VERA's X-Stuurgegevens-* (sender, time, reference)."""
+    return {
+        "Idempotency-Key": idempotency_key,
+        "Content-Type": "application/json",
+        "X-Stuurgegevens-Zender-Organisatie": message.source.tenant,
+        "X-Stuurgegevens-Zender-Administratie": message.source.system,
+        "X-Stuurgegevens-Referentienummer": message.correlation_id,
+        "X-Stuurgegevens-Tijdstip-Bericht": _now_text(),
+    }
+
+
+def _replayed(response: httpx.Response) -> bool:
+    replayed: str = response.headers.get(REPLAYED_HEADER, "")
+    return replayed.lower() == "true"
 
 
 def _now_text() -> str:

@@ -57,6 +57,20 @@ class VeraConfig(AdapterConfig):
         description="VERA resource (`publicaties`, ...) that payloads without a Woonbrug envelope come from, "
         "for decoding a vendor export or webhook that does not name it.",
     )
+    merge_patch: bool | None = Field(
+        default=None,
+        description="How a change is written back into a record the API holds. True: PATCH with a JSON merge "
+        "patch (application/merge-patch+json); False: PUT of the whole merged record; unset: try PATCH and, "
+        "when the API answers 405, 415 or 501, use PUT from then on. Either way the current record is read "
+        "first and merged, so nothing the vendor holds is erased.",
+    )
+    write_attempts: int = Field(
+        default=3,
+        ge=1,
+        le=10,
+        description="Times a write-back reads, merges and writes when the record changed in between "
+        "(HTTP 412 on If-Match); after that the delivery is a TransientError and is retried later.",
+    )
     max_body_bytes: int = Field(default=MAX_BODY_BYTES, ge=1024)
     max_field_chars: int = Field(default=MAX_FIELD_CHARS, ge=100)
     source_tenant: str = Field(
