@@ -10,7 +10,8 @@ Translation is `adapters.vera.mapping` (pure); this module is the transport arou
   JSON merge patch (PATCH, `application/merge-patch+json`) where the API takes one, else as a PUT of the
   merged record. A 412 (changed in between) reads and merges again, `write_attempts` times at most;
 - `poll` reads resource lists with VERA's cursor paging (`cursor` query parameter, `X-Parameters-Cursor`
-  / `X-Parameters-Aantal` response headers, `X-Parameters-AantalPerPagina` request header);
+  / `X-Parameters-Aantal` response headers, `X-Parameters-AantalPerPagina` request header). Of
+  `/eenheden` only vacancies become messages (`eenheidstatus`); other units are counted as skipped;
 - `parse_webhook` decodes a VERA body the vendor pushed, optionally checking an HMAC signature.
 
 Every call goes through `Adapter.request`, the SDK boundary, so timeouts, resets, 5xx and 429 (with its
@@ -25,6 +26,7 @@ import asyncio
 import hashlib
 import hmac
 import json
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -47,6 +49,7 @@ from adapters.sdk.boundary import vendor_boundary
 from adapters.sdk.errors import MappingError, PermanentError, TransientError
 from adapters.vera import mapping, writeback
 from adapters.vera.config import VeraConfig
+from adapters.vera.eenheidstatus import UnitStatus, unit_status
 from schemas import Message, MessageSource
 
 __all__ = ["RESOURCE_HEADER", "SIGNATURE_HEADER", "VeraAdapter"]
@@ -57,6 +60,7 @@ REPLAYED_HEADER = "Idempotent-Replayed"  # a VERA system that recognised the Ide
 MERGE_PATCH = "application/merge-patch+json"  # RFC 7396
 # What an API without merge patch answers a PATCH: Method Not Allowed, Unsupported Media Type, Not Implemented.
 _NO_PATCH_STATUSES = frozenset({405, 415, 501})
+logger = logging.getLogger("adapters.vera")
 _TYPES = frozenset(t for r in mapping.RESOURCES.values() for t in r.message_types)
 
 
@@ -288,18 +292,28 @@ class VeraAdapter(Adapter[VeraConfig]):
         cursors = _read_cursor(cursor)
         messages: list[Message] = []
         rejects: list[MappingError] = []
+        skipped = 0
+        notices: list[str] = []
         for resource in self.config.poll_resources:
             records, cursors[resource], failure = await self._read_pages(resource, cursors.get(resource))
             if failure is not None:
                 rejects.append(failure)
+            if resource == "eenheden":
+                records, passed_over, notice = _vacancies(records)
+                skipped += passed_over
+                notices.extend([notice] if notice else [])
             for item in mapping.decode_records(records, resource=resource, context=self._context()):
                 if isinstance(item, MappingError):
                     item.adapter = item.adapter or self.name
                     rejects.append(item)
                 else:
                     messages.append(item)
+        for notice in notices:
+            logger.info("%s poll: %s", self.name, notice)
         known = {name: value for name, value in cursors.items() if value is not None}
-        return PollResult(messages, rejects, json.dumps(known, sort_keys=True) if known else None)
+        return PollResult(
+            messages, rejects, json.dumps(known, sort_keys=True) if known else None, skipped=skipped, notices=notices
+        )
 
     async def _read_pages(self, resource: str, cursor: str | None) -> tuple[list[Any], str | None, MappingError | None]:
         """Raw records of `resource` after `cursor`, the cursor after the last page read, and a failure."""
@@ -445,6 +459,34 @@ def _reference(response: httpx.Response, fallback: str | None) -> str | None:
         reference: str = body["id"]
         return reference
     return fallback
+
+
+def _vacancies(records: list[Any]) -> tuple[list[Any], int, str | None]:
+    """The polled Eenheid records that are vacancies (`eenheidstatus`), how many were passed over, and a
+    notice when some had no status and were read as vacancies (said once per poll, not per unit)."""
+    kept: list[Any] = []
+    unknown = 0
+    for record in records:
+        status = unit_status(record)
+        if status is UnitStatus.NOT_VACANT:
+            continue
+        if status is UnitStatus.UNKNOWN and isinstance(record, dict) and not _states_its_type(record):
+            unknown += 1
+        kept.append(record)
+    notice = None
+    if unknown:
+        notice = (
+            f"{unknown} of {len(records)} eenheden carry no status (EENHEIDSTATUS); read as vacancies, "
+            "as before eenheidstatus was honoured"
+        )
+    return kept, len(records) - len(kept), notice
+
+
+def _states_its_type(record: dict[str, Any]) -> bool:
+    """A record Woonbrug wrote names its message type in an extra-attribuut: nothing is assumed about it."""
+    extras = record.get("extra-attributen")
+    naam = mapping.ENVELOPE_PREFIX + "type"
+    return isinstance(extras, list) and any(isinstance(e, dict) and e.get("naam") == naam for e in extras)
 
 
 def _int_header(response: httpx.Response, name: str) -> int | None:
