@@ -242,7 +242,7 @@ class VeraAdapter(Adapter[VeraConfig]):
     async def _read_current(
         self, resource: str, path: str, *, create_missing: bool
     ) -> tuple[dict[str, Any], str | None] | None:
-        """The vendor's record and its ETag (None when it offers none); None when absent and `create_missing`."""
+        """The vendor's record and its strong ETag (None when it offers none); None when absent and `create_missing`."""
         try:
             response = await self._call(
                 "GET", path, headers={"X-Stuurgegevens-Zender-Organisatie": self.config.source_tenant}
@@ -264,7 +264,10 @@ class VeraAdapter(Adapter[VeraConfig]):
                 adapter=self.name,
                 status=response.status_code,
             )
-        return current, response.headers.get("ETag") or None
+        etag: str | None = response.headers.get("ETag") or None
+        # If-Match compares strongly, so a weak ETag (W/"...", e.g. from a compressing proxy) would be
+        # refused with 412 on every try: without a strong one the write goes unconditional.
+        return current, etag if etag and not etag.startswith("W/") else None
 
     async def _write_merged(
         self, path: str, ours: dict[str, Any], merged: dict[str, Any], headers: dict[str, str]

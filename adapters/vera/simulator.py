@@ -18,7 +18,8 @@ vendor would where it does not:
 - records keep every attribute they were given, known to Woonbrug or not (`with_vendor_fields` adds a
   vendor's own attributes and extra-attribuut to a body, for tests of lossless write-back);
 - ETags (`etags`, on by default): GET /{id} and every write answer `ETag: "<version>"`; a PUT or PATCH
-  with `If-Match` that no longer matches is refused with 412. `edit_after_read` lets another user change
+  with `If-Match` that no longer matches is refused with 412 (`weak_etags`: `W/"<version>"`, which
+  If-Match never matches, as behind a compressing proxy). `edit_after_read` lets another user change
   a record right after the next read of it, to show what a write-back does with a concurrent change;
 - sign-in: the `X-API-KEY` header, or an OAuth2 bearer token from `POST /oauth/token` (client
   credentials, HTTP Basic or form fields); tokens expire after `token_ttl` and can be revoked;
@@ -122,11 +123,13 @@ class VeraSimulator:
         default_page_size: int = 20,
         merge_patch: bool = True,
         etags: bool = True,
+        weak_etags: bool = False,
     ) -> None:
         self.api_key = api_key
         self.merge_patch = merge_patch
         self.etags = etags
-        self._defaults = (merge_patch, etags)
+        self.weak_etags = weak_etags  # as behind a compressing proxy, which weakens the ETags it passes on
+        self._defaults = (merge_patch, etags, weak_etags)
         self.clients = dict(clients) if clients is not None else {DEFAULT_CLIENT_ID: DEFAULT_CLIENT_SECRET}
         self.token_ttl = token_ttl
         self.default_page_size = default_page_size
@@ -186,7 +189,7 @@ class VeraSimulator:
             self._tokens.clear()
             self._edits.clear()
             self._seq = 0
-            self.merge_patch, self.etags = self._defaults
+            self.merge_patch, self.etags, self.weak_etags = self._defaults
             self.requests.clear()
             self.tokens_issued = 0
         self.ledger.clear()
@@ -293,7 +296,9 @@ class VeraSimulator:
         return response
 
     def _etag(self, stored: _Stored) -> dict[str, str]:
-        return {"ETag": f'"{stored.seq}"'} if self.etags else {}
+        if not self.etags:
+            return {}
+        return {"ETag": ("W/" if self.weak_etags else "") + f'"{stored.seq}"'}
 
     def _precondition_failed(self, request: Request, stored: _Stored) -> Response | None:
         """412 when If-Match names a version that is not the current one (ETags on; `*` matches any)."""
@@ -302,7 +307,8 @@ class VeraSimulator:
             return None
         current = self._etag(stored)["ETag"]
         tags = [tag.strip() for tag in given.split(",")]
-        if "*" in tags or current in tags:
+        # If-Match compares strongly (RFC 9110 13.1.1): a weak ETag never matches, only `*` does.
+        if "*" in tags or (not current.startswith("W/") and current in tags):
             return None
         return _problem(412, "GEWIJZIGD", "the record changed since it was read (If-Match); read it again")
 

@@ -174,6 +174,15 @@ def test_without_etags_none_are_served_and_if_match_is_not_checked(sim: VeraSimu
     assert http.put("/sancties/S-1", json={}, headers={**KEY, "If-Match": '"1"'}).status_code == 200
 
 
+def test_a_weak_etag_never_matches_if_match(sim: VeraSimulator, http: httpx.Client) -> None:
+    sim.weak_etags = True
+    sim.preload("sancties", [{"id": "S-1"}])
+    etag = http.get("/sancties/S-1", headers=KEY).headers["ETag"]
+    assert etag.startswith('W/"')
+    assert http.put("/sancties/S-1", json={}, headers={**KEY, "If-Match": etag}).status_code == 412
+    assert http.put("/sancties/S-1", json={}, headers={**KEY, "If-Match": "*"}).status_code == 200
+
+
 def test_records_keep_the_vendors_own_attributes(sim: VeraSimulator, http: httpx.Client) -> None:
     held, paths = with_vendor_fields({"id": "S-1", "inschrijving": {"id": "I-1"}, "soort": {"code": "NOS"}})
     sim.preload("sancties", [held])

@@ -274,6 +274,18 @@ async def test_without_etags_the_write_is_unconditional_and_still_merges(
     _assert_kept(sim, message, seeded)
 
 
+async def test_weak_etags_are_not_sent_in_if_match_which_would_never_match(
+    sim: VeraSimulator, make_adapter: MakeAdapter
+) -> None:
+    sim.weak_etags = True
+    message = CASES["aanbieding_geweigerd"]()
+    seeded = _seed(sim, message)
+    receipt = await make_adapter().deliver(message, idempotency_key="k")
+    assert receipt.status == 200
+    assert [(r.method, "if-match" in r.headers) for r in sim.requests] == [("GET", False), ("PATCH", False)]
+    _assert_kept(sim, message, seeded)
+
+
 async def test_an_api_without_merge_patch_is_found_out_once_then_put(
     sim: VeraSimulator, make_adapter: MakeAdapter
 ) -> None:
