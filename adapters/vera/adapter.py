@@ -151,6 +151,8 @@ class VeraAdapter(Adapter[VeraConfig]):
         if encoded.method == "PUT" and encoded.record_id is not None:
             assert isinstance(encoded.body, dict)  # only a kandidatenlijst is a list, and it is a POST
             return await self._write_back(encoded.resource, encoded.record_id, encoded.body, headers)
+        if self.config.read_before_create and await self._holds_any(encoded):
+            return await self._merge_existing(encoded, headers)
         body = json.dumps(encoded.body, ensure_ascii=False, separators=(",", ":")).encode()
         try:
             response = await self._call("POST", f"/{encoded.resource}", content=body, headers=headers)
@@ -165,8 +167,20 @@ class VeraAdapter(Adapter[VeraConfig]):
             status=response.status_code,
         )
 
+    async def _holds_any(self, encoded: mapping.Encoded) -> bool:
+        """Whether the API holds a record with an id of those about to be created (`read_before_create`)."""
+        records = encoded.body if isinstance(encoded.body, list) else [encoded.body]
+        for record in records:
+            record_id = record.get("id")
+            if isinstance(record_id, str):
+                path = f"/{encoded.resource}/{quote(record_id, safe='')}"
+                if await self._read_current(encoded.resource, path, create_missing=True) is not None:
+                    return True
+        return False
+
     async def _merge_existing(self, encoded: mapping.Encoded, headers: dict[str, str]) -> DeliveryReceipt:
-        """After a 409 on POST: merge each record into the vendor's; records it lacks are created one by one.
+        """After a 409 on POST (or a read that found the record): merge each record into the vendor's;
+        records it lacks are created one by one.
 
         The merge writes carry a key derived from the delivery's (`<key>:merge`, `<key>:<id>` per record of
         a page): the POST that met the 409 may be remembered under the delivery's own key.
@@ -183,14 +197,11 @@ class VeraAdapter(Adapter[VeraConfig]):
                     adapter=self.name,
                     status=409,
                 )
-            part = f"{key}:{record_id}" if isinstance(encoded.body, list) else f"{key}:merge"
+            page = isinstance(encoded.body, list)
+            part = f"{key}:{record_id}" if page else f"{key}:merge"
             receipts.append(
                 await self._write_back(
-                    encoded.resource,
-                    record_id,
-                    record,
-                    {**headers, "Idempotency-Key": part},
-                    create_missing=isinstance(encoded.body, list),
+                    encoded.resource, record_id, record, {**headers, "Idempotency-Key": part}, create_missing=page
                 )
             )
         return DeliveryReceipt(

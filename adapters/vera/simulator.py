@@ -6,9 +6,10 @@ vendor would where it does not:
 
 - resources `/publicaties`, `/eenheden`, `/kandidaten`, `/aanbiedingen`, `/toewijzingen`,
   `/overeenkomsten`, `/sancties`, `/reclamaties`: POST creates (201 + Location; 409 when a record with
-  that id exists), PUT /{id} replaces (404 when unknown), PATCH /{id} applies a JSON merge patch
-  (RFC 7396, `application/merge-patch+json`; 405 when `merge_patch` is off, as at a vendor without it),
-  GET /{id} reads, GET lists with VERA cursor paging: the `cursor` query parameter,
+  that id exists, unless `replace_on_post` makes it replace the record, as some vendors do), PUT /{id}
+  replaces (404 when unknown), PATCH /{id} applies a JSON merge patch (RFC 7396,
+  `application/merge-patch+json`; 405 when `merge_patch` is off, as at a vendor without it), GET /{id}
+  reads, GET lists with VERA cursor paging: the `cursor` query parameter,
   the `X-Parameters-AantalPerPagina` request header (default 20, at most 100) and the
   `X-Parameters-Cursor` / `X-Parameters-Aantal` / `X-Parameters-AantalPerPagina` response headers. A list
   is ordered by last change, so a cursor kept between polls yields only what changed since;
@@ -124,12 +125,14 @@ class VeraSimulator:
         merge_patch: bool = True,
         etags: bool = True,
         weak_etags: bool = False,
+        replace_on_post: bool = False,
     ) -> None:
         self.api_key = api_key
         self.merge_patch = merge_patch
         self.etags = etags
         self.weak_etags = weak_etags  # as behind a compressing proxy, which weakens the ETags it passes on
-        self._defaults = (merge_patch, etags, weak_etags)
+        self.replace_on_post = replace_on_post  # as some vendors do: a POST of a known id replaces, no 409
+        self._defaults = (merge_patch, etags, weak_etags, replace_on_post)
         self.clients = dict(clients) if clients is not None else {DEFAULT_CLIENT_ID: DEFAULT_CLIENT_SECRET}
         self.token_ttl = token_ttl
         self.default_page_size = default_page_size
@@ -189,7 +192,7 @@ class VeraSimulator:
             self._tokens.clear()
             self._edits.clear()
             self._seq = 0
-            self.merge_patch, self.etags, self.weak_etags = self._defaults
+            self.merge_patch, self.etags, self.weak_etags, self.replace_on_post = self._defaults
             self.requests.clear()
             self.tokens_issued = 0
         self.ledger.clear()
@@ -373,7 +376,8 @@ class VeraSimulator:
                 changed = apply_merge_patch(stored.body, bodies[0]) if patching else {**bodies[0], "id": record_id}
                 ids = [self._store(resource, changed)]
             else:
-                if any(b.get("id") and b["id"] in self._records[resource] for b in bodies):
+                known = any(b.get("id") and b["id"] in self._records[resource] for b in bodies)
+                if known and not self.replace_on_post:
                     return _problem(
                         409, "BESTAAT_AL", f"{resource} holds a record with this id already: change it at its own path"
                     )

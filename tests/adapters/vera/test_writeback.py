@@ -337,6 +337,33 @@ async def test_a_create_the_vendor_already_holds_is_merged_not_replaced(
     assert again.duplicate
 
 
+async def test_an_api_that_replaces_on_post_is_read_first_when_configured(
+    sim: VeraSimulator, make_adapter: MakeAdapter
+) -> None:
+    sim.replace_on_post = True  # this vendor answers a POST of a known id by replacing the record, no 409
+    message = CASES["toewijzing_gedaan"]()
+    seeded = _seed(sim, message)
+    await make_adapter(read_before_create=True).deliver(message, idempotency_key="k")
+    assert [r.method for r in sim.requests] == ["GET", "GET", "PATCH"]
+    _assert_kept(sim, message, seeded)
+    sim.reset()
+    sim.replace_on_post = True
+    await make_adapter(read_before_create=True).deliver(message, idempotency_key="k")  # nothing held: created
+    assert [r.method for r in sim.requests] == ["GET", "POST"]
+    [created] = sim.records("toewijzingen")
+    assert "leverancierStatus" not in created
+
+
+async def test_without_read_before_create_such_an_api_replaces(sim: VeraSimulator, make_adapter: MakeAdapter) -> None:
+    """Why `read_before_create` exists: a vendor that replaces on POST cannot be protected otherwise."""
+    sim.replace_on_post = True
+    message = CASES["toewijzing_gedaan"]()
+    _seed(sim, message)
+    await make_adapter().deliver(message, idempotency_key="k")
+    [replaced] = sim.records("toewijzingen")
+    assert "leverancierStatus" not in replaced
+
+
 async def test_a_garbled_record_is_not_written_over(sim: VeraSimulator, make_adapter: MakeAdapter) -> None:
     message = CASES["aanbieding_geweigerd"]()
     [(_, held, _)] = _seed(sim, message)
