@@ -104,7 +104,7 @@ _JSON = st.recursive(
 _RECORDS = st.dictionaries(_KEYS, _JSON, max_size=5)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(current=_RECORDS, ours=_RECORDS)
 def test_the_merge_patch_makes_what_the_merge_makes_and_merging_twice_changes_nothing(
     current: dict[str, Any], ours: dict[str, Any]
