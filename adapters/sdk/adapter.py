@@ -94,11 +94,18 @@ class DeliveryReceipt:
 
 @dataclass
 class PollResult:
-    """What one poll brought: messages, records that could not be translated, and the next cursor."""
+    """What one poll brought: messages, records that could not be translated, and the next cursor.
+
+    `skipped` counts records read and deliberately passed over (e.g. a unit that is not a vacancy):
+    not rejects, nothing to warn about. `notices` are what the adapter assumed while decoding, once per
+    poll (e.g. "units without a status read as vacancies"), for the poll's log.
+    """
 
     messages: list[Message]
     rejects: list[MappingError]
     cursor: str | None
+    skipped: int = 0
+    notices: list[str] = field(default_factory=list)
 
 
 Decoded = Message | MappingError

@@ -2,10 +2,16 @@
 
 Translation is `adapters.vera.mapping` (pure); this module is the transport around it:
 
-- `deliver` POSTs a new record (or PUTs a changed one) to its resource with an `Idempotency-Key` header
-  and VERA's `X-Stuurgegevens-*` headers (sender, time of sending, correlation as Referentienummer);
+- `deliver` POSTs a new record to its resource with an `Idempotency-Key` header and VERA's
+  `X-Stuurgegevens-*` headers (sender, time of sending, correlation as Referentienummer). A change to a
+  record the vendor holds (a status change, or a POST answered 409 because the vendor has that id) is
+  merged, never replaced: GET the record and its ETag, merge Woonbrug's fields in (`writeback`: every
+  attribute and extra-attribuut that is not Woonbrug's stays), and write it back with If-Match, as a
+  JSON merge patch (PATCH, `application/merge-patch+json`) where the API takes one, else as a PUT of the
+  merged record. A 412 (changed in between) reads and merges again, `write_attempts` times at most;
 - `poll` reads resource lists with VERA's cursor paging (`cursor` query parameter, `X-Parameters-Cursor`
-  / `X-Parameters-Aantal` response headers, `X-Parameters-AantalPerPagina` request header);
+  / `X-Parameters-Aantal` response headers, `X-Parameters-AantalPerPagina` request header). Of
+  `/eenheden` only vacancies become messages (`eenheidstatus`); other units are counted as skipped;
 - `parse_webhook` decodes a VERA body the vendor pushed, optionally checking an HMAC signature.
 
 Every call goes through `Adapter.request`, the SDK boundary, so timeouts, resets, 5xx and 429 (with its
@@ -20,6 +26,7 @@ import asyncio
 import hashlib
 import hmac
 import json
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -39,9 +46,10 @@ from adapters.sdk.adapter import (
     VendorPayload,
 )
 from adapters.sdk.boundary import vendor_boundary
-from adapters.sdk.errors import MappingError, PermanentError
-from adapters.vera import mapping
+from adapters.sdk.errors import MappingError, PermanentError, TransientError
+from adapters.vera import mapping, writeback
 from adapters.vera.config import VeraConfig
+from adapters.vera.eenheidstatus import UnitStatus, unit_status
 from schemas import Message, MessageSource
 
 __all__ = ["RESOURCE_HEADER", "SIGNATURE_HEADER", "VeraAdapter"]
@@ -49,6 +57,10 @@ __all__ = ["RESOURCE_HEADER", "SIGNATURE_HEADER", "VeraAdapter"]
 RESOURCE_HEADER = "X-Vera-Resource"  # names the resource of a webhook body without a Woonbrug envelope
 SIGNATURE_HEADER = "X-Woonbrug-Signature"  # "sha256=<hex HMAC of the body>" when a webhook secret is set
 REPLAYED_HEADER = "Idempotent-Replayed"  # a VERA system that recognised the Idempotency-Key says so
+MERGE_PATCH = "application/merge-patch+json"  # RFC 7396
+# What an API without merge patch answers a PATCH: Method Not Allowed, Unsupported Media Type, Not Implemented.
+_NO_PATCH_STATUSES = frozenset({405, 415, 501})
+logger = logging.getLogger("adapters.vera")
 _TYPES = frozenset(t for r in mapping.RESOURCES.values() for t in r.message_types)
 
 
@@ -82,6 +94,7 @@ class VeraAdapter(Adapter[VeraConfig]):
         self._clock = clock
         self._token: _Token | None = None
         self._token_lock = asyncio.Lock()
+        self._merge_patch = config.merge_patch  # None until the API has shown whether it takes a merge patch
 
     # --- translation ----------------------------------------------------------------------------------
 
@@ -128,26 +141,161 @@ class VeraAdapter(Adapter[VeraConfig]):
     # --- transport ------------------------------------------------------------------------------------
 
     async def deliver(self, message: Message, *, idempotency_key: str) -> DeliveryReceipt:
+        """POST a new record; merge a change into the record the vendor holds (see `_write_back`).
+
+        A POST the vendor answers 409 (it holds that id already: a Toewijzing it entered itself, a
+        kandidaat that responded before the list) is merged into that record too, never replaced.
+        """
         encoded = self._encoded(message)
-        path = f"/{encoded.resource}"
+        headers = _stuurgegevens(message, idempotency_key)
         if encoded.method == "PUT" and encoded.record_id is not None:
-            path += f"/{quote(encoded.record_id, safe='')}"
-        headers = {
-            "Idempotency-Key": idempotency_key,
-            "Content-Type": "application/json",
-            "X-Stuurgegevens-Zender-Organisatie": message.source.tenant,
-            "X-Stuurgegevens-Zender-Administratie": message.source.system,
-            "X-Stuurgegevens-Referentienummer": message.correlation_id,
-            "X-Stuurgegevens-Tijdstip-Bericht": _now_text(),
-        }
+            assert isinstance(encoded.body, dict)  # only a kandidatenlijst is a list, and it is a POST
+            return await self._write_back(encoded.resource, encoded.record_id, encoded.body, headers)
+        if self.config.read_before_create and await self._holds_any(encoded):
+            return await self._merge_existing(encoded, headers)
         body = json.dumps(encoded.body, ensure_ascii=False, separators=(",", ":")).encode()
-        response = await self._call(encoded.method, path, content=body, headers=headers)
+        try:
+            response = await self._call("POST", f"/{encoded.resource}", content=body, headers=headers)
+        except PermanentError as error:
+            if error.status != 409:
+                raise
+            return await self._merge_existing(encoded, headers)
         return DeliveryReceipt(
             idempotency_key=idempotency_key,
             vendor_reference=_reference(response, encoded.record_id),
-            duplicate=response.headers.get(REPLAYED_HEADER, "").lower() == "true",
+            duplicate=_replayed(response),
             status=response.status_code,
         )
+
+    async def _holds_any(self, encoded: mapping.Encoded) -> bool:
+        """Whether the API holds a record with an id of those about to be created (`read_before_create`)."""
+        records = encoded.body if isinstance(encoded.body, list) else [encoded.body]
+        for record in records:
+            record_id = record.get("id")
+            if isinstance(record_id, str):
+                path = f"/{encoded.resource}/{quote(record_id, safe='')}"
+                if await self._read_current(encoded.resource, path, create_missing=True) is not None:
+                    return True
+        return False
+
+    async def _merge_existing(self, encoded: mapping.Encoded, headers: dict[str, str]) -> DeliveryReceipt:
+        """After a 409 on POST (or a read that found the record): merge each record into the vendor's;
+        records it lacks are created one by one.
+
+        The merge writes carry a key derived from the delivery's (`<key>:merge`, `<key>:<id>` per record of
+        a page): the POST that met the 409 may be remembered under the delivery's own key.
+        """
+        key = headers["Idempotency-Key"]
+        records = encoded.body if isinstance(encoded.body, list) else [encoded.body]
+        receipts: list[DeliveryReceipt] = []
+        for record in records:
+            record_id = record.get("id")
+            if not isinstance(record_id, str):
+                raise PermanentError(
+                    f"{encoded.resource}: the vendor refused the POST as a conflict (HTTP 409) and the record "
+                    "has no id to merge into",
+                    adapter=self.name,
+                    status=409,
+                )
+            page = isinstance(encoded.body, list)
+            part = f"{key}:{record_id}" if page else f"{key}:merge"
+            receipts.append(
+                await self._write_back(
+                    encoded.resource, record_id, record, {**headers, "Idempotency-Key": part}, create_missing=page
+                )
+            )
+        return DeliveryReceipt(
+            idempotency_key=key,
+            vendor_reference=receipts[0].vendor_reference,
+            duplicate=all(receipt.duplicate for receipt in receipts),
+            status=receipts[0].status if len(receipts) == 1 else 200,
+        )
+
+    async def _write_back(
+        self,
+        resource: str,
+        record_id: str,
+        ours: dict[str, Any],
+        headers: dict[str, str],
+        *,
+        create_missing: bool = False,
+    ) -> DeliveryReceipt:
+        """Merge `ours` into the vendor's record: read it (with its ETag), merge, write it back conditionally.
+
+        A 412 (someone changed the record between our read and our write) starts over from a fresh read,
+        up to `write_attempts` times; then it is a TransientError, for the delivery's own retries.
+        """
+        path = f"/{resource}/{quote(record_id, safe='')}"
+        key = headers["Idempotency-Key"]
+        for _ in range(self.config.write_attempts):
+            read = await self._read_current(resource, path, create_missing=create_missing)
+            if read is None:  # create_missing and the vendor has no such record: a plain create
+                body = json.dumps(ours, ensure_ascii=False, separators=(",", ":")).encode()
+                response = await self._call("POST", f"/{resource}", content=body, headers=headers)
+                return DeliveryReceipt(key, _reference(response, record_id), _replayed(response), response.status_code)
+            current, etag = read
+            merged = writeback.merge_record(current, ours)
+            conditional = {**headers, "If-Match": etag} if etag else headers
+            try:
+                response = await self._write_merged(path, ours, merged, conditional)
+            except PermanentError as error:
+                if error.status == 412:
+                    continue
+                raise
+            return DeliveryReceipt(key, _reference(response, record_id), _replayed(response), response.status_code)
+        raise TransientError(
+            f"{resource} record changed at the vendor during each of {self.config.write_attempts} write-back "
+            "attempts (HTTP 412 on If-Match); nothing was overwritten, try again later",
+            adapter=self.name,
+            status=412,
+        )
+
+    async def _read_current(
+        self, resource: str, path: str, *, create_missing: bool
+    ) -> tuple[dict[str, Any], str | None] | None:
+        """The vendor's record and its strong ETag (None when it offers none); None when absent and `create_missing`."""
+        try:
+            response = await self._call(
+                "GET", path, headers={"X-Stuurgegevens-Zender-Organisatie": self.config.source_tenant}
+            )
+        except PermanentError as error:
+            if error.status == 404 and create_missing:
+                return None
+            raise
+        try:
+            current = mapping.parse_json(response.content, max_bytes=self.config.max_body_bytes)
+        except MappingError as error:
+            current, reason = None, error.reason
+        else:
+            reason = "a VERA record is a JSON object"
+        if not isinstance(current, dict):
+            # Writing without knowing what the vendor holds could erase it: not now, later.
+            raise TransientError(
+                f"GET /{resource}/{{id}} before a write-back answered no readable record ({reason}); nothing written",
+                adapter=self.name,
+                status=response.status_code,
+            )
+        etag: str | None = response.headers.get("ETag") or None
+        # If-Match compares strongly, so a weak ETag (W/"...", e.g. from a compressing proxy) would be
+        # refused with 412 on every try: without a strong one the write goes unconditional.
+        return current, etag if etag and not etag.startswith("W/") else None
+
+    async def _write_merged(
+        self, path: str, ours: dict[str, Any], merged: dict[str, Any], headers: dict[str, str]
+    ) -> httpx.Response:
+        """PATCH a merge patch where the API takes one (configured, or found out on first try), else PUT."""
+        if self._merge_patch is not False:
+            patch = json.dumps(writeback.patch_body(ours, merged), ensure_ascii=False, separators=(",", ":"))
+            try:
+                return await self._call(
+                    "PATCH", path, content=patch.encode(), headers={**headers, "Content-Type": MERGE_PATCH}
+                )
+            except (PermanentError, TransientError) as error:
+                if self._merge_patch is True or error.status not in _NO_PATCH_STATUSES:
+                    raise
+                self._merge_patch = False  # found out: this API has no merge patch; PUT from now on
+        body = json.dumps(merged, ensure_ascii=False, separators=(",", ":")).encode()
+        return await self._call("PUT", path, content=body, headers=headers)
 
     async def poll(self, cursor: str | None) -> PollResult:
         """Read every configured resource from its cursor on, page after page (up to `max_pages_per_poll`).
@@ -158,18 +306,28 @@ class VeraAdapter(Adapter[VeraConfig]):
         cursors = _read_cursor(cursor)
         messages: list[Message] = []
         rejects: list[MappingError] = []
+        skipped = 0
+        notices: list[str] = []
         for resource in self.config.poll_resources:
             records, cursors[resource], failure = await self._read_pages(resource, cursors.get(resource))
             if failure is not None:
                 rejects.append(failure)
+            if resource == "eenheden":
+                records, passed_over, notice = _vacancies(records)
+                skipped += passed_over
+                notices.extend([notice] if notice else [])
             for item in mapping.decode_records(records, resource=resource, context=self._context()):
                 if isinstance(item, MappingError):
                     item.adapter = item.adapter or self.name
                     rejects.append(item)
                 else:
                     messages.append(item)
+        for notice in notices:
+            logger.info("%s poll: %s", self.name, notice)
         known = {name: value for name, value in cursors.items() if value is not None}
-        return PollResult(messages, rejects, json.dumps(known, sort_keys=True) if known else None)
+        return PollResult(
+            messages, rejects, json.dumps(known, sort_keys=True) if known else None, skipped=skipped, notices=notices
+        )
 
     async def _read_pages(self, resource: str, cursor: str | None) -> tuple[list[Any], str | None, MappingError | None]:
         """Raw records of `resource` after `cursor`, the cursor after the last page read, and a failure."""
@@ -281,6 +439,23 @@ class VeraAdapter(Adapter[VeraConfig]):
         return _Token(token, self._clock() + lifetime - min(30.0, lifetime / 10))
 
 
+def _stuurgegevens(message: Message, idempotency_key: str) -> dict[str, str]:
+    """Headers of every write: the Idempotency-Key and VERA's X-Stuurgegevens-* (sender, time, reference)."""
+    return {
+        "Idempotency-Key": idempotency_key,
+        "Content-Type": "application/json",
+        "X-Stuurgegevens-Zender-Organisatie": message.source.tenant,
+        "X-Stuurgegevens-Zender-Administratie": message.source.system,
+        "X-Stuurgegevens-Referentienummer": message.correlation_id,
+        "X-Stuurgegevens-Tijdstip-Bericht": _now_text(),
+    }
+
+
+def _replayed(response: httpx.Response) -> bool:
+    replayed: str = response.headers.get(REPLAYED_HEADER, "")
+    return replayed.lower() == "true"
+
+
 def _now_text() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -298,6 +473,34 @@ def _reference(response: httpx.Response, fallback: str | None) -> str | None:
         reference: str = body["id"]
         return reference
     return fallback
+
+
+def _vacancies(records: list[Any]) -> tuple[list[Any], int, str | None]:
+    """The polled Eenheid records that are vacancies (`eenheidstatus`), how many were passed over, and a
+    notice when some had no status and were read as vacancies (said once per poll, not per unit)."""
+    kept: list[Any] = []
+    unknown = 0
+    for record in records:
+        status = unit_status(record)
+        if status is UnitStatus.NOT_VACANT:
+            continue
+        if status is UnitStatus.UNKNOWN and isinstance(record, dict) and not _states_its_type(record):
+            unknown += 1
+        kept.append(record)
+    notice = None
+    if unknown:
+        notice = (
+            f"{unknown} of {len(records)} eenheden carry no status (EENHEIDSTATUS); read as vacancies, "
+            "as before eenheidstatus was honoured"
+        )
+    return kept, len(records) - len(kept), notice
+
+
+def _states_its_type(record: dict[str, Any]) -> bool:
+    """A record Woonbrug wrote names its message type in an extra-attribuut: nothing is assumed about it."""
+    extras = record.get("extra-attributen")
+    naam = mapping.ENVELOPE_PREFIX + "type"
+    return isinstance(extras, list) and any(isinstance(e, dict) and e.get("naam") == naam for e in extras)
 
 
 def _int_header(response: httpx.Response, name: str) -> int | None:

@@ -12,6 +12,9 @@ come from the environment with the prefix `WOONBRUG_VERA_`; the secrets usually 
     WOONBRUG_VERA_WEBHOOK_SECRET  shared secret for the HMAC signature of webhook calls
 
 Sign in with either an API key or OAuth2 client credentials, not both.
+
+How changes are written back (`merge_patch`, `read_before_create`, `write_attempts`) is described on
+the fields; whatever is chosen, a record the vendor holds is merged into, never replaced.
 """
 
 from __future__ import annotations
@@ -56,6 +59,26 @@ class VeraConfig(AdapterConfig):
         default=None,
         description="VERA resource (`publicaties`, ...) that payloads without a Woonbrug envelope come from, "
         "for decoding a vendor export or webhook that does not name it.",
+    )
+    merge_patch: bool | None = Field(
+        default=None,
+        description="How a change is written back into a record the API holds. True: PATCH with a JSON merge "
+        "patch (application/merge-patch+json); False: PUT of the whole merged record; unset: try PATCH and, "
+        "when the API answers 405, 415 or 501, use PUT from then on. Either way the current record is read "
+        "first and merged, so nothing the vendor holds is erased.",
+    )
+    read_before_create: bool = Field(
+        default=False,
+        description="Read a record (GET /{resource}/{id}) before creating it and merge into it when the API "
+        "holds it already. Only for an API that answers a POST of an id it holds by replacing that record "
+        "rather than with 409 Conflict; costs one read per record.",
+    )
+    write_attempts: int = Field(
+        default=3,
+        ge=1,
+        le=10,
+        description="Times a write-back reads, merges and writes when the record changed in between "
+        "(HTTP 412 on If-Match); after that the delivery is a TransientError and is retried later.",
     )
     max_body_bytes: int = Field(default=MAX_BODY_BYTES, ge=1024)
     max_field_chars: int = Field(default=MAX_FIELD_CHARS, ge=100)

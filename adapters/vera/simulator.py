@@ -5,13 +5,23 @@ way it talks to a vendor. It behaves as the spec says where the spec says someth
 vendor would where it does not:
 
 - resources `/publicaties`, `/eenheden`, `/kandidaten`, `/aanbiedingen`, `/toewijzingen`,
-  `/overeenkomsten`, `/sancties`, `/reclamaties`: POST creates (201 + Location), PUT /{id} replaces
-  (404 when unknown), GET /{id} reads, GET lists with VERA cursor paging: the `cursor` query parameter,
+  `/overeenkomsten`, `/sancties`, `/reclamaties`: POST creates (201 + Location; 409 when a record with
+  that id exists, unless `replace_on_post` makes it replace the record, as some vendors do), PUT /{id}
+  replaces (404 when unknown), PATCH /{id} applies a JSON merge patch (RFC 7396,
+  `application/merge-patch+json`; 405 when `merge_patch` is off, as at a vendor without it), GET /{id}
+  reads, GET lists with VERA cursor paging: the `cursor` query parameter,
   the `X-Parameters-AantalPerPagina` request header (default 20, at most 100) and the
   `X-Parameters-Cursor` / `X-Parameters-Aantal` / `X-Parameters-AantalPerPagina` response headers. A list
   is ordered by last change, so a cursor kept between polls yields only what changed since;
 - `Idempotency-Key`: a repeated key answers with the first answer again (plus `Idempotent-Replayed:
-  true`) and has no second effect; the same key with a different body is refused with 422;
+  true`) and has no second effect; the same key with a different body is refused with 422. Only
+  successful answers are remembered: a write refused with 409 or 412 may be sent again under its key;
+- records keep every attribute they were given, known to Woonbrug or not (`with_vendor_fields` adds a
+  vendor's own attributes and extra-attribuut to a body, for tests of lossless write-back);
+- ETags (`etags`, on by default): GET /{id} and every write answer `ETag: "<version>"`; a PUT or PATCH
+  with `If-Match` that no longer matches is refused with 412 (`weak_etags`: `W/"<version>"`, which
+  If-Match never matches, as behind a compressing proxy). `edit_after_read` lets another user change
+  a record right after the next read of it, to show what a write-back does with a concurrent change;
 - sign-in: the `X-API-KEY` header, or an OAuth2 bearer token from `POST /oauth/token` (client
   credentials, HTTP Basic or form fields); tokens expire after `token_ttl` and can be revoked;
 - faults from `FaultPlan` (timeout, 503/429 with Retry-After, 500, 400, malformed body) before each
@@ -28,6 +38,7 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
+import copy
 import hashlib
 import json
 import secrets
@@ -52,14 +63,22 @@ __all__ = [
     "DEFAULT_API_KEY",
     "DEFAULT_CLIENT_ID",
     "DEFAULT_CLIENT_SECRET",
+    "MERGE_PATCH",
+    "VENDOR_EXTRA_ATTRIBUUT",
     "SeenRequest",
     "VeraSimulator",
+    "apply_merge_patch",
+    "with_vendor_fields",
 ]
 
 # The simulator's own sign-in values: known to tests and the demo, worthless anywhere else.
 DEFAULT_API_KEY = "sim-api-key"
 DEFAULT_CLIENT_ID = "woonbrug"
 DEFAULT_CLIENT_SECRET = "sim-client-secret"  # noqa: S105 - a fixed test credential of a local simulator
+
+MERGE_PATCH = "application/merge-patch+json"
+# Another party's extension on a record (the corporation's own dossier number): not Woonbrug's to touch.
+VENDOR_EXTRA_ATTRIBUUT = {"naam": "corporatie.dossiernummer", "waarde": "D-2026-0077"}
 
 _MALFORMED = b'[{"id": "P-1", "status": {"code": "GEP"'  # cut off mid-object, as a dropped proxy would
 
@@ -103,8 +122,17 @@ class VeraSimulator:
         clients: Mapping[str, str] | None = None,
         token_ttl: float = 3600.0,
         default_page_size: int = 20,
+        merge_patch: bool = True,
+        etags: bool = True,
+        weak_etags: bool = False,
+        replace_on_post: bool = False,
     ) -> None:
         self.api_key = api_key
+        self.merge_patch = merge_patch
+        self.etags = etags
+        self.weak_etags = weak_etags  # as behind a compressing proxy, which weakens the ETags it passes on
+        self.replace_on_post = replace_on_post  # as some vendors do: a POST of a known id replaces, no 409
+        self._defaults = (merge_patch, etags, weak_etags, replace_on_post)
         self.clients = dict(clients) if clients is not None else {DEFAULT_CLIENT_ID: DEFAULT_CLIENT_SECRET}
         self.token_ttl = token_ttl
         self.default_page_size = default_page_size
@@ -117,6 +145,7 @@ class VeraSimulator:
         self._replies: dict[str, _Reply] = {}
         self._tokens: dict[str, float] = {}
         self._seq = 0
+        self._edits: dict[tuple[str, str], tuple[dict[str, Any], int]] = {}
         self._server: SimulatorServer | None = None
         self.app = Starlette(routes=self._routes())
 
@@ -144,6 +173,12 @@ class VeraSimulator:
         with self._lock:
             return [s.body for s in sorted(self._records[resource].values(), key=lambda s: s.seq)]
 
+    def edit_after_read(self, resource: str, record_id: str, changes: Mapping[str, Any], times: int = 1) -> None:
+        """Another user's edit: right after each of the next `times` reads of the record (GET /{id}), its
+        top-level attributes `changes` are set, so the version that read handed out is stale at once."""
+        with self._lock:
+            self._edits[(resource, record_id)] = (dict(changes), times)
+
     def revoke_tokens(self) -> None:
         """Forget every issued token: the next call with one is answered 401."""
         with self._lock:
@@ -155,6 +190,9 @@ class VeraSimulator:
                 records.clear()
             self._replies.clear()
             self._tokens.clear()
+            self._edits.clear()
+            self._seq = 0
+            self.merge_patch, self.etags, self.weak_etags, self.replace_on_post = self._defaults
             self.requests.clear()
             self.tokens_issued = 0
         self.ledger.clear()
@@ -169,7 +207,7 @@ class VeraSimulator:
             *control_routes(self.faults, self.ledger),
             Route("/_sim/preload/{resource}", self._preload_route, methods=["POST"]),
             Route("/{resource}", self._collection, methods=["GET", "POST"]),
-            Route("/{resource}/{id}", self._item, methods=["GET", "PUT"]),
+            Route("/{resource}/{id}", self._item, methods=["GET", "PUT", "PATCH"]),
         ]
 
     async def _ping(self, request: Request) -> Response:
@@ -245,13 +283,37 @@ class VeraSimulator:
         if refusal is not None:
             return refusal
         record_id = request.path_params["id"]
-        if request.method == "PUT":
+        if request.method in ("PUT", "PATCH"):
             return await self._write(request, resource, record_id)
         with self._lock:
             stored = self._records[resource].get(record_id)
-        if stored is None:
-            return _problem(404, "NIET_GEVONDEN", f"no {resource} record with this id")
-        return JSONResponse(stored.body)
+            if stored is None:
+                return _problem(404, "NIET_GEVONDEN", f"no {resource} record with this id")
+            response = JSONResponse(stored.body, headers=self._etag(stored))  # rendered now, before any edit
+            edit = self._edits.pop((resource, record_id), None)
+            if edit is not None:
+                changes, times = edit
+                self._store(resource, {**copy.deepcopy(stored.body), **copy.deepcopy(changes)})
+                if times > 1:
+                    self._edits[(resource, record_id)] = (changes, times - 1)
+        return response
+
+    def _etag(self, stored: _Stored) -> dict[str, str]:
+        if not self.etags:
+            return {}
+        return {"ETag": ("W/" if self.weak_etags else "") + f'"{stored.seq}"'}
+
+    def _precondition_failed(self, request: Request, stored: _Stored) -> Response | None:
+        """412 when If-Match names a version that is not the current one (ETags on; `*` matches any)."""
+        given = request.headers.get("If-Match")
+        if not self.etags or given is None:
+            return None
+        current = self._etag(stored)["ETag"]
+        tags = [tag.strip() for tag in given.split(",")]
+        # If-Match compares strongly (RFC 9110 13.1.1): a weak ETag never matches, only `*` does.
+        if "*" in tags or (not current.startswith("W/") and current in tags):
+            return None
+        return _problem(412, "GEWIJZIGD", "the record changed since it was read (If-Match); read it again")
 
     def _list(self, request: Request, resource: str) -> Response:
         per_page_text = request.headers.get("X-Parameters-AantalPerPagina", str(self.default_page_size))
@@ -272,6 +334,13 @@ class VeraSimulator:
         return JSONResponse([s.body for s in page], headers=headers)
 
     async def _write(self, request: Request, resource: str, record_id: str | None) -> Response:
+        patching = request.method == "PATCH"
+        if patching and not self.merge_patch:
+            return _problem(
+                405, "NIET_TOEGESTAAN", "this API takes no PATCH: PUT the whole record", {"Allow": "GET, PUT"}
+            )
+        if patching and request.headers.get("Content-Type", "").split(";")[0].strip().lower() != MERGE_PATCH:
+            return _problem(415, "ONGELDIG", f"a PATCH body is a JSON merge patch ({MERGE_PATCH})")
         raw = await request.body()
         try:
             data = json.loads(raw)
@@ -281,7 +350,7 @@ class VeraSimulator:
         if not bodies or not all(isinstance(b, dict) and isinstance(b.get("id", ""), str) for b in bodies):
             return _problem(400, "ONGELDIG", "body must be a VERA resource object (or an array of them)")
         # A PUT body may leave its id to the path; without it, storing would mint a new record.
-        if record_id is not None and bodies[0].setdefault("id", record_id) != record_id:
+        if record_id is not None and bodies[0].get("id", record_id) != record_id:
             return _problem(400, "ONGELDIG", "the id in the body differs from the id in the path")
         key = request.headers.get("Idempotency-Key")
         digest = hashlib.sha256(raw).hexdigest()
@@ -297,21 +366,35 @@ class VeraSimulator:
                     media_type="application/json",
                     headers={"Location": prior.location, "Idempotent-Replayed": "true"},
                 )
-            if record_id is not None and record_id not in self._records[resource]:
-                return _problem(404, "NIET_GEVONDEN", f"no {resource} record with this id to replace")
-            ids = [self._store(resource, body) for body in bodies]
+            if record_id is not None:
+                stored = self._records[resource].get(record_id)
+                if stored is None:
+                    return _problem(404, "NIET_GEVONDEN", f"no {resource} record with this id to change")
+                refusal = self._precondition_failed(request, stored)
+                if refusal is not None:
+                    return refusal
+                changed = apply_merge_patch(stored.body, bodies[0]) if patching else {**bodies[0], "id": record_id}
+                ids = [self._store(resource, changed)]
+            else:
+                known = any(b.get("id") and b["id"] in self._records[resource] for b in bodies)
+                if known and not self.replace_on_post:
+                    return _problem(
+                        409, "BESTAAT_AL", f"{resource} holds a record with this id already: change it at its own path"
+                    )
+                ids = [self._store(resource, body) for body in bodies]
             status = 200 if record_id is not None else 201
-            stored = [self._records[resource][i].body for i in ids]
+            stored_now = [self._records[resource][i] for i in ids]
             reply = _Reply(
                 status,
                 f"/{resource}/{ids[0]}",
-                json.dumps(stored if isinstance(data, list) else stored[0]).encode(),
+                json.dumps([r.body for r in stored_now] if isinstance(data, list) else stored_now[0].body).encode(),
                 digest,
             )
             self.ledger.record(key or f"unkeyed:{uuid.uuid4()}", resource, data)
             if key:
                 self._replies[key] = reply
-        return Response(reply.body, reply.status, media_type="application/json", headers={"Location": reply.location})
+            headers = {"Location": reply.location, **self._etag(stored_now[0])}
+        return Response(reply.body, reply.status, media_type="application/json", headers=headers)
 
     def _store(self, resource: str, body: dict[str, Any]) -> str:
         """Create or replace one record (caller holds the lock); a record without an id gets one."""
@@ -320,6 +403,46 @@ class VeraSimulator:
         body["id"] = record_id
         self._records[resource][record_id] = _Stored(record_id, body, self._seq)
         return record_id
+
+
+def apply_merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7396, as a vendor applies it: objects merge, `null` deletes, anything else (arrays too) replaces."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    result = copy.deepcopy(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = apply_merge_patch(result.get(key), value)
+    return result
+
+
+def with_vendor_fields(body: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str | int, ...]]]:
+    """A copy of `body` as a vendor's system holds it, with attributes Woonbrug does not know, and their paths.
+
+    Added: two top-level attributes (one an object), a `leverancierCode` in every object attribute and in
+    every object of a list attribute except Referentiedata values (their paths are returned), and
+    `VENDOR_EXTRA_ATTRIBUUT` in `extra-attributen`.
+    """
+    held = copy.deepcopy(dict(body))
+    paths: list[tuple[str | int, ...]] = []
+    for name, value in list(held.items()):
+        if isinstance(value, dict) and "code" in value:
+            continue  # a Referentiedata value ({code, naam}) is VERA's code list entry, not the vendor's to extend
+        if isinstance(value, dict):
+            value["leverancierCode"] = f"LV-{name}"
+            paths.append((name, "leverancierCode"))
+        elif isinstance(value, list) and name != "extra-attributen":
+            for index, item in enumerate(value):
+                if isinstance(item, dict) and "code" not in item:
+                    item["leverancierCode"] = f"LV-{name}-{index}"
+                    paths.append((name, index, "leverancierCode"))
+    held["leverancierKenmerken"] = {"behandelaar": "team-west", "dossierstatus": "in behandeling"}
+    held["leverancierStatus"] = "intern-3"
+    paths += [("leverancierKenmerken",), ("leverancierStatus",)]
+    held.setdefault("extra-attributen", []).append(dict(VENDOR_EXTRA_ATTRIBUUT))
+    return held, paths
 
 
 def _basic_auth(header: str) -> tuple[str | None, str | None]:

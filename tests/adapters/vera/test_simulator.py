@@ -1,4 +1,5 @@
-"""The VERA simulator on its own, over plain HTTP: the spec's paging headers, sign-in, control routes."""
+"""The VERA simulator on its own, over plain HTTP: the spec's paging headers, sign-in, control routes, and
+what a careful vendor does with writes (ETags and If-Match, JSON merge patch, 409 on a known id)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ import httpx
 import pytest
 
 from adapters.vera import mapping
-from adapters.vera.simulator import DEFAULT_API_KEY, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, VeraSimulator
+from adapters.vera.simulator import (
+    DEFAULT_API_KEY,
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    VENDOR_EXTRA_ATTRIBUUT,
+    VeraSimulator,
+    with_vendor_fields,
+)
 from tests.adapters.vera.cases import CASES
 
 KEY = {"X-API-KEY": DEFAULT_API_KEY}
@@ -96,3 +104,88 @@ def test_faults_and_received_over_http(sim: VeraSimulator, http: httpx.Client) -
 def test_preload_over_http_for_a_simulator_in_another_process(sim: VeraSimulator, http: httpx.Client) -> None:
     assert http.post("/_sim/preload/eenheden", json=[{"id": "E-1"}]).json() == {"ids": ["E-1"]}
     assert sim.records("eenheden") == [{"id": "E-1"}]
+
+
+# --- what a careful vendor does with writes: ETags, If-Match, merge patch, conflicts ----------------------
+
+MERGE = {**KEY, "Content-Type": "application/merge-patch+json"}
+
+
+def test_reads_and_writes_carry_an_etag_and_a_stale_if_match_is_412(sim: VeraSimulator, http: httpx.Client) -> None:
+    sim.preload("sancties", [{"id": "S-1", "omschrijving": "oud", "intern": {"dossier": "D-1"}}])
+    read = http.get("/sancties/S-1", headers=KEY)
+    etag = read.headers["ETag"]
+    changed = http.put("/sancties/S-1", json={"omschrijving": "nieuw"}, headers={**KEY, "If-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] not in (etag, None)
+    stale = http.put("/sancties/S-1", json={"omschrijving": "verloren"}, headers={**KEY, "If-Match": etag})
+    assert (stale.status_code, stale.json()["code"]) == (412, "GEWIJZIGD")
+    assert (
+        http.put("/sancties/S-1", json={"omschrijving": "altijd"}, headers={**KEY, "If-Match": "*"}).status_code == 200
+    )
+    assert sim.records("sancties") == [{"omschrijving": "altijd", "id": "S-1"}]  # a PUT replaces, as VERA says
+
+
+def test_patch_applies_a_json_merge_patch(sim: VeraSimulator, http: httpx.Client) -> None:
+    sim.preload("sancties", [{"id": "S-1", "a": {"b": 1, "c": 2}, "lijst": [1, 2], "weg": True, "blijft": "x"}])
+    patched = http.patch("/sancties/S-1", content=b'{"a": {"c": 3}, "lijst": [9], "weg": null}', headers=MERGE)
+    assert patched.status_code == 200
+    assert sim.records("sancties") == [{"id": "S-1", "a": {"b": 1, "c": 3}, "lijst": [9], "blijft": "x"}]
+    assert http.patch("/sancties/S-1", json={"a": 1}, headers=KEY).status_code == 415  # plain JSON is no merge patch
+    assert http.patch("/sancties/S-1", json={"id": "S-2"}, headers=MERGE).status_code == 400
+    assert http.patch("/sancties/S-404", json={"a": 1}, headers=MERGE).status_code == 404
+    sim.merge_patch = False
+    refused = http.patch("/sancties/S-1", json={"a": 1}, headers=MERGE)
+    assert (refused.status_code, refused.headers["Allow"]) == (405, "GET, PUT")
+
+
+def test_a_post_of_an_id_the_vendor_holds_is_a_conflict(sim: VeraSimulator, http: httpx.Client) -> None:
+    sim.preload("toewijzingen", [{"id": "T-1", "eigen": "veld"}])
+    assert http.post("/toewijzingen", json={"id": "T-1"}, headers=KEY).status_code == 409
+    assert http.post("/toewijzingen", json=[{"id": "T-2"}, {"id": "T-1"}], headers=KEY).status_code == 409
+    assert sim.records("toewijzingen") == [{"id": "T-1", "eigen": "veld"}]  # nothing of the refused page stored
+
+
+def test_a_refused_write_is_not_remembered_under_its_idempotency_key(sim: VeraSimulator, http: httpx.Client) -> None:
+    sim.preload("sancties", [{"id": "S-1"}])
+    stale = {**MERGE, "If-Match": '"999"', "Idempotency-Key": "k"}
+    assert http.patch("/sancties/S-1", json={"a": 1}, headers=stale).status_code == 412
+    fresh = {**MERGE, "If-Match": http.get("/sancties/S-1", headers=KEY).headers["ETag"], "Idempotency-Key": "k"}
+    assert http.patch("/sancties/S-1", json={"a": 2}, headers=fresh).status_code == 200
+    again = http.patch("/sancties/S-1", json={"a": 2}, headers=fresh)
+    assert again.headers["Idempotent-Replayed"] == "true"
+
+
+def test_an_edit_after_a_read_makes_that_read_stale(sim: VeraSimulator, http: httpx.Client) -> None:
+    sim.preload("sancties", [{"id": "S-1", "a": 1}])
+    sim.edit_after_read("sancties", "S-1", {"a": 2}, times=1)
+    first = http.get("/sancties/S-1", headers=KEY)
+    assert first.json() == {"id": "S-1", "a": 1}  # the reader saw the version before the edit
+    second = http.get("/sancties/S-1", headers=KEY)
+    assert second.json() == {"id": "S-1", "a": 2}
+    assert first.headers["ETag"] != second.headers["ETag"]
+    assert http.get("/sancties/S-1", headers=KEY).headers["ETag"] == second.headers["ETag"]  # one edit only
+
+
+def test_without_etags_none_are_served_and_if_match_is_not_checked(sim: VeraSimulator, http: httpx.Client) -> None:
+    sim.etags = False
+    sim.preload("sancties", [{"id": "S-1"}])
+    assert "ETag" not in http.get("/sancties/S-1", headers=KEY).headers
+    assert http.put("/sancties/S-1", json={}, headers={**KEY, "If-Match": '"1"'}).status_code == 200
+
+
+def test_a_weak_etag_never_matches_if_match(sim: VeraSimulator, http: httpx.Client) -> None:
+    sim.weak_etags = True
+    sim.preload("sancties", [{"id": "S-1"}])
+    etag = http.get("/sancties/S-1", headers=KEY).headers["ETag"]
+    assert etag.startswith('W/"')
+    assert http.put("/sancties/S-1", json={}, headers={**KEY, "If-Match": etag}).status_code == 412
+    assert http.put("/sancties/S-1", json={}, headers={**KEY, "If-Match": "*"}).status_code == 200
+
+
+def test_records_keep_the_vendors_own_attributes(sim: VeraSimulator, http: httpx.Client) -> None:
+    held, paths = with_vendor_fields({"id": "S-1", "inschrijving": {"id": "I-1"}, "soort": {"code": "NOS"}})
+    sim.preload("sancties", [held])
+    assert http.get("/sancties/S-1", headers=KEY).json() == held
+    assert paths == [("inschrijving", "leverancierCode"), ("leverancierKenmerken",), ("leverancierStatus",)]
+    assert held["extra-attributen"] == [VENDOR_EXTRA_ATTRIBUUT]

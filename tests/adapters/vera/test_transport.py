@@ -92,15 +92,19 @@ async def test_a_reused_key_with_another_body_is_refused(make_adapter: MakeAdapt
     assert raised.value.status == 422
 
 
-async def test_a_change_is_put_on_the_existing_record(sim: VeraSimulator, make_adapter: MakeAdapter) -> None:
-    adapter = make_adapter()
+@pytest.mark.parametrize(("merge_patch", "write"), [(None, "PATCH"), (False, "PUT")])
+async def test_a_change_is_merged_into_the_existing_record(
+    sim: VeraSimulator, make_adapter: MakeAdapter, merge_patch: bool | None, write: str
+) -> None:
+    adapter = make_adapter(merge_patch=merge_patch)
     await adapter.deliver(CASES["publicatie_aangeboden"](), idempotency_key="k1")
     receipt = await adapter.deliver(CASES["publicatie_ingetrokken"](), idempotency_key="k2")
     assert (receipt.status, receipt.vendor_reference) == (200, "P-2001")
     [stored] = sim.records("publicaties")
     assert stored["status"] == {"code": "ING", "naam": "Ingetrokken"}
-    assert [r.method for r in sim.requests] == ["POST", "PUT"]
-    assert sim.requests[1].path == "/publicaties/P-2001"
+    assert [r.method for r in sim.requests] == ["POST", "GET", write]
+    assert [r.path for r in sim.requests[1:]] == ["/publicaties/P-2001"] * 2
+    assert sim.requests[2].headers["if-match"] == '"1"'  # the version the GET handed out
 
 
 async def test_a_change_to_a_record_the_vendor_does_not_have_is_permanent(make_adapter: MakeAdapter) -> None:
@@ -124,7 +128,11 @@ async def test_every_golden_case_is_accepted_by_the_simulator(sim: VeraSimulator
     for name in order:
         receipt = await adapter.deliver(CASES[name](), idempotency_key=f"k-{name}")
         assert receipt.status in (200, 201), name
-    assert len(sim.ledger.effects()) == len(order)
+    # The kandidatenlijst meets the kandidaat that responded (409) and is merged record by record, each write
+    # under a key derived from the delivery's: every delivery had its effect, the list's in three writes.
+    delivered = [effect.idempotency_key.split(":")[0] for effect in sim.ledger.effects()]
+    assert sorted(set(delivered)) == sorted(f"k-{name}" for name in order)
+    assert delivered.count("k-kandidatenlijst_vrijgegeven") == 3
 
 
 async def test_without_base_url_delivery_is_a_permanent_configuration_error() -> None:
