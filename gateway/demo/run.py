@@ -40,7 +40,8 @@ from gateway.flow.records import (
     PublicatieRecord,
     ToewijzingRecord,
 )
-from gateway.flow.service import REFUSAL_REASONS, FlowError
+from gateway.flow.sanctions import REFUSAL_REASONS
+from gateway.flow.service import FlowError
 from gateway.flow.transitions import IllegalTransition
 from gateway.store.models import OutboxMessage
 from schemas import (

@@ -15,7 +15,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from gateway.api.deps import ApiContext, read_session
 from gateway.delivery import deadletters
-from gateway.reports.figures import HERKOMSTEN, Report, compute
+from gateway.flow.herkomst import HERKOMSTEN
+from gateway.reports.figures import Report, compute
 from gateway.reports.render import LABELS, to_csv, to_json
 from gateway.web import repository, stats
 from gateway.web.access import Viewer
