@@ -652,6 +652,11 @@ class FlowService:
                 raise FlowError(f"no toewijzing {overeenkomst.toewijzing.id} of {overeenkomst.id_organisatie}")
             if session.get(OvereenkomstRecord, overeenkomst.id) is not None:
                 return  # the same contract reported again
+            signed = session.scalar(
+                select(OvereenkomstRecord.id).where(OvereenkomstRecord.toewijzing_id == toewijzing.id)
+            )
+            if signed is not None:
+                raise FlowError(f"toewijzing {toewijzing.id} already has a signed overeenkomst ({signed})")
             session.add(
                 OvereenkomstRecord(
                     id=overeenkomst.id,

@@ -19,7 +19,8 @@ def test_reaching_the_count_gives_a_mild_sanction_of_three_months() -> None:
     sanctie = sanction_for("I-1", 2, refusals_before_sanction=2, sanctie_id="san-1", today=TODAY)
     assert sanctie is not None
     assert (sanctie.id, sanctie.soort, sanctie.status) == ("san-1", SanctieSoort.MIL, SanctieStatus.DEF)
-    assert sanctie.inschrijving is not None and sanctie.inschrijving.id == "I-1"
+    assert sanctie.inschrijving is not None
+    assert sanctie.inschrijving.id == "I-1"
     assert sanctie.begindatum == TODAY
     assert sanctie.einddatum == date(2026, 6, 1)
     assert (sanctie.einddatum - TODAY).days == SANCTION_DAYS
