@@ -39,7 +39,7 @@ from gateway.store import audit
 from gateway.store.models import InboxMessage
 from schemas import Message, parse_message
 
-__all__ = ["REFUSED", "Admission", "InboundPipeline", "InboundResult", "reason_of"]
+__all__ = ["NOT_OWNER", "RECORD_REJECTED", "REFUSED", "Admission", "InboundPipeline", "InboundResult", "reason_of"]
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,7 @@ class InboundResult:
     not_owner: int = 0  # refused by the ownership check
     refused_by_flow: int = 0  # stored, but the flow (or the store) refused to apply them
     errors: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # each refusal: "where: why" (no values)
 
     def add(self, other: InboundResult) -> None:
         self.received += other.received
@@ -71,6 +72,7 @@ class InboundResult:
         self.not_owner += other.not_owner
         self.refused_by_flow += other.refused_by_flow
         self.errors += other.errors
+        self.problems += other.problems
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,9 @@ class Admission:
 def reason_of(error: Exception) -> str:
     """The text kept for a refusal: the flow's own reasons (ids, never persons) as they are; for a store
     or programming error only its kind, since such texts can quote the values of a row."""
-    if isinstance(error, FlowError | IllegalTransition | LookupError):
+    # The flow's LookupErrors name ids (an unknown corporatie, a model the region does not rank); a KeyError
+    # is a failed dict lookup and its text is the key, which may be a value.
+    if isinstance(error, FlowError | IllegalTransition | LookupError) and not isinstance(error, KeyError):
         return scrub(str(error))[: rejections.REASON_LIMIT]
     if isinstance(error, SQLAlchemyError):
         cause = type(getattr(error, "orig", None) or error).__name__
@@ -132,7 +136,7 @@ class InboundPipeline:
                 result.rejected += len(errors)
                 with self.db.transaction() as session:
                     for error in errors:
-                        self._reject_record(session, channel, error, adapter)
+                        result.problems.append(self._reject_record(session, channel, error, adapter))
             later: list[tuple[int, Message]] = []
             try:
                 with self.db.transaction() as session:
@@ -154,10 +158,13 @@ class InboundPipeline:
                             later.append(pair)
                     except Exception as row_error:  # the bad row is refused with its reason
                         result.refused_by_flow += 1
-                        self._refuse_unstored(channel, message, row_error)
+                        reason = self._refuse_unstored(channel, message, row_error)
+                        result.problems.append(f"message {message.message_id}: {reason}")
             for inbox_id, message in later:
-                if self.apply(channel, inbox_id, message) is not None:
+                refusal = self.apply(channel, inbox_id, message)
+                if refusal is not None:
                     result.refused_by_flow += 1
+                    result.problems.append(f"message {message.message_id}: {refusal}")
         return result
 
     def _admit_in_batch(
@@ -170,6 +177,7 @@ class InboundPipeline:
         admission = self.admit(session, channel, message)
         if admission.violation is not None:
             result.not_owner += 1
+            result.problems.append(f"message {message.message_id} {admission.violation}")
             return None
         assert admission.inbox_id is not None
         if admission.duplicate:
@@ -307,8 +315,9 @@ class InboundPipeline:
 
     # --- helpers ---------------------------------------------------------------------------------------
 
-    def _reject_record(self, session: Session, channel: Channel, error: MappingError, adapter: str) -> None:
-        """A record the adapter could not translate: kept once by what and where, audited on first sight."""
+    def _reject_record(self, session: Session, channel: Channel, error: MappingError, adapter: str) -> str:
+        """A record the adapter could not translate: kept once by what and where, audited on first sight.
+        Returns "where: why"."""
         where = str(error.location)
         reason = scrub(error.reason)[: rejections.REASON_LIMIT]
         first = rejections.remember(
@@ -321,7 +330,7 @@ class InboundPipeline:
             location=where,
         )
         if not first:
-            return
+            return f"{where}: {reason}"
         log.warning("intake from %s: record refused at %s: %s", channel.tenant, where, reason)
         audit.record(
             session,
@@ -332,8 +341,9 @@ class InboundPipeline:
             entity_id=channel.tenant,
             detail={"adapter": adapter, "channel": channel.via.value, "error": f"{where}: {reason}"[:500]},
         )
+        return f"{where}: {reason}"
 
-    def _refuse_unstored(self, channel: Channel, message: Message, error: Exception) -> None:
+    def _refuse_unstored(self, channel: Channel, message: Message, error: Exception) -> str:
         """A row of a failed batch that failed again on its own: refused with its reason, nothing stored."""
         reason = reason_of(error)
         log.warning("inbound %s %s could not be stored: %s", message.type, message.message_id, reason)
@@ -358,6 +368,7 @@ class InboundPipeline:
                 keys=audit.keys_of(message),
                 detail={"reason": reason},
             )
+        return reason
 
     def _refuse_stored_payload(self, channel: Channel, inbox_id: int, error: ValueError) -> None:
         reason = f"the stored message is not canonical ({type(error).__name__})"

@@ -22,6 +22,7 @@ from gateway.inbound import health, rejections
 from gateway.inbound.intake import IntakeResult
 from gateway.inbound.records import InboundRejection
 from gateway.store import audit
+from gateway.store.models import AuditEntry
 from schemas import Toewijzing
 
 PORTAL = "portal-rijnwaal"
@@ -65,7 +66,7 @@ def published_units(world: DemoWorld) -> dict[str, str]:
         return dict(session.execute(select(EenheidRecord.id, EenheidRecord.corporatie)).all())
 
 
-def actions(world: DemoWorld, action: str) -> list[audit.AuditEntry]:
+def actions(world: DemoWorld, action: str) -> list[AuditEntry]:
     with world.db.session() as session:
         return list(audit.search(session, action=action))
 
