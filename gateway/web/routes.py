@@ -195,6 +195,8 @@ async def replay(request: Request, viewer: CurrentViewer, outbox_id: int) -> Res
                 child = deadletters.replay(session, outbox_id, actor=viewer.tenant, reason=reason, clock=ctx.clock)
             except deadletters.ReplayError:
                 return "geweigerd", None
+            if child.id == outbox_id:  # a newer version was delivered: marked superseded, nothing sent
+                return "vervangen", None
             return "opnieuw", child.id
 
     outcome, child_id = await run_in_threadpool(do_replay)
