@@ -169,6 +169,8 @@ def overview(
             "dead_letters": repository.dead_letters(session, corporation),
             "replays": repository.recent_replays(session, corporation),
             "messages": repository.recent_messages(session, corporation),
+            "rejections": repository.inbound_rejections(session, corporation),
+            "poll_health": repository.poll_health(session, corporation),
         }
     return page(
         request, "overview.html", viewer, current="overzicht", melding=melding, bericht=bericht, nieuw=nieuw, **values
