@@ -9,8 +9,11 @@ writes the messages that change causes into the outbox, and appends to the audit
     -> Overeenkomst comes back -> Inschrijving ends per region rule -> Publicatie AFG.
     Withdrawal (ING) is possible at any point before allocation.
 
-Every rule that decides (eligibility, passend, ranking, lottery) is a pure function elsewhere in
-`gateway.flow`; this module only loads, stores and sequences. Time comes from the injected clock, and the
+Every rule that decides is a pure function elsewhere in `gateway.flow`: eligibility and passend
+(`eligibility`), ranking and the lottery (`ranking`), sanctions for refusals (`sanctions`), the binding
+cap and a household's binding (`binding`), where a housed seeker came from (`herkomst`), the quota
+warnings and the DAEB target test (`quotas`). This module only loads, stores and sequences. Messages
+from outside reach it through the inbound pipeline (`gateway.inbound`), which checks ownership first. Time comes from the injected clock, and the
 parameter year from the allocation date, never from today. Illegal transitions raise `IllegalTransition`
 (`gateway.flow.transitions`) and change nothing.
 """
