@@ -25,7 +25,7 @@ from gateway.cli.adapters_cmd import build_adapter
 from gateway.cli.common import open_flow
 from gateway.cli.progress import Progress
 from gateway.inbound.ownership import Channel, Via
-from gateway.inbound.pipeline import InboundPipeline, InboundResult
+from gateway.inbound.pipeline import InboundPipeline, InboundResult, Refusal
 from schemas import MessageSource
 
 
@@ -46,7 +46,9 @@ class ImportCounts:
 
 
 class RejectsFile:
-    """Rejected records, one row each: where (record, row, column, line, field) and why; no values."""
+    """Rejected records, one row each: where (record, row, column, line, field) and why; no values. A
+    record refused after it was read (another corporation's, or refused by the flow) has its JSON pointer
+    (or nothing) under `field`."""
 
     COLUMNS = ("record", "row", "column", "line", "field", "reason")
 
@@ -56,14 +58,19 @@ class RejectsFile:
         self._writer: Any = None
 
     def add(self, error: MappingError, record: int) -> None:
+        where = error.location
+        self._row([record, where.row or "", where.csv_column or "", where.line or "", where.field or "", error.reason])
+
+    def add_refusal(self, refusal: Refusal, record: int | str) -> None:
+        """A record that was read but refused by the pipeline (another corporation's, or by the flow)."""
+        self._row([record, "", "", "", refusal.where or "", refusal.reason])
+
+    def _row(self, values: list[object]) -> None:
         if self._writer is None:
             self._handle = self.path.open("w", encoding="utf-8", newline="")
             self._writer = csv.writer(self._handle, delimiter=";")
             self._writer.writerow(self.COLUMNS)
-        where = error.location
-        self._writer.writerow(
-            [record, where.row or "", where.csv_column or "", where.line or "", where.field or "", error.reason]
-        )
+        self._writer.writerow(values)
 
     def close(self) -> Path | None:
         if self._handle is None:
@@ -103,13 +110,21 @@ def import_file(
 
         # One channel per tenant the file speaks for: `--corporatie`, else the tenant on the records.
         by_tenant: dict[str, list[Decoded]] = {}
+        record_of: dict[str, int] = {}  # message id -> record number, for the rejects file
 
         def flush() -> None:
             for tenant, items in by_tenant.items():
-                counts.add(
-                    pipeline.take(Channel(tenant, Via.IMPORT), items, adapter=adapter_name, batch_size=batch_size)
-                )
+                channel = Channel(tenant, Via.IMPORT)
+                result = pipeline.take(channel, items, adapter=adapter_name, batch_size=batch_size)
+                counts.add(result)
+                for refusal in result.refusals:
+                    if refusal.message_id is None:
+                        continue  # an unreadable record: in the rejects file already, with its location
+                    record = record_of.get(refusal.message_id, "")
+                    rejects.add_refusal(refusal, record)
+                    progress.echo(f"record {record}: refused: {refusal}")
             by_tenant.clear()
+            record_of.clear()
 
         pending = 0
         for item in adapter.decode_all(stream):
@@ -124,6 +139,7 @@ def import_file(
                     source = MessageSource(tenant=corporatie, system=item.source.system)
                     item = item.model_copy(update={"source": source})
                 tenant = item.source.tenant
+                record_of[item.message_id] = counts.read
             by_tenant.setdefault(tenant, []).append(item)
             pending += 1
             if pending >= batch_size:

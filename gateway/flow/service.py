@@ -13,9 +13,9 @@ Every rule that decides is a pure function elsewhere in `gateway.flow`: eligibil
 (`eligibility`), ranking and the lottery (`ranking`), sanctions for refusals (`sanctions`), the binding
 cap and a household's binding (`binding`), where a housed seeker came from (`herkomst`), the quota
 warnings and the DAEB target test (`quotas`). This module only loads, stores and sequences. Messages
-from outside reach it through the inbound pipeline (`gateway.inbound`), which checks ownership first. Time comes from the injected clock, and the
-parameter year from the allocation date, never from today. Illegal transitions raise `IllegalTransition`
-(`gateway.flow.transitions`) and change nothing.
+from outside reach it through the inbound pipeline (`gateway.inbound`), which checks ownership first.
+Time comes from the injected clock, and the parameter year from the allocation date, never from today.
+Illegal transitions raise `IllegalTransition` (`gateway.flow.transitions`) and change nothing.
 """
 
 from __future__ import annotations

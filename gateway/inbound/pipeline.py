@@ -39,7 +39,16 @@ from gateway.store import audit
 from gateway.store.models import InboxMessage
 from schemas import Message, parse_message
 
-__all__ = ["NOT_OWNER", "RECORD_REJECTED", "REFUSED", "Admission", "InboundPipeline", "InboundResult", "reason_of"]
+__all__ = [
+    "NOT_OWNER",
+    "RECORD_REJECTED",
+    "REFUSED",
+    "Admission",
+    "InboundPipeline",
+    "InboundResult",
+    "Refusal",
+    "reason_of",
+]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +58,19 @@ RECORD_REJECTED = "intake.rejected"  # the audit action of a record the adapter 
 REGISTRATION_TYPES = frozenset({"inschrijving.geregistreerd", "inschrijving.gewijzigd"})
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One thing refused: which message (None for a record that never became one), where, and why."""
+
+    message_id: str | None
+    where: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        subject = f"message {self.message_id}" if self.message_id else "record"
+        return f"{subject} at {self.where}: {self.reason}" if self.where else f"{subject}: {self.reason}"
 
 
 @dataclass
@@ -62,7 +84,7 @@ class InboundResult:
     not_owner: int = 0  # refused by the ownership check
     refused_by_flow: int = 0  # stored, but the flow (or the store) refused to apply them
     errors: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # each refusal: "where: why" (no values)
+    refusals: list[Refusal] = field(default_factory=list)  # each refusal, where and why (no values)
 
     def add(self, other: InboundResult) -> None:
         self.received += other.received
@@ -72,7 +94,7 @@ class InboundResult:
         self.not_owner += other.not_owner
         self.refused_by_flow += other.refused_by_flow
         self.errors += other.errors
-        self.problems += other.problems
+        self.refusals += other.refusals
 
 
 @dataclass(frozen=True)
@@ -136,7 +158,7 @@ class InboundPipeline:
                 result.rejected += len(errors)
                 with self.db.transaction() as session:
                     for error in errors:
-                        result.problems.append(self._reject_record(session, channel, error, adapter))
+                        result.refusals.append(self._reject_record(session, channel, error, adapter))
             later: list[tuple[int, Message]] = []
             try:
                 with self.db.transaction() as session:
@@ -159,12 +181,12 @@ class InboundPipeline:
                     except Exception as row_error:  # the bad row is refused with its reason
                         result.refused_by_flow += 1
                         reason = self._refuse_unstored(channel, message, row_error)
-                        result.problems.append(f"message {message.message_id}: {reason}")
+                        result.refusals.append(Refusal(message.message_id, None, reason))
             for inbox_id, message in later:
                 refusal = self.apply(channel, inbox_id, message)
                 if refusal is not None:
                     result.refused_by_flow += 1
-                    result.problems.append(f"message {message.message_id}: {refusal}")
+                    result.refusals.append(Refusal(message.message_id, None, refusal))
         return result
 
     def _admit_in_batch(
@@ -177,7 +199,8 @@ class InboundPipeline:
         admission = self.admit(session, channel, message)
         if admission.violation is not None:
             result.not_owner += 1
-            result.problems.append(f"message {message.message_id} {admission.violation}")
+            violation = admission.violation
+            result.refusals.append(Refusal(message.message_id, violation.pointer, violation.reason))
             return None
         assert admission.inbox_id is not None
         if admission.duplicate:
@@ -315,9 +338,8 @@ class InboundPipeline:
 
     # --- helpers ---------------------------------------------------------------------------------------
 
-    def _reject_record(self, session: Session, channel: Channel, error: MappingError, adapter: str) -> str:
-        """A record the adapter could not translate: kept once by what and where, audited on first sight.
-        Returns "where: why"."""
+    def _reject_record(self, session: Session, channel: Channel, error: MappingError, adapter: str) -> Refusal:
+        """A record the adapter could not translate: kept once by what and where, audited on first sight."""
         where = str(error.location)
         reason = scrub(error.reason)[: rejections.REASON_LIMIT]
         first = rejections.remember(
@@ -330,7 +352,7 @@ class InboundPipeline:
             location=where,
         )
         if not first:
-            return f"{where}: {reason}"
+            return Refusal(None, where, reason)
         log.warning("intake from %s: record refused at %s: %s", channel.tenant, where, reason)
         audit.record(
             session,
@@ -341,7 +363,7 @@ class InboundPipeline:
             entity_id=channel.tenant,
             detail={"adapter": adapter, "channel": channel.via.value, "error": f"{where}: {reason}"[:500]},
         )
-        return f"{where}: {reason}"
+        return Refusal(None, where, reason)
 
     def _refuse_unstored(self, channel: Channel, message: Message, error: Exception) -> str:
         """A row of a failed batch that failed again on its own: refused with its reason, nothing stored."""

@@ -26,10 +26,10 @@ def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
-def run_import(path: Path, config: Path, *extra: str) -> tuple[int, dict[str, object]]:
+def run_import(path: Path, config: Path, *extra: str) -> tuple[int, dict[str, object], str]:
     arguments = ["import", str(path), "--adapter", "csv", "--config", str(config), "--json", *extra]
     result = CliRunner().invoke(main, arguments, catch_exceptions=False)
-    return result.exit_code, json.loads(result.stdout)
+    return result.exit_code, json.loads(result.stdout), result.stderr
 
 
 def test_an_imported_row_for_another_corporation_is_refused_and_the_rest_is_loaded(
@@ -42,10 +42,17 @@ def test_an_imported_row_for_another_corporation_is_refused_and_the_rest_is_load
     config = tmp_path / "csv.yaml"
     config.write_text("tenant: corp-c\nmapping: eenheden\n", encoding="utf-8")
 
-    code, summary = run_import(source, config, "--corporatie", "corp-c")
+    code, summary, stderr = run_import(source, config, "--corporatie", "corp-c")
 
     assert code == 2  # something was refused
     assert (summary["new"], summary["not_owner"], summary["refused_by_flow"]) == (2, 1, 0)
+    assert stderr.count("refused") == 1
+    assert "record 2: refused: message csv-" in stderr  # the second record of the file
+    rejects = Path(str(summary["rejects_file"])).read_text(encoding="utf-8").splitlines()
+    assert rejects == [
+        "record;row;column;line;field;reason",
+        "2;;;;/payload/eenheid/idOrganisatie;corp-c reports vacancies of its own units only",
+    ]
     database = Database(store_url)
     try:
         with database.session() as session:

@@ -105,7 +105,7 @@ def test_a_batch_the_store_refuses_is_taken_row_by_row(postgres_url: str) -> Non
         assert kept.message_id == "ins-2"
         assert kept.reason.startswith("the store refused the change")
         assert "Jan" not in kept.reason
-        assert "Jan" not in " ".join(result.problems)
+        assert "Jan" not in " ".join(str(refusal) for refusal in result.refusals)
 
 
 def test_reason_of_keeps_the_flows_reasons_and_only_the_kind_of_anything_else() -> None:

@@ -123,5 +123,5 @@ def receive(
         rejected=result.rejected,
         not_owner=result.not_owner,
         refused=result.refused_by_flow,
-        problems=result.problems[:100],
+        problems=[str(refusal) for refusal in result.refusals[:100]],
     )
