@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from gateway.api.berichten.schemas import Ontvangst
@@ -25,7 +26,7 @@ from gateway.api.deps import ApiContext, read_session
 from gateway.api.errors import Conflict, Forbidden, ProblemError, Unprocessable
 from gateway.api.logging import KNOWN_VALUES
 from gateway.inbound.ownership import Channel, Via
-from gateway.inbound.pipeline import REFUSED, InboundPipeline
+from gateway.inbound.pipeline import REFUSED, InboundPipeline, reason_of
 from gateway.store import audit
 from gateway.store.models import InboxMessage
 from gateway.tenants.service import Principal, Role
@@ -82,15 +83,20 @@ def receive(
     if message.type.startswith("inschrijving."):
         KNOWN_VALUES.learn(personal_values(message.payload))
     channel = Channel(principal.tenant, via)
-    with ctx.db.transaction() as session:
-        admission = pipeline.admit(session, channel, message)
-        stored = session.get(InboxMessage, admission.inbox_id) if admission.inbox_id is not None else None
-        if (
-            stored is not None
-            and admission.duplicate
-            and _comparable(stored.payload) != _comparable(message.model_dump(mode="json"))
-        ):
-            raise Conflict("this messageId was used before for a different message")
+    try:
+        with ctx.db.transaction() as session:
+            admission = pipeline.admit(session, channel, message)
+            stored = session.get(InboxMessage, admission.inbox_id) if admission.inbox_id is not None else None
+            if (
+                stored is not None
+                and admission.duplicate
+                and _comparable(stored.payload) != _comparable(message.model_dump(mode="json"))
+            ):
+                raise Conflict("this messageId was used before for a different message")
+    except DataError as error:
+        # A value the store cannot hold (PostgreSQL: NUL in text): the message is refused, nothing stored;
+        # the reason names the kind of error only, since the database's text quotes the value.
+        raise Unprocessable(reason_of(error)) from None
     if admission.violation is not None or admission.inbox_id is None:
         # Raised after the commit: the refusal and its audit record are kept.
         raise Forbidden(f"not accepted from {principal.tenant}: {admission.violation}")
