@@ -10,6 +10,8 @@
 The API's POST /berichten, the vendor webhook, the intake poll and `woonbrug import` all call it; none
 of them applies a message itself. One bad record, one refused message or one failing database write
 never stops the others: a batch that fails is taken again row by row, so only the bad row is lost.
+Only an unreachable store (`OperationalError`) is not a refusal: it is raised, the message stays stored
+and unapplied, and `apply_pending` applies it in a later round.
 
 What is refused is remembered by content (`gateway.inbound.rejections`): the same bad record or
 refused message arriving again is counted, not logged, audited or shown again; a message already in
@@ -25,7 +27,7 @@ from itertools import islice
 from typing import TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from adapters import Decoded, MappingError
@@ -166,6 +168,8 @@ class InboundPipeline:
                     batch_later = [self._admit_in_batch(session, channel, m, outcome) for m in messages]
                 later = [pair for pair in batch_later if pair is not None]
                 result.add(outcome)
+            except OperationalError:
+                raise  # the store is unreachable: nothing is refused; the caller tries again later
             except Exception as error:  # one bad row must not lose the batch: row by row
                 log.warning(
                     "inbound batch from %s failed (%s); taking it row by row", channel.tenant, type(error).__name__
@@ -178,6 +182,8 @@ class InboundPipeline:
                         result.add(outcome)
                         if pair is not None:
                             later.append(pair)
+                    except OperationalError:
+                        raise
                     except Exception as row_error:  # the bad row is refused with its reason
                         result.refused_by_flow += 1
                         reason = self._refuse_unstored(channel, message, row_error)
@@ -284,6 +290,8 @@ class InboundPipeline:
         reason: str | None = None
         try:
             self.flow.handle(message, tenant=message.source.tenant)
+        except OperationalError:
+            raise  # the store is unreachable: the message stays unapplied and is applied by a later round
         except Exception as error:  # a poison message is refused with its reason; the rest goes on
             reason = reason_of(error)
             log.warning("inbound %s %s refused by the flow: %s", message.type, message.message_id, reason)

@@ -119,3 +119,27 @@ def test_reason_of_keeps_the_flows_reasons_and_only_the_kind_of_anything_else() 
     assert reason_of(LookupError("no corporatie corp-z in the region")) == "no corporatie corp-z in the region"
     assert reason_of(KeyError("Jansen")) == "the message could not be applied (KeyError)"  # a dict's key: a value
     assert reason_of(ValueError("Jansen")) == "the message could not be applied (ValueError)"
+
+
+class UnreachableStoreFlow(FlowService):
+    """The flow when the database connection drops while a message is applied."""
+
+    def handle(self, message: Message, *, tenant: str) -> None:
+        from sqlalchemy.exc import OperationalError
+
+        raise OperationalError("UPDATE ...", {}, Exception("server closed the connection unexpectedly"))
+
+
+def test_an_unreachable_store_is_no_refusal_the_message_waits_for_the_next_round(db: TestDatabase) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    message = vacancy("corp-b", "E-1", factories.GEMEENTE_NIJMEGEN)
+    with pytest.raises(OperationalError):
+        InboundPipeline(make_flow(db, UnreachableStoreFlow)).take(Channel("corp-b", Via.POLL), [message], adapter="x")
+    with db.session() as session:
+        assert session.scalar(select(func.count()).where(InboxMessage.processed_at.is_(None))) == 1
+        assert rejections.recent(session) == []
+
+    assert InboundPipeline(make_flow(db)).apply_pending() == 0  # the store is back: applied, not refused
+    with db.session() as session:
+        assert list(session.scalars(select(EenheidRecord.id))) == ["E-1"]
