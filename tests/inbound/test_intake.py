@@ -5,6 +5,7 @@ contract and a record rejected before each leave the rest of the region flowing.
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 from collections.abc import Iterator
 from datetime import timedelta
@@ -211,3 +212,31 @@ def test_a_second_contract_for_one_allocation_is_one_rejection_and_the_region_go
     assert "already has a signed overeenkomst" in refusal.detail["reason"]
     [kept] = stored_rejections(world)
     assert (kept.kind, kept.message_type) == ("flow", "overeenkomst.getekend")
+
+
+def test_woonbrug_inbound_shows_the_failing_corporation_and_the_refusals(world: DemoWorld) -> None:
+    from click.testing import CliRunner
+
+    from gateway.cli import main
+
+    foreign = vacancies("corp-b", "csv", [("GM0268", "Nijmegen")], 1, seed=11, first=91)
+    drop_csv(world, "vrijgekomen.csv", demo_run._vacancy_csv(foreign))
+    poll(world, "corp-c")
+    shutil.rmtree(world.drop_folder)
+    world.drop_folder.write_text("not a folder", encoding="utf-8")
+    poll(world, "corp-c")
+    env = {"WOONBRUG_DATABASE_URL": str(world.db.url.render_as_string(hide_password=False))}
+
+    health_run = CliRunner().invoke(main, ["inbound", "health"], env=env, catch_exceptions=False)
+    assert health_run.exit_code == 1
+    assert "corp-c/csv" in health_run.output
+    assert "FAILING since" in health_run.output
+    assert "NotADirectoryError" in health_run.output
+    listed = CliRunner().invoke(main, ["inbound", "rejections", "--json"], env=env, catch_exceptions=False)
+    assert listed.exit_code == 0
+    [row] = json.loads(listed.output)
+    assert (row["corporatie"], row["kind"], row["location"]) == (
+        "corp-c",
+        "ownership",
+        "/payload/eenheid/idOrganisatie",
+    )
