@@ -1,5 +1,5 @@
-"""Ownership through POST /berichten (the real app): a corporation's key cannot take over another
-corporation's unit, and the refusal is kept with the real sender."""
+"""Through POST /berichten (the real app): a corporation's key cannot take over another corporation's unit (the
+refusal kept with the real sender), and a second contract for one allocation is one refusal."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from gateway.store import audit
 from gateway.store.engine import Database
 from tests import factories
 from tests.api.problems import assert_problem
-from tests.api.world import CORP_A, CORP_B, bearer, vacancy
+from tests.api.world import CORP_A, CORP_B, World, bearer, vacancy
 
 URL = "/api/v1/berichten"
 
@@ -48,3 +48,37 @@ def test_a_message_speaking_for_another_tenant_is_refused_and_kept(
         assert session.scalar(select(EenheidRecord.id)) is None
         [refused] = audit.search(session, action="inbound.not_owner")
     assert (refused.actor, refused.detail["claimed_tenant"]) == (CORP_A, CORP_B)
+
+
+def test_a_second_contract_for_one_allocation_is_refused_with_its_reason_and_the_next_flows(world: World) -> None:
+    from schemas import MessageSource, Overeenkomst, OvereenkomstGetekend
+
+    toewijzingen = world.allocate()
+
+    def lease(n: int) -> OvereenkomstGetekend:
+        return OvereenkomstGetekend(
+            message_id=f"ovk-{n}",
+            correlation_id=f"c-ovk-{n}",
+            source=MessageSource(tenant=CORP_B, system="erp"),
+            payload=Overeenkomst.model_validate(
+                {
+                    "id": f"OVK-{n}",
+                    "idOrganisatie": CORP_B,
+                    "soort": {"code": "HUU"},
+                    "status": {"code": "LOP"},
+                    "begindatum": "2026-04-01",
+                    "eenheid": {"id": "E-B1"},
+                    "toewijzing": {"id": toewijzingen[CORP_B]},
+                    "inschrijving": {"id": "I-1"},
+                    "huurprijs": 640.25,
+                }
+            ),
+        )
+
+    first = world.send(CORP_B, lease(1))
+    assert (first.status_code, first.json()["status"]) == (202, "processed")
+    second = world.send(CORP_B, lease(2))
+    assert (second.status_code, second.json()["status"]) == (202, "refused")  # was a 500 (IntegrityError)
+    assert "already has a signed overeenkomst (OVK-1)" in second.json()["detail"]
+    after = world.send(CORP_B, vacancy(CORP_B, "E-B7", factories.GEMEENTE_NIJMEGEN))
+    assert (after.status_code, after.json()["status"]) == (202, "processed")
