@@ -58,8 +58,19 @@ def _routers() -> list[APIRouter]:
     from gateway.api.publicaties.endpoints import router as publicaties
     from gateway.api.reacties.endpoints import router as reacties
     from gateway.api.toewijzingen.endpoints import router as toewijzingen
+    from gateway.api.webhooks.endpoints import router as webhooks
 
-    return [publicaties, inschrijvingen, reacties, kandidaten, aanbiedingen, toewijzingen, berichten, admin]
+    return [
+        publicaties,
+        inschrijvingen,
+        reacties,
+        kandidaten,
+        aanbiedingen,
+        toewijzingen,
+        berichten,
+        webhooks,
+        admin,
+    ]
 
 
 def create_app(

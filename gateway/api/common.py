@@ -4,7 +4,6 @@ camelCase answers."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Path
@@ -14,7 +13,7 @@ from pydantic.alias_generators import to_camel
 from gateway.api.errors import ProblemError, Unprocessable
 from schemas.codelist import Codelijst
 
-__all__ = ["GEMEENTE_PATTERN", "CamelModel", "IdPath", "check_code", "code_enum", "year_bounds"]
+__all__ = ["GEMEENTE_PATTERN", "CamelModel", "IdPath", "check_code", "code_enum"]
 
 GEMEENTE_PATTERN = r"^GM[0-9]{4}$"
 ID_PATTERN = r"^[A-Za-z0-9._:\-]{1,100}$"
@@ -45,7 +44,3 @@ def check_code(codelist: type[Codelijst], value: str | None, where: str) -> str 
             f"{where} is not a {codelist.soort} code",
             errors=[ProblemError(loc=where, msg=f"not a {codelist.soort} code", type="enum")],
         ) from None
-
-
-def year_bounds(year: int) -> tuple[datetime, datetime]:
-    return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)

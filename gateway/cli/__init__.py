@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "demo": "gateway.cli.demo_cmd:demo",
     "dlq": "gateway.cli.dlq_cmd:dlq",
     "import": "gateway.cli.import_cmd:import_file",
+    "inbound": "gateway.cli.inbound_cmd:inbound",
     "keys": "gateway.cli.keys_cmd:keys",
     "passend": "gateway.cli.passend_cmd:passend",
     "report": "gateway.cli.report_cmd:report",

@@ -63,6 +63,8 @@ def list_cmd(
         return
     for letter in letters:
         replayed = f"  replayed as {letter.replayed_as}" if letter.replayed_as else ""
+        if letter.superseded_by is not None:
+            replayed += f"  superseded by {letter.superseded_by} (a newer version was delivered; replay sends nothing)"
         click.echo(
             f"{letter.id:>8}  {letter.corporation}/{letter.adapter}  {letter.type}  key={letter.business_key}  "
             f"attempts={letter.attempts}  status={letter.last_status or '-'}{replayed}\n"
@@ -156,8 +158,11 @@ def replay_cmd(
     try:
         with database.transaction() as session:
             try:
+                superseded: list[tuple[int, int | None]] = []
                 if outbox_id is not None:
-                    children = [deadletters.replay(session, outbox_id, actor=who, reason=reason, clock=SYSTEM_CLOCK)]
+                    row = deadletters.replay(session, outbox_id, actor=who, reason=reason, clock=SYSTEM_CLOCK)
+                    children = [row] if row.id != outbox_id else []
+                    superseded = [(row.id, row.superseded_by)] if row.id == outbox_id else []
                 else:
                     children = deadletters.replay_all(
                         session, actor=who, reason=reason, adapter=adapter, corporation=corporation, clock=SYSTEM_CLOCK
@@ -167,6 +172,8 @@ def replay_cmd(
             pairs = [(child.parent_id, child.id) for child in children]
     finally:
         database.dispose()
+    for dead, newer in superseded:
+        click.echo(f"{dead} is superseded by {newer}, a newer version that was delivered: nothing sent")
     for parent, child in pairs:
         click.echo(f"replayed {parent} as {child}")
     click.echo(f"{len(pairs)} message(s) queued again")

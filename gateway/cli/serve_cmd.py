@@ -121,13 +121,13 @@ def serve(
     database = open_database(settings.database_url)
     resolver: Any = settings.adapter_resolver
     if region is not None and resolver is None:
-        from gateway.flow.intake import RegionResolver
+        from gateway.region import RegionResolver
 
         resolver = RegionResolver(region)
     options = WorkerOptions.from_settings(settings, resolver=resolver)
     flow_loop = None
     if region is not None and not api_only:
-        from gateway.flow.intake import RegionResolver
+        from gateway.region import RegionResolver
 
         flow_loop = FlowLoop(database, region, lambda: RegionResolver(region), flow_interval)
     if worker_only:
@@ -154,7 +154,7 @@ def _serve_demo(
     from gateway.delivery.worker import WorkerOptions
     from gateway.demo import run as demo_run
     from gateway.demo.world import DEMO_START, demo_world
-    from gateway.flow.intake import RegionResolver
+    from gateway.region import RegionResolver
 
     defaults = demo_run.DemoOptions()
     options = replace(
@@ -246,10 +246,10 @@ class FlowLoop:
     def _run(self) -> None:
         import asyncio
 
-        from gateway.flow.intake import Intake
         from gateway.flow.parameters import default_parameter_table
         from gateway.flow.scheduler import run_flow_loop
         from gateway.flow.service import FlowService
+        from gateway.inbound.intake import Intake
 
         flow = FlowService(self.database, self.region, parameters=default_parameter_table())
         resolver = self.make_resolver()

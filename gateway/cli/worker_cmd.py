@@ -44,7 +44,7 @@ class RegionAdapters:
             from pathlib import Path
 
             from gateway.cli.common import region_of
-            from gateway.flow.intake import RegionResolver
+            from gateway.region import RegionResolver
 
             settings = get_settings()
             self._resolver = RegionResolver(region_of(settings, Path(self.region_file) if self.region_file else None))

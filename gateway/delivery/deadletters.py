@@ -17,6 +17,12 @@ it stored no effect for that key.) The outbox keeps keys unique per generation: 
 
 Only the newest message of a lineage can be replayed, and only when it is dead: replaying a message
 that already has a replay would put two live copies in the queue.
+
+Replay never rolls back. When a newer message with the same business key (the listing) was delivered to
+the same destination after the dead letter was first queued, the vendor's system already holds a newer
+state; sending the old one would roll it back. `replay` then sends nothing: it marks the dead letter
+superseded (`superseded_by`, the newer message's id, and `superseded_at`) and returns it, and the mark
+is shown wherever dead letters are (`woonbrug dlq list`, the dashboard, the admin API).
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ __all__ = [
     "attempts_of",
     "lineage",
     "list_dead_letters",
+    "newer_delivered",
     "replay",
     "replay_all",
 ]
@@ -72,6 +79,7 @@ class DeadLetter:
     dead_at: datetime | None
     parent_id: int | None
     replayed_as: int | None
+    superseded_by: int | None = None
 
     @classmethod
     def of(cls, row: OutboxMessage, replayed_as: int | None = None) -> DeadLetter:
@@ -90,6 +98,7 @@ class DeadLetter:
             dead_at=row.dead_at,
             parent_id=row.parent_id,
             replayed_as=replayed_as,
+            superseded_by=row.superseded_by,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -104,9 +113,11 @@ def list_dead_letters(
     adapter: str | None = None,
     corporation: str | None = None,
     include_replayed: bool = False,
+    include_superseded: bool = True,
     limit: int | None = None,
 ) -> list[DeadLetter]:
-    """Dead letters, oldest first. Without `include_replayed`, only those not replayed yet."""
+    """Dead letters, oldest first. Without `include_replayed`, only those not replayed yet; without
+    `include_superseded`, not those a newer delivered message superseded (they are shown as such)."""
     child = aliased(OutboxMessage)
     replayed_as = (
         select(func.min(child.id)).where(child.parent_id == OutboxMessage.id).correlate(OutboxMessage).scalar_subquery()
@@ -118,6 +129,8 @@ def list_dead_letters(
         query = query.where(OutboxMessage.corporation == corporation)
     if not include_replayed:
         query = query.where(replayed_as.is_(None))
+    if not include_superseded:
+        query = query.where(OutboxMessage.superseded_by.is_(None))
     query = query.order_by(OutboxMessage.dead_at, OutboxMessage.id)
     if limit is not None:
         query = query.limit(limit)
@@ -132,7 +145,9 @@ def replay(
     reason: str = "",
     clock: Clock = SYSTEM_CLOCK,
 ) -> OutboxMessage:
-    """Queue a dead letter again as a new child message, in the caller's transaction. Returns the child."""
+    """Queue a dead letter again as a new child message, in the caller's transaction. Returns the child;
+    or, when a newer message for its business key was delivered meanwhile, the dead letter itself,
+    marked superseded (`superseded_by` set), with nothing queued."""
     query = select(OutboxMessage).where(OutboxMessage.id == outbox_id)
     if dialect_of(session) == "postgresql":
         query = query.with_for_update()  # two operators replaying at once: one wins, one gets ReplayError
@@ -147,6 +162,22 @@ def replay(
     if existing is not None:
         raise ReplayError(f"outbox message {outbox_id} was replayed already as {existing}; replay that one if needed")
     now = clock.now()
+    if original.superseded_by is not None:
+        return original
+    newer = newer_delivered(session, original)
+    if newer is not None:
+        original.superseded_by, original.superseded_at, original.updated_at = newer, now, now
+        audit.record(
+            session,
+            at=now,
+            actor=actor[:100],
+            action="outbox.superseded",
+            entity_type="outbox",
+            entity_id=str(original.id),
+            keys=_keys(original),
+            detail={"superseded_by": newer, "destination": original.endpoint},
+        )
+        return original
     generation = (
         session.scalar(
             select(func.max(OutboxMessage.generation)).where(OutboxMessage.idempotency_key == original.idempotency_key)
@@ -204,9 +235,29 @@ def replay_all(
     corporation: str | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> list[OutboxMessage]:
-    """Replay every dead letter not replayed yet (optionally of one adapter or corporation)."""
-    letters = list_dead_letters(session, adapter=adapter, corporation=corporation)
-    return [replay(session, letter.id, actor=actor, reason=reason, clock=clock) for letter in letters]
+    """Replay every dead letter not replayed yet (optionally of one adapter or corporation). Returns the
+    children queued; a letter found superseded is marked and left out."""
+    letters = list_dead_letters(session, adapter=adapter, corporation=corporation, include_superseded=False)
+    replayed = [replay(session, letter.id, actor=actor, reason=reason, clock=clock) for letter in letters]
+    return [row for row in replayed if row.superseded_by is None]
+
+
+def newer_delivered(session: Session, row: OutboxMessage) -> int | None:
+    """The newest delivered message to the same destination with the same business key, queued after
+    `row`'s lineage began (so the vendor holds a newer state than `row` would send); None if there is none."""
+    if row.business_key is None:
+        return None
+    first_queued = select(func.min(OutboxMessage.id)).where(OutboxMessage.idempotency_key == row.idempotency_key)
+    newer: int | None = session.scalar(
+        select(func.max(OutboxMessage.id)).where(
+            OutboxMessage.endpoint == row.endpoint,
+            OutboxMessage.business_key == row.business_key,
+            OutboxMessage.idempotency_key != row.idempotency_key,
+            OutboxMessage.status == OutboxStatus.DELIVERED.value,
+            OutboxMessage.id > first_queued.scalar_subquery(),
+        )
+    )
+    return newer
 
 
 def lineage(session: Session, outbox_id: int) -> list[OutboxMessage]:

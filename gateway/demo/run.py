@@ -28,7 +28,6 @@ from typing import Any
 from sqlalchemy import func, select
 
 from gateway.core.clock import SimulatedClock
-from gateway.delivery import inbox
 from gateway.demo.population import seekers, vacancies
 from gateway.demo.world import DEMO_START, DemoWorld, demo_world
 from gateway.flow import quotas
@@ -40,8 +39,10 @@ from gateway.flow.records import (
     PublicatieRecord,
     ToewijzingRecord,
 )
-from gateway.flow.service import REFUSAL_REASONS, FlowError
+from gateway.flow.sanctions import REFUSAL_REASONS
+from gateway.flow.service import FlowError
 from gateway.flow.transitions import IllegalTransition
+from gateway.inbound.ownership import Channel, Via
 from gateway.store.models import OutboxMessage
 from schemas import (
     AanbiedingStatus,
@@ -195,9 +196,8 @@ def _sign_leases(world: DemoWorld) -> None:
         if record.corporatie == "corp-a":
             if not any(body.get("id") == message.payload.id for body in world.vera.records("overeenkomsten")):
                 world.vera.preload("overeenkomsten", [_json(vera_adapter.encode(message).body)])
-        else:
-            with world.db.transaction() as session:
-                inbox.receive(session, message, clock=world.clock, actor=record.corporatie)
+        else:  # corp-c's system sends the contract to the API: the same inbound pipeline
+            world.intake.pipeline.take(Channel(record.corporatie, Via.API), [message], adapter="demo")
     world.intake.apply_pending()
 
 

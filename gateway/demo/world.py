@@ -25,10 +25,11 @@ from adapters.soap_erp.simulator import ErpSimulator
 from adapters.vera.simulator import DEFAULT_API_KEY, VeraSimulator
 from gateway.core.clock import Clock, SimulatedClock
 from gateway.delivery.dispatch import Dispatcher
-from gateway.flow.intake import Intake, RegionResolver
 from gateway.flow.parameters import default_parameter_table
 from gateway.flow.policy import DEMO_REGION, RegionConfig, load_region
 from gateway.flow.service import FlowService
+from gateway.inbound.intake import Intake
+from gateway.region import RegionResolver
 from gateway.store import migrate
 from gateway.store.engine import Database
 

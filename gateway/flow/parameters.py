@@ -27,6 +27,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from gateway.flow.issues import ConfigError, ConfigIssue, issues_from_validation, yaml_syntax_issue
 
 __all__ = [
+    "DUTCH_TIME",
     "Euro",
     "ParameterTable",
     "ParameterYearMissing",
@@ -35,6 +36,7 @@ __all__ = [
     "age_on",
     "allocation_date_of",
     "default_parameter_table",
+    "dutch_year_bounds",
     "load_parameter_table",
     "parse_parameter_table",
 ]
@@ -76,6 +78,12 @@ Euro = Annotated[Decimal, BeforeValidator(_euro_input), AfterValidator(_whole_ce
 """A parameter amount in euros, whole cents (incomes per year, rents per month)."""
 
 DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
+
+
+def dutch_year_bounds(year: int) -> tuple[datetime, datetime]:
+    """The Dutch calendar year `year` as [start, end) moments: what the flow, the reports and the API count
+    a year's listings and offers in (a letting's `jaar` is the year of its Dutch allocation date)."""
+    return datetime(year, 1, 1, tzinfo=DUTCH_TIME), datetime(year + 1, 1, 1, tzinfo=DUTCH_TIME)
 
 
 def allocation_date_of(moment: datetime) -> date:

@@ -6,22 +6,37 @@
 - Binding share: of lettings, the share that went to a household through local or regional binding
   (cap: the region's `binding_share_cap`, by default at most half).
 
-`warnings_for` is asked before an allocation is stored: it computes the shares as they would be with it,
-and names every norm the allocation would break. The flow records the warnings; it does not refuse.
+`warnings_for` is asked before an allocation is stored: it loads the shares, and `quota_warnings` (pure)
+names every norm the allocation would break with it. The flow records the warnings; it does not refuse.
+
+`lettings_by` is the one count of lettings (in SQL, per corporation, gemeente or the whole region): the
+quotas, the API's figures and the reports all read it, so they cannot disagree.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, Literal
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from gateway.flow.parameters import YearParameters
 from gateway.flow.policy import RegionPolicy
 from gateway.flow.records import ToewijzingRecord
 
-__all__ = ["DAEB_NORM", "PASSEND_NORM", "Shares", "shares", "warnings_for"]
+__all__ = [
+    "DAEB_NORM",
+    "PASSEND_NORM",
+    "Shares",
+    "in_daeb_doelgroep",
+    "lettings_by",
+    "quota_warnings",
+    "shares",
+    "warnings_for",
+]
 
 DAEB_NORM = Decimal("0.925")
 PASSEND_NORM = Decimal("0.95")
@@ -62,34 +77,73 @@ class Shares:
         )
 
 
-def shares(session: Session, year: int, *, corporatie: str | None = None, gemeente: str | None = None) -> Shares:
-    """The counts of one year's lettings, for a corporation, a gemeente, both, or the whole region."""
+def in_daeb_doelgroep(is_daeb: bool, rekeninkomen: Decimal, huishoudgrootte: int, parameters: YearParameters) -> bool:
+    """Whether a letting counts towards the DAEB target: a DAEB unit let within the year's DAEB income limit."""
+    return is_daeb and rekeninkomen <= parameters.daeb_income_limit(huishoudgrootte)
+
+
+def _counts() -> list[Any]:
     t = ToewijzingRecord
-    query = select(
+    return [
         func.count(),
         func.coalesce(func.sum(case((t.daeb.is_(True), 1), else_=0)), 0),
         func.coalesce(func.sum(case((t.daeb_doelgroep.is_(True), 1), else_=0)), 0),
         func.coalesce(func.sum(case((t.passendheidsoort == "PAS", 1), else_=0)), 0),
         func.coalesce(func.sum(case((t.passendheidsoort == "NIE", 1), else_=0)), 0),
         func.coalesce(func.sum(case((t.binding.is_(True), 1), else_=0)), 0),
-    ).where(t.jaar == year)
+    ]
+
+
+def shares(session: Session, year: int, *, corporatie: str | None = None, gemeente: str | None = None) -> Shares:
+    """The counts of one year's lettings, for a corporation, a gemeente, both, or the whole region."""
+    return lettings_by(session, year, None, corporatie=corporatie, gemeente=gemeente).get("", _NONE)
+
+
+_NONE = Shares(0, 0, 0, 0, 0, 0)
+
+
+def lettings_by(
+    session: Session,
+    year: int,
+    group: Literal["corporatie", "gemeente"] | None,
+    *,
+    corporatie: str | None = None,
+    gemeente: str | None = None,
+) -> dict[str, Shares]:
+    """One year's letting counts per corporatie or gemeente (`group`; None: one total under the key "")
+    narrowed to a corporation and/or gemeente. Groups without lettings are absent."""
+    t = ToewijzingRecord
+    key = {"corporatie": t.corporatie, "gemeente": t.gemeente, None: None}[group]
+    columns = _counts() if key is None else [key, *_counts()]
+    query = select(*columns).where(t.jaar == year)
     if corporatie is not None:
         query = query.where(t.corporatie == corporatie)
     if gemeente is not None:
         query = query.where(t.gemeente == gemeente)
-    row = session.execute(query).one()
-    return Shares(*(int(value) for value in row))
+    if key is None:
+        row = session.execute(query).one()
+        counts = Shares(*(int(value) for value in row))
+        return {"": counts} if counts.lettings else {}
+    out: dict[str, Shares] = {}
+    for row in session.execute(query.group_by(key)):
+        out[str(row[0])] = Shares(*(int(value) for value in row[1:]))
+    return out
 
 
 def warnings_for(session: Session, record: ToewijzingRecord, policy: RegionPolicy) -> list[str]:
     """The norms this allocation would break for its corporation and gemeente in its year (English, no persons)."""
+    before = {
+        "corporatie": shares(session, record.jaar, corporatie=record.corporatie),
+        "gemeente": shares(session, record.jaar, gemeente=record.gemeente),
+    }
+    return quota_warnings(record, before, policy)
+
+
+def quota_warnings(record: ToewijzingRecord, before: Mapping[str, Shares], policy: RegionPolicy) -> list[str]:
+    """The norms `record` breaks, given each scope's counts before it (`corporatie`, `gemeente`). Pure."""
     out: list[str] = []
-    scopes = (
-        ("corporatie", record.corporatie, {"corporatie": record.corporatie}),
-        ("gemeente", record.gemeente, {"gemeente": record.gemeente}),
-    )
-    for scope, key, filters in scopes:
-        after = shares(session, record.jaar, **filters).plus(record)
+    for scope, key in (("corporatie", record.corporatie), ("gemeente", record.gemeente)):
+        after = before[scope].plus(record)
         if record.daeb and after.daeb_share is not None and after.daeb_share < DAEB_NORM:
             out.append(f"{scope} {key}: DAEB target share {after.daeb_share:.1%} below the 92.5% norm")
         if record.passendheidsoort == "NIE" and after.passend_share is not None and after.passend_share < PASSEND_NORM:

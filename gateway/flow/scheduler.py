@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
 
-from gateway.flow.intake import Intake
 from gateway.flow.service import FlowService
 
 __all__ = ["run_flow_loop"]
@@ -20,9 +20,15 @@ __all__ = ["run_flow_loop"]
 log = logging.getLogger(__name__)
 
 
+class Poller(Protocol):
+    """What the loop polls with (`gateway.inbound.intake.Intake`): the flow does not import the inbound side."""
+
+    async def poll_all(self) -> Any: ...
+
+
 async def run_flow_loop(
     flow: FlowService,
-    intake: Intake | None,
+    intake: Poller | None,
     should_stop: Callable[[], bool],
     *,
     interval_seconds: float = 30.0,

@@ -9,10 +9,13 @@ writes the messages that change causes into the outbox, and appends to the audit
     -> Overeenkomst comes back -> Inschrijving ends per region rule -> Publicatie AFG.
     Withdrawal (ING) is possible at any point before allocation.
 
-Every rule that decides (eligibility, passend, ranking, lottery) is a pure function elsewhere in
-`gateway.flow`; this module only loads, stores and sequences. Time comes from the injected clock, and the
-parameter year from the allocation date, never from today. Illegal transitions raise `IllegalTransition`
-(`gateway.flow.transitions`) and change nothing.
+Every rule that decides is a pure function elsewhere in `gateway.flow`: eligibility and passend
+(`eligibility`), ranking and the lottery (`ranking`), sanctions for refusals (`sanctions`), the binding
+cap and a household's binding (`binding`), where a housed seeker came from (`herkomst`), the quota
+warnings and the DAEB target test (`quotas`). This module only loads, stores and sequences. Messages
+from outside reach it through the inbound pipeline (`gateway.inbound`), which checks ownership first.
+Time comes from the injected clock, and the parameter year from the allocation date, never from today.
+Illegal transitions raise `IllegalTransition` (`gateway.flow.transitions`) and change nothing.
 """
 
 from __future__ import annotations
@@ -31,15 +34,11 @@ from adapters import Capabilities, discover
 from gateway.core.clock import SYSTEM_CLOCK, Clock
 from gateway.delivery.outbox import Destination, enqueue
 from gateway.flow import quotas
-from gateway.flow.parameters import DUTCH_TIME, ParameterTable, allocation_date_of
-from gateway.flow.policy import CorporatieConfig, RankingRule, RegionConfig, VoorrangTier
-from gateway.flow.ranking import (
-    Reactie,
-    lotingzaad_commitment,
-    new_lotingzaad,
-    rank_kandidaten,
-    voorrang_matches,
-)
+from gateway.flow.binding import apply_binding_cap, has_binding_criteria, household_has_binding
+from gateway.flow.herkomst import herkomst
+from gateway.flow.parameters import ParameterTable, allocation_date_of, dutch_year_bounds
+from gateway.flow.policy import CorporatieConfig, RankingRule, RegionConfig
+from gateway.flow.ranking import Reactie, lotingzaad_commitment, new_lotingzaad, rank_kandidaten
 from gateway.flow.records import (
     AanbiedingRecord,
     EenheidRecord,
@@ -50,6 +49,7 @@ from gateway.flow.records import (
     SanctieRecord,
     ToewijzingRecord,
 )
+from gateway.flow.sanctions import is_refusal_reason, sanction_for
 from gateway.flow.transitions import AANBIEDING, KANDIDAAT, PUBLICATIE, IllegalTransition, require
 from gateway.store import audit
 from gateway.store.audit import AuditKeys
@@ -61,7 +61,6 @@ from schemas import (
     AanbiedingGedaan,
     AanbiedingStatus,
     Eenheid,
-    EenheidCriteriumSoort,
     EenheidVrijgekomen,
     Inschrijving,
     Kandidaat,
@@ -81,8 +80,6 @@ from schemas import (
     PublicatieModel,
     PublicatieStatus,
     Sanctie,
-    SanctieSoort,
-    SanctieStatus,
     Sleutel,
     Toewijzing,
     ToewijzingGedaan,
@@ -92,14 +89,6 @@ __all__ = ["FlowError", "FlowService", "TickResult", "flow_id"]
 
 # Identifiers the gateway mints are UUIDv5 of what they stand for, so a repeated step mints the same id.
 _NAMESPACE = uuid.UUID("6f1c9a4e-4b9e-5f0a-9c1e-7d0b5a3e2c11")
-HERKOMST_GEMEENTE, HERKOMST_REGIO, HERKOMST_BUITEN = "gemeente", "regio", "buiten_regio"
-
-# The AANBIEDINGDETAILSTATUS codes VERA files under a refusal (parent AANBIEDINGSTATUS.GEW); the others
-# belong to a withdrawal (ING). tests/flow/test_service.py checks this set against VERA's CSV.
-REFUSAL_REASONS = frozenset(
-    AanbiedingDetailStatus.from_code(code)
-    for code in ("ANV", "BUI", "GEE", "GER", "HUU", "PAO", "PER", "WBN", "WKN", "WOB")
-)
 
 
 def flow_id(prefix: str, *parts: str) -> str:
@@ -235,11 +224,10 @@ class FlowService:
         return publicatie
 
     def _apply_binding_cap(self, session: Session, eenheid: Eenheid, now: datetime) -> tuple[Eenheid, bool]:
-        """Keep binding criteria only while the gemeente's share of binding listings stays within the cap."""
-        binding = [c for c in eenheid.criteria if c.soort is EenheidCriteriumSoort.BIN]
-        if not binding:
+        """Count this Dutch calendar year's listings in the gemeente; `binding.apply_binding_cap` decides."""
+        if not has_binding_criteria(eenheid):
             return eenheid, False
-        year_start = datetime(allocation_date_of(now).year, 1, 1, tzinfo=DUTCH_TIME)  # the Dutch calendar year
+        year_start, _ = dutch_year_bounds(allocation_date_of(now).year)
         # This year's listings in the gemeente, and how many of them have binding: one pass over them.
         binding_count = func.coalesce(func.sum(case((PublicatieRecord.binding.is_(True), 1), else_=0)), 0)
         total, with_binding = session.execute(
@@ -247,10 +235,9 @@ class FlowService:
                 PublicatieRecord.gemeente == eenheid.adres.gemeente.code, PublicatieRecord.created_at >= year_start
             )
         ).one()
-        if self.region.policy.binding_share_allows(int(with_binding), int(total)):
-            return eenheid, True
-        others = [c for c in eenheid.criteria if c.soort is not EenheidCriteriumSoort.BIN]
-        return eenheid.model_copy(update={"criteria": others}), False
+        return apply_binding_cap(
+            eenheid, listings_with_binding=int(with_binding), listings_total=int(total), policy=self.region.policy
+        )
 
     def withdraw_publicatie(self, publicatie_id: str, *, actor: str) -> Publicatie:
         """Withdraw a listing (ING) before allocation; open offers are withdrawn with it."""
@@ -517,7 +504,7 @@ class FlowService:
 
     def refuse(self, aanbieding_id: str, reason: AanbiedingDetailStatus, *, portal: str | None = None) -> None:
         """The candidate refuses, with VERA's reason code; the next candidate gets the offer."""
-        if reason not in REFUSAL_REASONS:
+        if not is_refusal_reason(reason):
             raise FlowError(f"{reason.code} ({reason.naam}) is not a reason for refusing (GEW) an offer")
         now = self.clock.now()
         with self.db.transaction() as session:
@@ -525,24 +512,20 @@ class FlowService:
             self._close_offer(session, offer, AanbiedingStatus.GEW, reason, now)
             inschrijving = self._inschrijving(session, offer.inschrijving_id)
             inschrijving.weigeringen += 1
-            if inschrijving.weigeringen >= self.region.policy.refusals_before_sanction:
-                self._sanction(session, inschrijving, now)
+            self._sanction(session, inschrijving, now)
             self._offer_next(session, self._publicatie(session, offer.publicatie_id), now)
 
     def _sanction(self, session: Session, inschrijving: InschrijvingRecord, now: datetime) -> None:
-        """Too many refusals: a mild sanction (MIL) for three months, and the counter starts again.
-
-        Whether a MIL sanction blocks responding is the region's choice (`policy.blocking_sanctions`)."""
-        today = allocation_date_of(now)
-        sanctie = Sanctie(
-            id=flow_id("san", inschrijving.id, now.isoformat()),
-            soort=SanctieSoort.MIL,
-            status=SanctieStatus.DEF,
-            omschrijving=f"{inschrijving.weigeringen} aanbiedingen geweigerd",
-            begindatum=today,
-            einddatum=today + timedelta(days=91),
-            inschrijving=Sleutel(id=inschrijving.id),
+        """Store the sanction the refusals so far earn (`sanctions.sanction_for`); the counter starts again."""
+        sanctie = sanction_for(
+            inschrijving.id,
+            inschrijving.weigeringen,
+            refusals_before_sanction=self.region.policy.refusals_before_sanction,
+            sanctie_id=flow_id("san", inschrijving.id, now.isoformat()),
+            today=allocation_date_of(now),
         )
+        if sanctie is None:
+            return
         session.add(
             SanctieRecord(
                 id=sanctie.id, inschrijving_id=inschrijving.id, document=sanctie.model_dump(mode="json"), created_at=now
@@ -595,18 +578,7 @@ class FlowService:
                 ],
             )
             parameters = self.parameters.for_date(allocation_date)
-            binding = any(
-                voorrang_matches(
-                    tier,
-                    inschrijving,
-                    eenheid,
-                    region_gemeenten=self.region.gemeente_codes,
-                    policy=self.region.policy,
-                    allocation_date=allocation_date,
-                )
-                for tier in (VoorrangTier.BIN_KRN, VoorrangTier.BIN_REG)
-                if tier in self.region.policy.voorrang
-            )
+            binding = household_has_binding(inschrijving, eenheid, region=self.region, allocation_date=allocation_date)
             gemeente = eenheid.adres.gemeente.code
             record = ToewijzingRecord(
                 id=toewijzing.id,
@@ -618,10 +590,11 @@ class FlowService:
                 datum=now,
                 passendheidsoort=toewijzing.passendheidsoort.code,
                 daeb=eenheid.is_daeb,
-                daeb_doelgroep=eenheid.is_daeb
-                and toewijzing.rekeninkomen <= parameters.daeb_income_limit(toewijzing.huishoudgrootte),
+                daeb_doelgroep=quotas.in_daeb_doelgroep(
+                    eenheid.is_daeb, toewijzing.rekeninkomen, toewijzing.huishoudgrootte, parameters
+                ),
                 binding=binding,
-                herkomst=self._herkomst(inschrijving.gemeente.code, gemeente),
+                herkomst=herkomst(inschrijving.gemeente.code, gemeente, self.region.gemeente_codes),
                 inschrijfduur_dagen=(allocation_date - inschrijving.begindatum).days,
                 reacties=session.scalar(select(func.count()).where(KandidaatRecord.publicatie_id == publicatie.id))
                 or 0,
@@ -654,11 +627,6 @@ class FlowService:
             )
         return toewijzing, warnings
 
-    def _herkomst(self, seeker_gemeente: str, unit_gemeente: str) -> str:
-        if seeker_gemeente == unit_gemeente:
-            return HERKOMST_GEMEENTE
-        return HERKOMST_REGIO if seeker_gemeente in self.region.gemeente_codes else HERKOMST_BUITEN
-
     def expire_offers(self) -> list[str]:
         """Withdraw every offer whose deadline passed without an answer (REA) and offer the next candidate."""
         now = self.clock.now()
@@ -687,6 +655,11 @@ class FlowService:
                 raise FlowError(f"no toewijzing {overeenkomst.toewijzing.id} of {overeenkomst.id_organisatie}")
             if session.get(OvereenkomstRecord, overeenkomst.id) is not None:
                 return  # the same contract reported again
+            signed = session.scalar(
+                select(OvereenkomstRecord.id).where(OvereenkomstRecord.toewijzing_id == toewijzing.id)
+            )
+            if signed is not None:
+                raise FlowError(f"toewijzing {toewijzing.id} already has a signed overeenkomst ({signed})")
             session.add(
                 OvereenkomstRecord(
                     id=overeenkomst.id,

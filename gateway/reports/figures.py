@@ -15,20 +15,18 @@ Definitions (each is what the dashboard and `woonbrug report` show):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from gateway.flow.parameters import DUTCH_TIME
+from gateway.flow import quotas
+from gateway.flow.herkomst import HERKOMSTEN
+from gateway.flow.parameters import dutch_year_bounds
 from gateway.flow.records import AanbiedingRecord, KandidaatRecord, PublicatieRecord, ToewijzingRecord
-from gateway.flow.service import HERKOMST_BUITEN, HERKOMST_GEMEENTE, HERKOMST_REGIO
 
 __all__ = ["Figures", "Report", "compute"]
-
-HERKOMSTEN = (HERKOMST_GEMEENTE, HERKOMST_REGIO, HERKOMST_BUITEN)
 
 
 @dataclass
@@ -119,7 +117,7 @@ def _share(part: int, whole: int) -> float | None:
 def compute(session: Session, year: int, *, gemeente: str | None = None, corporatie: str | None = None) -> Report:
     """Every figure for `year`, for the whole region or narrowed to a gemeente and/or corporation."""
     # The Dutch calendar year, as for the lettings (`jaar` is the year of the Dutch allocation date).
-    start, end = datetime(year, 1, 1, tzinfo=DUTCH_TIME), datetime(year + 1, 1, 1, tzinfo=DUTCH_TIME)
+    start, end = dutch_year_bounds(year)
     total = Figures()
     by_gemeente: dict[str, Figures] = {}
     by_corporatie: dict[str, Figures] = {}
@@ -131,26 +129,19 @@ def compute(session: Session, year: int, *, gemeente: str | None = None, corpora
             by_corporatie.setdefault(row_corporatie, Figures()),
         )
 
+    # The letting counts are the quotas' own (`quotas.lettings_by`), so the report and the quota warnings
+    # cannot disagree; what only the report shows (origin, time registered) is added up here.
+    narrowed = {"corporatie": corporatie, "gemeente": gemeente}
+    _add_counts(total, quotas.lettings_by(session, year, None, **narrowed).get(""))
+    for key, counts in quotas.lettings_by(session, year, "gemeente", **narrowed).items():
+        _add_counts(by_gemeente.setdefault(key, Figures()), counts)
+    for key, counts in quotas.lettings_by(session, year, "corporatie", **narrowed).items():
+        _add_counts(by_corporatie.setdefault(key, Figures()), counts)
     t = ToewijzingRecord
-    lettings = select(
-        t.gemeente,
-        t.corporatie,
-        t.passendheidsoort,
-        t.daeb,
-        t.daeb_doelgroep,
-        t.binding,
-        t.herkomst,
-        t.inschrijfduur_dagen,
-    ).where(t.jaar == year)
+    lettings = select(t.gemeente, t.corporatie, t.herkomst, t.inschrijfduur_dagen).where(t.jaar == year)
     lettings = _narrow(lettings, t.gemeente, t.corporatie, gemeente, corporatie)
     for row in session.execute(lettings):
         for figures in targets(row.gemeente, row.corporatie):
-            figures.lettings += 1
-            figures.passend += row.passendheidsoort == "PAS"
-            figures.niet_passend += row.passendheidsoort == "NIE"
-            figures.daeb += bool(row.daeb)
-            figures.daeb_doelgroep += bool(row.daeb_doelgroep)
-            figures.binding += bool(row.binding)
             figures.inschrijfduur_dagen_total += row.inschrijfduur_dagen
             figures.herkomst[row.herkomst] = figures.herkomst.get(row.herkomst, 0) + 1
 
@@ -182,6 +173,17 @@ def compute(session: Session, year: int, *, gemeente: str | None = None, corpora
             key = reason or "onbekend"
             figures.refusals_by_reason[key] = figures.refusals_by_reason.get(key, 0) + count
     return Report(year, gemeente, corporatie, total, by_gemeente, by_corporatie)
+
+
+def _add_counts(figures: Figures, counts: quotas.Shares | None) -> None:
+    if counts is None:
+        return
+    figures.lettings += counts.lettings
+    figures.passend += counts.passend
+    figures.niet_passend += counts.niet_passend
+    figures.daeb += counts.daeb
+    figures.daeb_doelgroep += counts.daeb_doelgroep
+    figures.binding += counts.binding
 
 
 def _narrow(

@@ -15,7 +15,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from adapters.csv.writer import neutralise
-from gateway.reports.figures import HERKOMSTEN, Figures, Report
+from gateway.flow.herkomst import HERKOMSTEN
+from gateway.reports.figures import Figures, Report
 
 __all__ = ["LABELS", "to_csv", "to_html", "to_json"]
 

@@ -36,7 +36,12 @@ NAMING_CONVENTION = {
 }
 
 # Modules that declare tables on `Base`. Add yours here (one line) when you add tables.
-MODEL_MODULES: tuple[str, ...] = ("gateway.store.models", "gateway.flow.records", "gateway.tenants.records")
+MODEL_MODULES: tuple[str, ...] = (
+    "gateway.store.models",
+    "gateway.flow.records",
+    "gateway.tenants.records",
+    "gateway.inbound.records",
+)
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

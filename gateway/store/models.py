@@ -138,6 +138,10 @@ class OutboxMessage(Base):
     replayed_by: Mapped[str | None] = mapped_column(String(KEY), default=None)
     replayed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     replay_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    # A dead letter whose business key has a newer delivered message is superseded: replaying it would
+    # roll the vendor's record back, so replay marks it (with the newer message's id) and sends nothing.
+    superseded_by: Mapped[int | None] = mapped_column(default=None)
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -24,6 +24,7 @@ from gateway.flow.records import (
     PublicatieRecord,
     ToewijzingRecord,
 )
+from gateway.inbound import health, rejections
 from gateway.store.models import AuditEntry, DeliveryAttempt, InboxMessage, OutboxMessage
 from gateway.store.paging import PageRequest, fetch_row_page, where_given
 
@@ -34,13 +35,17 @@ __all__ = [
     "InboxRow",
     "KandidaatRow",
     "OutboxRow",
+    "PollHealthRow",
     "PublicatieDetail",
     "PublicatieRow",
+    "RejectionRow",
     "Trace",
     "TrafficRow",
     "breakers",
     "correlation_for",
     "dead_letters",
+    "inbound_rejections",
+    "poll_health",
     "publicatie",
     "publicaties",
     "recent_failures",
@@ -124,6 +129,57 @@ def traffic(session: Session, corporation: str | None) -> list[TrafficRow]:
     for tenant, adapter, count in session.execute(failed):
         row(tenant, adapter).failed_attempts += count
     return [rows[key] for key in sorted(rows)]
+
+
+@dataclass(frozen=True)
+class RejectionRow:
+    """Something refused at the boundary: by whose channel, what kind, where and why (no values)."""
+
+    corporatie: str
+    channel: str
+    kind: str
+    message_type: str | None
+    location: str | None
+    reason: str | None
+    seen: int
+    first_seen_at: datetime
+    last_seen_at: datetime
+
+
+def inbound_rejections(session: Session, corporation: str | None, limit: int = 50) -> list[RejectionRow]:
+    """The latest refusals at the boundary (a corporation sees those of its own channel)."""
+    return [
+        RejectionRow(
+            corporatie=row.corporatie,
+            channel=row.channel,
+            kind=row.kind,
+            message_type=row.message_type,
+            location=row.location,
+            reason=_clean(row.reason),
+            seen=row.seen,
+            first_seen_at=row.first_seen_at,
+            last_seen_at=row.last_seen_at,
+        )
+        for row in rejections.recent(session, corporation, limit=limit)
+    ]
+
+
+@dataclass(frozen=True)
+class PollHealthRow:
+    corporatie: str
+    adapter: str
+    healthy: bool
+    reason: str | None
+    failing_since: datetime | None
+    last_poll_at: datetime
+
+
+def poll_health(session: Session, corporation: str | None) -> list[PollHealthRow]:
+    """Whether each corporation's system could be polled, unhealthy first."""
+    return [
+        PollHealthRow(row.corporatie, row.adapter, row.healthy, _clean(row.reason), row.failing_since, row.last_poll_at)
+        for row in health.all_health(session, corporation)
+    ]
 
 
 def breakers(session: Session, corporation: str | None) -> list[breaker.BreakerView]:

@@ -14,7 +14,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from gateway.delivery import deadletters
-from gateway.reports.figures import HERKOMSTEN, Report, compute
+from gateway.flow.herkomst import HERKOMSTEN
+from gateway.reports.figures import Report, compute
 from gateway.reports.render import LABELS, to_csv, to_json
 from gateway.store.paging import PageRequest
 from gateway.web import repository, stats
@@ -169,6 +170,8 @@ def overview(
             "dead_letters": repository.dead_letters(session, corporation),
             "replays": repository.recent_replays(session, corporation),
             "messages": repository.recent_messages(session, corporation),
+            "rejections": repository.inbound_rejections(session, corporation),
+            "poll_health": repository.poll_health(session, corporation),
         }
     return page(
         request, "overview.html", viewer, current="overzicht", melding=melding, bericht=bericht, nieuw=nieuw, **values
@@ -195,6 +198,8 @@ async def replay(request: Request, viewer: CurrentViewer, outbox_id: int) -> Res
                 child = deadletters.replay(session, outbox_id, actor=viewer.tenant, reason=reason, clock=ctx.clock)
             except deadletters.ReplayError:
                 return "geweigerd", None
+            if child.id == outbox_id:  # a newer version was delivered: marked superseded, nothing sent
+                return "vervangen", None
             return "opnieuw", child.id
 
     outcome, child_id = await run_in_threadpool(do_replay)

@@ -11,8 +11,9 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 
+from gateway.flow.herkomst import HERKOMSTEN
 from gateway.flow.policy import RegionConfig
-from gateway.reports.figures import HERKOMSTEN, Figures, Report
+from gateway.reports.figures import Figures, Report
 from gateway.reports.render import LABELS
 from gateway.web import charts
 from gateway.web.render import OUTCOME, tijd

@@ -71,3 +71,18 @@ def test_a_repeated_message_is_answered_alike_on_postgresql(pg_world: tuple[Worl
     again = world.send(CORP_B, message)
     assert (first.status_code, again.status_code) == (202, 200)
     assert first.json() == again.json()
+
+
+def test_a_message_postgresql_cannot_store_is_422_without_its_values_and_the_next_goes_on(
+    pg_world: tuple[World, TestDatabase],
+) -> None:
+    world, _ = pg_world
+    bad = vacancy(CORP_B, "E-NUL", factories.GEMEENTE_NIJMEGEN)
+    address = bad.payload.eenheid.adres.model_copy(update={"straatnaam": "Molen\x00straat"})
+    unit = bad.payload.eenheid.model_copy(update={"adres": address})
+    bad = bad.model_copy(update={"payload": bad.payload.model_copy(update={"eenheid": unit})})
+    answer = world.send(CORP_B, bad)
+    assert answer.status_code == 422, answer.text
+    assert "Molen" not in answer.text
+    good = world.send(CORP_B, vacancy(CORP_B, "E-OK", factories.GEMEENTE_NIJMEGEN))
+    assert good.status_code == 202, good.text

@@ -252,3 +252,22 @@ def test_the_default_resolver_builds_adapters_from_the_region_file() -> None:
     assert adapter.name == "vera"
     with pytest.raises(LookupError, match="corporatie uses adapter 'vera'"):
         resolver(Destination("corp-a", "csv"))
+
+
+def test_dlq_replay_of_a_superseded_dead_letter_sends_nothing_and_list_says_so(
+    database: TestDatabase, clock: SimulatedClock
+) -> None:
+    old = _dead_letter(database, clock, "P-5")
+    [newer] = put(database, clock, [publicatie_message("P-5", 1)])
+    with database.transaction() as session:
+        session.execute(update(OutboxMessage).where(OutboxMessage.id == newer).values(status="delivered"))
+
+    code, out = _run(database, "dlq", "replay", str(old), "--reason", "vendor fixed")
+    assert code == 0
+    assert f"{old} is superseded by {newer}" in out
+    assert "0 message(s) queued again" in out
+    assert statuses(database) == {"dead": 1, "delivered": 1}
+    code, out = _run(database, "dlq", "list")
+    assert f"superseded by {newer}" in out
+    code, out = _run(database, "dlq", "list", "--json")
+    assert [(d["id"], d["superseded_by"]) for d in json.loads(out)] == [(old, newer)]

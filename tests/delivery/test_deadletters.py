@@ -135,3 +135,52 @@ def _kill(database: TestDatabase, outbox_id: int) -> None:
             .where(OutboxMessage.id == outbox_id)
             .values(status="dead", dead_at=T0, last_error="refused (test)", last_status=400)
         )
+
+
+async def test_a_replay_after_a_newer_version_was_delivered_sends_nothing(
+    database: TestDatabase, sink: Sink, clock: SimulatedClock, dispatchers: list[Dispatcher]
+) -> None:
+    """v0 of the listing dies; v1 is delivered; replaying v0 would roll the vendor back to v0."""
+    [old_id] = put(database, clock, [publicatie_message("P-8", 0)])
+    sink.refused_keys.add("P-8")
+    dispatchers.append(worker := dispatcher(database, sink, clock))
+    await deliver_all([worker], database, clock)
+    sink.refused_keys.clear()
+    [new_id] = put(database, clock, [publicatie_message("P-8", 1)])
+    await deliver_all([worker], database, clock)
+    assert [e.idempotency_key for e in sink.ledger.effects()] == ["msg-P-8-1"]
+
+    with database.transaction() as session:
+        marked = replay(session, old_id, actor="ops:anna", reason="vendor fixed", clock=clock)
+        assert (marked.id, marked.superseded_by) == (old_id, new_id)
+    with database.transaction() as session:
+        assert replay(session, old_id, actor="ops:anna", clock=clock).id == old_id  # again: still nothing
+        assert replay_all(session, actor="ops", clock=clock) == []
+    await deliver_all([worker], database, clock)
+
+    assert [e.idempotency_key for e in sink.ledger.effects()] == ["msg-P-8-1"]  # nothing sent
+    with database.session() as session:
+        assert [m.id for m in lineage(session, old_id)] == [old_id]  # no child was made
+        [letter] = list_dead_letters(session)
+        assert (letter.id, letter.superseded_by) == (old_id, new_id)
+        assert list_dead_letters(session, include_superseded=False) == []
+        [entry] = audit.search(session, action="outbox.superseded")
+    assert entry.detail["superseded_by"] == new_id
+
+
+async def test_an_older_delivered_version_does_not_supersede_a_newer_dead_letter(
+    database: TestDatabase, sink: Sink, clock: SimulatedClock, dispatchers: list[Dispatcher]
+) -> None:
+    dispatchers.append(worker := dispatcher(database, sink, clock))
+    put(database, clock, [publicatie_message("P-9", 0)])
+    await deliver_all([worker], database, clock)
+    sink.refused_keys.add("P-9")
+    [dead_id] = put(database, clock, [publicatie_message("P-9", 1)])
+    await deliver_all([worker], database, clock)
+    sink.refused_keys.clear()
+
+    with database.transaction() as session:
+        child = replay(session, dead_id, actor="ops", clock=clock)
+        assert (child.parent_id, child.superseded_by) == (dead_id, None)
+    await deliver_all([worker], database, clock)
+    assert [e.idempotency_key for e in sink.ledger.effects()] == ["msg-P-9-0", "msg-P-9-1"]

@@ -254,3 +254,16 @@ def test_yaml_syntax_errors_in_a_table_file_give_the_line(tmp_path: Any) -> None
         load_parameter_table(path)
     assert caught.value.issues[0].line is not None
     assert "YAML syntax error" in caught.value.issues[0].message
+
+
+def test_the_dutch_calendar_year_starts_at_midnight_in_amsterdam() -> None:
+    from datetime import UTC, datetime
+
+    from gateway.flow.parameters import allocation_date_of, dutch_year_bounds
+
+    start, end = dutch_year_bounds(2026)
+    assert start == datetime(2025, 12, 31, 23, 0, tzinfo=UTC)  # CET is UTC+1 in winter
+    assert end == datetime(2026, 12, 31, 23, 0, tzinfo=UTC)
+    new_year = datetime(2025, 12, 31, 23, 30, tzinfo=UTC)
+    assert start <= new_year < end
+    assert allocation_date_of(new_year).year == 2026  # the same year the lettings' `jaar` gets

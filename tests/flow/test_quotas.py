@@ -117,3 +117,52 @@ def test_an_allocation_that_breaks_a_norm_is_warned_about(tmp_path: Path) -> Non
     ]
     assert outside_group[0] == "corporatie corp-a: DAEB target share 90.9% below the 92.5% norm"
     assert binding[0] == "corporatie corp-a: binding share 9.1% above the cap"
+
+
+def test_lettings_by_counts_per_group_and_agrees_with_shares(tmp_path: Path) -> None:
+    records = [
+        letting(1),
+        letting(2, corporatie="corp-b", gemeente="GM0268", passendheidsoort="NIE"),
+        letting(3, corporatie="corp-b", binding=True),
+        letting(4, jaar=2025),
+    ]
+    context, db = store(tmp_path, records)
+    try:
+        with db.session() as session:
+            by_corporatie = quotas.lettings_by(session, 2026, "corporatie")
+            by_gemeente = quotas.lettings_by(session, 2026, "gemeente", corporatie="corp-b")
+            total = quotas.lettings_by(session, 2026, None)
+            nothing = quotas.lettings_by(session, 2024, None)
+            corp_b = quotas.shares(session, 2026, corporatie="corp-b")
+    finally:
+        context.__exit__(None, None, None)
+    assert {key: counts.lettings for key, counts in by_corporatie.items()} == {"corp-a": 1, "corp-b": 2}
+    assert by_corporatie["corp-b"] == corp_b
+    assert (corp_b.niet_passend, corp_b.binding) == (1, 1)
+    assert {key: counts.lettings for key, counts in by_gemeente.items()} == {"GM0202": 1, "GM0268": 1}
+    assert total[""].lettings == 3
+    assert nothing == {}
+
+
+def test_quota_warnings_is_pure_over_the_counts_before() -> None:
+    before = quotas.Shares(lettings=9, daeb=9, daeb_doelgroep=9, passend=9, niet_passend=0, binding=0)
+    policy = RegionPolicy()
+    assert quotas.quota_warnings(letting(1), {"corporatie": before, "gemeente": before}, policy) == []
+    empty = quotas.Shares(0, 0, 0, 0, 0, 0)
+    warned = quotas.quota_warnings(
+        letting(2, passendheidsoort="NIE"), {"corporatie": empty, "gemeente": before}, policy
+    )
+    assert warned == [
+        "corporatie corp-a: passend share 0.0% below the 95% norm",
+        "gemeente GM0202: passend share 90.0% below the 95% norm",
+    ]
+
+
+def test_in_daeb_doelgroep_is_a_daeb_unit_let_within_the_income_limit() -> None:
+    from gateway.flow.parameters import default_parameter_table
+
+    parameters = default_parameter_table().for_year(2026)
+    limit = parameters.daeb_income_limit(1)
+    assert quotas.in_daeb_doelgroep(True, limit, 1, parameters)
+    assert not quotas.in_daeb_doelgroep(True, limit + Decimal("0.01"), 1, parameters)
+    assert not quotas.in_daeb_doelgroep(False, Decimal(1), 1, parameters)

@@ -16,7 +16,8 @@ from gateway.core.clock import SimulatedClock
 from gateway.flow.parameters import default_parameter_table
 from gateway.flow.ranking import verify_lottery
 from gateway.flow.records import InschrijvingRecord, KandidaatRecord, PublicatieRecord, ToewijzingRecord
-from gateway.flow.service import REFUSAL_REASONS, FlowError, FlowService
+from gateway.flow.sanctions import REFUSAL_REASONS
+from gateway.flow.service import FlowError, FlowService
 from gateway.flow.transitions import IllegalTransition
 from gateway.store.audit import search
 from gateway.store.models import OutboxMessage

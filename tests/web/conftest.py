@@ -35,7 +35,7 @@ from gateway.demo import run as demo_run
 from gateway.demo.population import vacancies
 from gateway.demo.run import DemoOptions
 from gateway.demo.world import DEMO_START, DemoWorld, demo_world
-from gateway.flow.intake import RegionResolver
+from gateway.region import RegionResolver
 from gateway.server import create_gateway_app
 from gateway.store.models import OutboxMessage
 from gateway.tenants.service import Role, create_key

@@ -7,7 +7,7 @@ from typing import cast
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.config import JsonDict
 
-from gateway.flow.service import REFUSAL_REASONS
+from gateway.flow.sanctions import REFUSAL_REASONS
 
 __all__ = ["REFUSAL_CODES", "Weigering"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from gateway.api.admin.schemas import AuditItem, Breaker, DeadLetter, Items, OutboxItem, ReplayRequest
 from gateway.api.auth import require
@@ -50,10 +50,22 @@ def list_dead_letters(
     "/dead-letters/{outbox_id}/replay",
     status_code=201,
     response_model=OutboxItem,
-    responses=problem_responses(401, 403, 404, 409, 413, 415, 422, 429),
-    summary="Send a dead letter again, as a new child message",
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        409,
+        413,
+        415,
+        422,
+        429,
+        also={200: {"description": "Superseded: a newer version was delivered, nothing sent", "model": OutboxItem}},
+    ),
+    summary="Send a dead letter again, as a new child message (unless a newer version was delivered)",
 )
-def replay_dead_letter(ctx: Context, principal: Writer, outbox_id: OutboxId, request: ReplayRequest) -> OutboxItem:
+def replay_dead_letter(
+    ctx: Context, principal: Writer, outbox_id: OutboxId, request: ReplayRequest, response: Response
+) -> OutboxItem:
     with ctx.db.transaction() as session:
         if session.get(OutboxMessage, outbox_id) is None:
             raise NotFound("there is no outbox message with this id")
@@ -63,6 +75,8 @@ def replay_dead_letter(ctx: Context, principal: Writer, outbox_id: OutboxId, req
             )
         except deadletters.ReplayError as error:
             raise Conflict(str(error)) from None
+        if child.id == outbox_id:  # superseded: the dead letter itself, marked; nothing queued
+            response.status_code = 200
         return OutboxItem.model_validate(child)
 
 

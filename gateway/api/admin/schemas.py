@@ -33,6 +33,9 @@ class DeadLetter(_Out):
     dead_at: datetime | None
     parent_id: int | None
     replayed_as: int | None
+    superseded_by: int | None = Field(
+        default=None, description="a newer delivered message for the same business key: replay sends nothing"
+    )
 
 
 class OutboxItem(_Out):
@@ -48,6 +51,7 @@ class OutboxItem(_Out):
     last_error: str | None
     replayed_by: str | None
     replayed_at: datetime | None
+    superseded_by: int | None = None
     created_at: datetime
 
 

@@ -1,4 +1,5 @@
-"""Taking in a message: check who sends it, store it in the inbox, apply it to the flow, answer.
+"""Taking in a message through the API: check who sends it, then the inbound pipeline
+(`gateway.inbound.pipeline`: ownership, inbox, apply in its own transaction, rejection kept), then answer.
 
 Order matters. The message is stored (and committed) before it is applied and before the answer, so
 an accepted message is never lost. Applying it is a separate transaction of the flow, so a crash in
@@ -7,27 +8,29 @@ does the intake's `apply_pending`. Every flow step is idempotent for the same me
 makes "apply again after a crash" safe. A message already applied is not applied again: the answer is
 rebuilt from the inbox row and the audit log.
 
-Who may send what: a key sends only as its own tenant (`source.tenant`); a corporation sends vacancies
-of its own units and contracts of its own allocations; a portal sends registrations.
+Who may send what: a key's role decides the message types (a corporation sends vacancies and contracts,
+a portal registrations); that a key sends only as its own tenant, about its own units and allocations,
+is the pipeline's ownership check (`gateway.inbound.ownership`), the same for every entry point. Its
+refusal is 403 here, audited with the key's tenant as the sender.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from gateway.api.berichten.schemas import Ontvangst
 from gateway.api.deps import ApiContext, read_session
 from gateway.api.errors import Conflict, Forbidden, ProblemError, Unprocessable
-from gateway.core.logging import KNOWN_VALUES, scrub
-from gateway.delivery import inbox
-from gateway.flow.service import FlowError, FlowService
-from gateway.flow.transitions import IllegalTransition
+from gateway.core.logging import KNOWN_VALUES
+from gateway.inbound.ownership import Channel, Via
+from gateway.inbound.pipeline import REFUSED, InboundPipeline, reason_of
 from gateway.store import audit
 from gateway.store.models import InboxMessage
 from gateway.tenants.service import Principal, Role
-from schemas import EenheidVrijgekomen, Message, OvereenkomstGetekend
+from schemas import Message
 from schemas.privacy import personal_values
 
 __all__ = ["ACCEPTED_TYPES", "Outcome", "receive"]
@@ -36,7 +39,6 @@ ACCEPTED_TYPES: dict[Role, frozenset[str]] = {
     Role.CORPORATION: frozenset({"eenheid.vrijgekomen", "overeenkomst.getekend"}),
     Role.PORTAL: frozenset({"inschrijving.geregistreerd", "inschrijving.gewijzigd"}),
 }
-REFUSED = "inbox.refused"
 _COMPARED = ("type", "correlationId", "causationId", "source", "schemaVersion", "payload")
 
 
@@ -52,14 +54,8 @@ def _check_sender(principal: Principal, message: Message, idempotency_key: str) 
             "the Idempotency-Key header must equal the message's messageId",
             errors=[ProblemError(loc="header.Idempotency-Key", msg="must equal body.messageId", type="value_error")],
         )
-    if message.source.tenant != principal.tenant:
-        raise Forbidden("a key sends messages only as its own tenant (source.tenant)")
     if message.type not in ACCEPTED_TYPES.get(principal.role, frozenset()):
         raise Forbidden(f"a {principal.role.value} key cannot send {message.type} messages")
-    if isinstance(message, EenheidVrijgekomen) and message.payload.eenheid.id_organisatie != principal.tenant:
-        raise Forbidden("a corporation reports vacancies of its own units only (eenheid.idOrganisatie)")
-    if isinstance(message, OvereenkomstGetekend) and message.payload.id_organisatie != principal.tenant:
-        raise Forbidden("a corporation reports contracts of its own allocations only (idOrganisatie)")
 
 
 def _comparable(payload: dict[str, object]) -> dict[str, object]:
@@ -78,43 +74,35 @@ def _answer(session: Session, row: InboxMessage) -> Ontvangst:
     )
 
 
-def _apply(ctx: ApiContext, flow: FlowService, principal: Principal, message: Message, inbox_id: int) -> None:
-    reason: str | None = None
-    try:
-        flow.handle(message, tenant=principal.tenant)
-    except (FlowError, IllegalTransition, LookupError) as error:
-        reason = scrub(str(error))[:500]
-    try:
-        with ctx.db.transaction() as session:
-            if reason is not None:
-                audit.record(
-                    session,
-                    at=ctx.clock.now(),
-                    actor=principal.tenant,
-                    action=REFUSED,
-                    entity_type="inbox",
-                    entity_id=str(inbox_id),
-                    keys=audit.keys_of(message),
-                    detail={"reason": reason},
-                )
-            inbox.mark_processed(session, inbox_id, clock=ctx.clock)
-    except LookupError:
-        pass  # applied meanwhile by the intake or a concurrent repeat; its record stands
-
-
-def receive(ctx: ApiContext, principal: Principal, message: Message, idempotency_key: str) -> Outcome:
+def receive(
+    ctx: ApiContext, principal: Principal, message: Message, idempotency_key: str, *, via: Via = Via.API
+) -> Outcome:
+    """Take one message a key sent (through POST /berichten, or a webhook call authenticated by a key)."""
     _check_sender(principal, message, idempotency_key)
-    flow = ctx.flow  # 503 before anything is stored, when this process has no region
+    pipeline = InboundPipeline(ctx.flow)  # 503 before anything is stored, when this process has no region
     if message.type.startswith("inschrijving."):
         KNOWN_VALUES.learn(personal_values(message.payload))
-    with ctx.db.transaction() as session:
-        receipt = inbox.receive(session, message, clock=ctx.clock, actor=principal.tenant)
-        row_id, duplicate = receipt.stored.id, receipt.duplicate
-        if duplicate and _comparable(receipt.stored.payload) != _comparable(message.model_dump(mode="json")):
-            raise Conflict("this messageId was used before for a different message")
-        done = receipt.stored.processed_at is not None
-    if not done:
-        _apply(ctx, flow, principal, message, row_id)
+    channel = Channel(principal.tenant, via)
+    try:
+        with ctx.db.transaction() as session:
+            admission = pipeline.admit(session, channel, message)
+            stored = session.get(InboxMessage, admission.inbox_id) if admission.inbox_id is not None else None
+            if (
+                stored is not None
+                and admission.duplicate
+                and _comparable(stored.payload) != _comparable(message.model_dump(mode="json"))
+            ):
+                raise Conflict("this messageId was used before for a different message")
+    except DataError as error:
+        # A value the store cannot hold (PostgreSQL: NUL in text): the message is refused, nothing stored;
+        # the reason names the kind of error only, since the database's text quotes the value.
+        raise Unprocessable(reason_of(error)) from None
+    if admission.violation is not None or admission.inbox_id is None:
+        # Raised after the commit: the refusal and its audit record are kept.
+        raise Forbidden(f"not accepted from {principal.tenant}: {admission.violation}")
+    row_id, duplicate = admission.inbox_id, admission.duplicate
+    if not admission.processed:
+        pipeline.apply(channel, row_id, message)
     with read_session(ctx.db) as session:
         row = session.get(InboxMessage, row_id)
         assert row is not None, "stored above"

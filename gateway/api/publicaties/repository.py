@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, Text, cast, func, select
 from sqlalchemy.orm import Session
 
-from gateway.api.common import year_bounds
+from gateway.flow.parameters import dutch_year_bounds
 from gateway.flow.records import PublicatieRecord
 from gateway.store.engine import Database
 from gateway.store.paging import PageRequest, fetch_page, where_given
@@ -78,7 +78,7 @@ def page_of(
 
 def aantallen(session: Session, year: int, gemeente: str | None) -> list[tuple[str, str, str, int]]:
     """Listings published in `year` by gemeente, status and model (no persons, no single listings)."""
-    start, end = year_bounds(year)
+    start, end = dutch_year_bounds(year)  # the Dutch calendar year, as the reports count it
     query = (
         select(PublicatieRecord.gemeente, PublicatieRecord.status, PublicatieRecord.model, func.count())
         .where(PublicatieRecord.created_at >= start, PublicatieRecord.created_at < end)

@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from sqlalchemy import Text, case, cast, func, select
 from sqlalchemy.orm import Session
 
+from gateway.flow.herkomst import HERKOMSTEN
 from gateway.flow.records import ToewijzingRecord
-from gateway.flow.service import HERKOMST_BUITEN, HERKOMST_GEMEENTE, HERKOMST_REGIO
 from gateway.store.paging import PageRequest, fetch_page, where_given
 
 __all__ = ["document_of", "groups", "herkomst", "page_of"]
 
-_HERKOMST = (HERKOMST_GEMEENTE, HERKOMST_REGIO, HERKOMST_BUITEN)
+_HERKOMST = HERKOMSTEN
 
 
 def document_of(session: Session, toewijzing_id: str, corporatie: str) -> str | None:
