@@ -90,6 +90,7 @@ class Intake:
             return result
         channel = Channel(corporatie.id, Via.POLL)
         result.add(self.pipeline.take(channel, [*polled.rejects, *polled.messages], adapter=corporatie.adapter))
+        result.skipped += polled.skipped  # the adapter logs its own notices (`polled.notices`) once per poll
         with self.db.transaction() as session:
             cursor_row = session.get(IntakeCursor, (corporatie.id, corporatie.adapter))
             if cursor_row is None:

@@ -82,6 +82,7 @@ class InboundResult:
     received: int = 0  # new in the inbox
     duplicates: int = 0  # in the inbox already (a repeat), not applied again
     unchanged: int = 0  # seen and applied before: passed over without a trace (polls only)
+    skipped: int = 0  # read and passed over by the adapter on purpose, e.g. a unit that is no vacancy (polls)
     rejected: int = 0  # records the adapter could not translate
     not_owner: int = 0  # refused by the ownership check
     refused_by_flow: int = 0  # stored, but the flow (or the store) refused to apply them
@@ -92,6 +93,7 @@ class InboundResult:
         self.received += other.received
         self.duplicates += other.duplicates
         self.unchanged += other.unchanged
+        self.skipped += other.skipped
         self.rejected += other.rejected
         self.not_owner += other.not_owner
         self.refused_by_flow += other.refused_by_flow

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, select
 
+from adapters.vera import mapping as vera_mapping
 from gateway.core.clock import SimulatedClock
 from gateway.demo import run as demo_run
 from gateway.demo.population import seekers, vacancies
@@ -119,6 +120,22 @@ def test_a_vacancy_for_another_corporations_unit_does_not_take_it_over(world: De
     [kept] = stored_rejections(world)
     assert kept.location == "/payload/eenheid/id"
     assert kept.reason == f"eenheid {taken.id} is not a unit of corp-c"
+
+
+def test_units_that_are_no_vacancy_are_skipped_and_counted_not_published(world: DemoWorld) -> None:
+    """A corporation's own /eenheden records: only EENHEIDSTATUS LEE becomes a listing; the rest is counted."""
+    units = []
+    for message, status in zip(vacancies("corp-a", "vera", [("GM0202", "Arnhem")], 2, seed=5), ("LEE", "VEH")):
+        body = vera_mapping.encode(message).body
+        assert isinstance(body, dict)
+        own = [e for e in body["extra-attributen"] if not e["naam"].startswith(vera_mapping.ENVELOPE_PREFIX)]
+        units.append({**body, "extra-attributen": own, "status": {"code": status}})
+    world.vera.preload("eenheden", units)
+
+    result = poll(world, "corp-a")
+
+    assert (result.received, result.skipped, result.rejected) == (1, 1, 0)
+    assert set(published_units(world)) == {units[0]["id"]}
 
 
 def test_a_crashing_adapter_marks_its_corporation_unhealthy_and_the_others_are_polled(world: DemoWorld) -> None:
