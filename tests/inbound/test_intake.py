@@ -125,7 +125,9 @@ def test_a_vacancy_for_another_corporations_unit_does_not_take_it_over(world: De
 def test_units_that_are_no_vacancy_are_skipped_and_counted_not_published(world: DemoWorld) -> None:
     """A corporation's own /eenheden records: only EENHEIDSTATUS LEE becomes a listing; the rest is counted."""
     units = []
-    for message, status in zip(vacancies("corp-a", "vera", [("GM0202", "Arnhem")], 2, seed=5), ("LEE", "VEH")):
+    for message, status in zip(
+        vacancies("corp-a", "vera", [("GM0202", "Arnhem")], 2, seed=5), ("LEE", "VEH"), strict=True
+    ):
         body = vera_mapping.encode(message).body
         assert isinstance(body, dict)
         own = [e for e in body["extra-attributen"] if not e["naam"].startswith(vera_mapping.ENVELOPE_PREFIX)]
