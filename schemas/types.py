@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from pydantic import (
     AfterValidator,
@@ -29,14 +29,17 @@ from pydantic_core import PydanticCustomError, core_schema
 
 __all__ = [
     "BSN",
+    "MULTI_LINE",
     "Bedrag",
     "Datum",
     "Geboortedatum",
     "Huisnummer",
+    "MultiLine",
     "PersonalData",
     "PersonalText",
     "Postcode",
     "Tijdstip",
+    "check_storable_text",
     "passes_11_check",
 ]
 
@@ -46,6 +49,41 @@ class PersonalData:
     """Marks a field as personal data (AVG/GDPR): kept out of reprs, error inputs, logs and exports."""
 
     kind: str
+
+
+# --- Text no store can hold ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MultiLine:
+    """Marks a text field that may hold line breaks and tabs (a remark, a description), e.g.
+    `omschrijving: Annotated[str, MULTI_LINE]`. Every other text field is one line."""
+
+
+MULTI_LINE: Final = MultiLine()
+
+# C0 controls (NUL first of all: PostgreSQL refuses it in text) and lone surrogates (no UTF-8 for them).
+_UNSTORABLE_ONE_LINE = re.compile("[\x00-\x1f\ud800-\udfff]")
+_UNSTORABLE_MULTI_LINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def check_storable_text(value: str, *, multi_line: bool = False, where: str = "") -> None:
+    """Refuse text that no store can hold: C0 control characters (tab, line feed and carriage return
+    are allowed in `multi_line` fields) and lone surrogates. The error says which character and where
+    (1-based position), never the text itself.
+    """
+    if value.isprintable():  # the common case, in C: no control character, no surrogate
+        return
+    found = (_UNSTORABLE_MULTI_LINE if multi_line else _UNSTORABLE_ONE_LINE).search(value)
+    if found is None:
+        return
+    allowed = "only tab and line breaks are allowed in this field" if multi_line else "a one-line field"
+    code = ord(found.group())
+    what = "a lone surrogate" if code >= 0xD800 else "control character"
+    raise PydanticCustomError(
+        "unstorable_text",
+        f"text holds {what} U+{code:04X} at position {found.start() + 1}{where}, which no store can hold ({allowed})",
+    )
 
 
 # --- Postcode -----------------------------------------------------------------------------------------
