@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, ValidationError, ValidationInfo
 from pydantic.alias_generators import to_camel
-from pydantic_core import PydanticCustomError
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from schemas.privacy import redacted_error
-from schemas.types import MultiLine, check_storable_text
+from schemas.types import guard_text
 
 __all__ = ["CanonicalModel", "Sleutel", "check_order"]
 
@@ -80,16 +79,11 @@ class CanonicalModel(BaseModel):
         except ValidationError as error:
             raise redacted_error(error) from None
 
-    # One rule for every field of every entity, present and future, rather than a text type per field:
-    # a NUL reaching PostgreSQL loses a whole batch. Nested models check their own fields.
-    @field_validator("*", mode="after")
+    # One rule for every text of every entity, present and future, rather than a text type per field: a
+    # NUL reaching PostgreSQL loses a whole batch. Done on the core schema, so only text pays for it.
     @classmethod
-    def _storable_text(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, str):
-            check_storable_text(value, multi_line=info.field_name in _multi_line_fields(cls))
-        elif isinstance(value, list | tuple | dict | set | frozenset):
-            _check_nested_text(value, "")
-        return value
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return guard_text(handler(source), owner=cls)  # type: ignore[no-any-return]
 
     # VERA types every field and declares none nullable: an absent value is left out, never `null`.
     def model_dump(self, **kwargs: Any) -> dict[str, Any]:
@@ -99,27 +93,6 @@ class CanonicalModel(BaseModel):
     def model_dump_json(self, **kwargs: Any) -> str:
         kwargs.setdefault("exclude_none", True)
         return super().model_dump_json(**kwargs)
-
-
-@cache
-def _multi_line_fields(model: type[BaseModel]) -> frozenset[str]:
-    return frozenset(
-        name for name, field in model.model_fields.items() if any(isinstance(m, MultiLine) for m in field.metadata)
-    )
-
-
-def _check_nested_text(value: Any, path: str) -> None:
-    """Texts inside containers (lists of codes, kept unknown JSON), located by their path in the field."""
-    if isinstance(value, str):
-        check_storable_text(value, where=f" of {path}" if path else "")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if isinstance(key, str):
-                check_storable_text(key, where=f" of a key in {path or 'this field'}")
-            _check_nested_text(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list | tuple | set | frozenset):
-        for index, item in enumerate(value):
-            _check_nested_text(item, f"{path}[{index}]")
 
 
 class Sleutel(CanonicalModel):

@@ -7,14 +7,16 @@ value, and each adapter turns it into one MappingError while the other records a
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 import pytest
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 from pydantic_core import PydanticCustomError
 
-from schemas.base import Sleutel, _multi_line_fields
+from schemas.base import CanonicalModel, Sleutel
 from schemas.kandidaat import Rangschikkingscriterium
 from schemas.sanctie import Sanctie
-from schemas.types import check_storable_text
+from schemas.types import MULTI_LINE, check_storable_text
 from tests.hostile.inputs import (
     csv_file,
     decode_csv,
@@ -46,15 +48,41 @@ def test_a_lone_surrogate_is_refused_too() -> None:
         check_storable_text("E-1\udc80")
 
 
+class Note(CanonicalModel):
+    """A model of every shape a text can take: optional multi-line, in a list, in untyped kept JSON."""
+
+    titel: str
+    tekst: Annotated[str | None, MULTI_LINE] = None
+    labels: list[str] = Field(default_factory=list)
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+
 def test_a_multi_line_field_takes_tab_and_line_breaks_but_not_nul() -> None:
     kept = Rangschikkingscriterium(criterium="voorrang", waarde="1", omschrijving="regel 1\r\nregel 2\tklaar")
     assert kept.omschrijving == "regel 1\r\nregel 2\tklaar"
     with pytest.raises(ValidationError, match="U\\+0000 at position 3") as raised:
         Rangschikkingscriterium(criterium="voorrang", waarde="1", omschrijving="ab\x00")
     assert raised.value.errors()[0]["loc"] == ("omschrijving",)
-    # The marker works through Optional too.
-    assert _multi_line_fields(Sanctie) == {"omschrijving"}
-    assert _multi_line_fields(Sleutel) == set()
+    # Optional works the same, and the one-line fields beside it stay one line.
+    assert Note(titel="t", tekst="a\nb").tekst == "a\nb"
+    assert Note(titel="t").tekst is None
+    with pytest.raises(ValidationError, match="at position 2"):
+        Note(titel="t", tekst="a\x00")
+    with pytest.raises(ValidationError, match="a one-line field"):
+        Note(titel="a\nb")
+    assert Sanctie.model_fields["omschrijving"].metadata.count(MULTI_LINE) == 1
+
+
+def test_text_inside_lists_and_kept_json_is_checked_with_its_place() -> None:
+    Note(titel="t", labels=["a", "b"], extra={"a": ["ok", {"b": "fine\u00e9"}]})
+    with pytest.raises(ValidationError) as raised:
+        Note(titel="t", labels=["a", "b\x00"])
+    assert raised.value.errors()[0]["loc"] == ("labels", 1)
+    with pytest.raises(ValidationError, match=r"of \[1\]\.b") as raised:
+        Note(titel="t", extra={"a": ["ok", {"b": "x\x00"}]})
+    assert raised.value.errors()[0]["loc"] == ("extra", "a")
+    with pytest.raises(ValidationError, match="U\\+0000 at position 2"):
+        Note(titel="t", extra={"k\x00": 1})
 
 
 def test_the_error_never_echoes_the_text() -> None:
@@ -69,14 +97,6 @@ def test_assignment_is_checked_as_well() -> None:
     key = Sleutel(id="E-1")
     with pytest.raises(ValidationError, match="unstorable_text"):
         key.code = "c\x00de"
-
-
-def test_text_inside_lists_and_kept_json_is_checked_with_its_path() -> None:
-    from schemas.base import _check_nested_text
-
-    _check_nested_text({"a": ["ok", {"b": "fine\u00e9"}]}, "extra")
-    with pytest.raises(Exception, match=r"of extra\.a\[1\]\.b"):
-        _check_nested_text({"a": ["ok", {"b": "x\x00"}]}, "extra")
 
 
 # --- through each adapter: one located MappingError, the other records kept -------------------------
