@@ -61,6 +61,8 @@ def test_neutralise() -> None:
     assert neutralise("Molenstraat 1") == "Molenstraat 1"
     assert neutralise("") == ""
     assert neutralise("a=b") == "a=b"
+    assert neutralise("\tSUM(1)") == "'\tSUM(1)"
+    assert neutralise("\rSUM(1)") == "'\rSUM(1)"
 
 
 def test_dutch_formats_in_the_export() -> None:
