@@ -8,8 +8,9 @@ good row after it as the value's end. So `Lines` follows the quoting itself (a s
 from quote to quote, so plain lines cost one `in` test), keeps the lines of a record whose quoted value
 is still open (bounded by the record limit), and knows how to recover:
 
-- a quote that never closes (end of file) or that "closes" followed by text in a record that spans
-  lines: the quote that opened it was stray. The record's first line is rejected and the lines after
+- a quote that never closes (end of file), that "closes" followed by text in a record that spans
+  lines, or that closes lines later giving a record with the wrong number of fields: the quote that
+  opened it was stray. The record's first line is rejected and the lines after
   it are read again as records of their own (`BrokenQuote`), so the good rows come back;
 - a record longer than `limit` characters (or csv's field limit hit inside an open quoted value): if
   the lines held after the first look like rows of the file (the header's number of fields), the quote
@@ -107,6 +108,7 @@ class Lines:
         self._read_no = 0  # the last line read from the stream
         self._held: list[tuple[int, str]] = []  # the lines of the record whose quoted value is open
         self._held_chars = 0
+        self.spanned: list[tuple[int, str]] = []  # the lines of the last record, when it spanned lines
 
     def track(self, delimiter: str, width: int) -> None:
         self.delimiter, self.width = delimiter, width
@@ -140,6 +142,8 @@ class Lines:
         if starts_record:
             self._held.clear()
             self._held_chars = 0
+            if self.spanned:
+                self.spanned = []
         if cut:
             # A line over the limit: `_take` followed its quoting up to the last piece, this is the rest.
             self._state, _bad = scan_quotes(cut, self._state, delimiter)
@@ -163,9 +167,18 @@ class Lines:
             self._held_chars += len(line)
             if self._held_chars > self.limit:
                 raise self.recover(f"the record is longer than {self.limit} characters")
-        else:
-            self._held.clear()
+        elif self._held:  # a quoted value that spanned lines closed here
+            self._held.append((number, line))
+            self.spanned, self._held = self._held, []
         return self._flag(line)
+
+    def read_again(self, reason: str) -> BrokenQuote:
+        """The last record spanned lines and is wrong as a whole (it has the wrong number of fields): its
+        opening quote was stray, so its lines after the first are read again as rows of their own."""
+        first = self.spanned[0][0]
+        self._pending.extendleft(reversed(self.spanned[1:]))
+        self.spanned = []
+        return BrokenQuote(first, f"{reason}; the lines after it are read again as rows")
 
     def recover(self, why: str) -> RecordTooLong | BrokenQuote:
         """After csv gave up inside an open quoted value (or the record grew too long): decide whether

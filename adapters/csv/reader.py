@@ -420,6 +420,16 @@ class CsvReader:
                     continue  # a blank line
                 if len(fields) > width and not any(cell.strip() for cell in fields[width:]):
                     del fields[width:]  # trailing delimiters
+                elif len(lines.spanned) > 1:
+                    # A quote opened a value that closed lines later: stray, unless the record fits.
+                    row += 1
+                    last = lines.spanned[-1][0]
+                    reread = lines.read_again(
+                        f"a quote opened here closes only at line {last}, giving a row of {len(fields)} fields "
+                        f"where the header has {width}"
+                    )
+                    yield Rejected(row, reread.first, (Problem(reread.reason),))
+                    continue
                 else:
                     row += 1
                     yield Rejected(

@@ -200,3 +200,17 @@ def test_a_million_column_header_makes_no_huge_log_line_or_error(caplog: pytest.
     (error,) = refused
     assert len(str(error)) <= MAX_REASON_CHARS + 100
     assert ", … and 99" in error.reason
+
+
+def test_a_stray_quote_closed_by_another_rows_quoted_value_costs_its_own_row_only() -> None:
+    # The stray quote of row 2 "closes" at the literal quote ending a value of row 4, followed by a
+    # delimiter: well-formed CSV, but one record of the wrong width over lines 3-5.
+    broken = raw_row(2, Achternaam='"Jansen')
+    quoted = raw_row(4, Voornaam='Anne"')
+    data = text_file(raw_row(1), broken, raw_row(3), quoted, raw_row(5))
+    messages, errors = decode_csv(data)
+    assert ids(messages) == ["I-0001", "I-0003", "I-0004", "I-0005"]
+    assert messages[2].payload.aanvrager.voornaam == 'Anne"'
+    (error,) = errors
+    assert (error.location.row, error.location.line) == (2, 3)
+    assert "closes only at line 5" in error.reason
