@@ -1,8 +1,13 @@
 """Streaming CSV decode: a binary file in, one canonical message (or one located rejection) per row out.
 
 Memory stays constant whatever the file size: the bytes go through `io.TextIOWrapper` and
-`csv.reader` one physical line at a time, a line longer than the mapping's `max_line_chars` is skipped
-in pieces without ever being held whole, and nothing is kept per row after it has been yielded.
+`csv.reader` one physical line at a time, a record longer than the mapping's `max_line_chars` is skipped
+in pieces without ever being held whole, and nothing is kept per row after it has been yielded. After a
+quoting error the reader finds its place again (`adapters.csv.lines`): a stray quote costs its own row,
+a huge quoted value one reject, and the good rows after either are kept. `max_field_chars` and
+`max_file_bytes` cap a value and the file, each with an error naming the setting. The encoding is the
+mapping's or detected (UTF-8 with or without BOM, UTF-16 by its BOM, else windows-1252); a file that
+cannot be read so (UTF-16 without BOM, UTF-32) is refused by name.
 
 Where a problem is, is said twice: `row` is the 1-based data row (the header and blank lines do not
 count), `line` is the physical line of the file where that record starts (the header is line 1), which

@@ -214,3 +214,13 @@ def test_a_stray_quote_closed_by_another_rows_quoted_value_costs_its_own_row_onl
     (error,) = errors
     assert (error.location.row, error.location.line) == (2, 3)
     assert "closes only at line 5" in error.reason
+
+
+def test_every_adapter_error_reason_is_capped_saying_how_much_was_cut() -> None:
+    from adapters.sdk.errors import MappingError, PermanentError
+
+    for error in (MappingError("x" * 1_000_000), PermanentError("y" * 5_000)):
+        assert len(error.reason) == MAX_REASON_CHARS
+        assert error.reason.endswith("more characters]")
+    assert "[cut: 998,0" in MappingError("x" * 1_000_000).reason
+    assert MappingError("short").reason == "short"
