@@ -127,6 +127,7 @@ _NESTED_KEYS: Final = (
     "json_schema",
     "python_schema",
     "return_schema",
+    "extras_schema",  # extra="allow" with typed extras
 )
 
 

@@ -108,10 +108,17 @@ class Lines:
         self._read_no = 0  # the last line read from the stream
         self._held: list[tuple[int, str]] = []  # the lines of the record whose quoted value is open
         self._held_chars = 0
+        self._closed_record: re.Pattern[str] = re.compile("(?!)")
+        self._unread: str | None = None  # a line the hot path read but left to the slow one
         self.spanned: list[tuple[int, str]] = []  # the lines of the last record, when it spanned lines
 
     def track(self, delimiter: str, width: int) -> None:
         self.delimiter, self.width = delimiter, width
+        # A whole record on one line whose every quote opens or closes a value (what spreadsheets write):
+        # matched in C, so a file with every value quoted does not pay the scanner per quote.
+        d = re.escape(delimiter)
+        value = f'(?:"[^"]*(?:""[^"]*)*"|[^"{d}\r\n]*)'
+        self._closed_record = re.compile(f"{value}(?:{d}{value})*(?:\r\n|\r|\n)?")
 
     @property
     def next_line(self) -> int:
@@ -126,6 +133,25 @@ class Lines:
         return self
 
     def __next__(self) -> str:
+        if self._state == FIELD_START and self.delimiter is not None and not self._pending:
+            # The hot path, inlined: a record of one line, unquoted or quoted cleanly.
+            line = self.readline(self.limit)
+            if (
+                line
+                and (len(line) < self.limit or line[-1] in "\r\n")
+                and ('"' not in line or self._closed_record.fullmatch(line) is not None)
+            ):
+                self._read_no += 1
+                self.line_no = self._read_no
+                if self.spanned:
+                    self.spanned = []
+                if not line.isascii() and _SURROGATE.search(line) is not None:
+                    self.bad_bytes = True
+                return line
+            self._unread = line
+        return self._next_slowly()
+
+    def _next_slowly(self) -> str:
         starts_record = self._state < QUOTED
         taken = self._take()
         if taken is None:
@@ -152,8 +178,8 @@ class Lines:
                 raise self._skip_value(first)
             self._held.clear()
             raise RecordTooLong(first, number, "line")
-        if self._state == FIELD_START and '"' not in line:
-            return self._flag(line)  # the common case: a record of one unquoted line
+        if self._state == FIELD_START and ('"' not in line or self._closed_record.fullmatch(line) is not None):
+            return self._flag(line)  # the common cases: a record of one line, unquoted or quoted cleanly
         state, malformed = scan_quotes(line, self._state, delimiter)
         if malformed:
             self._state = FIELD_START
@@ -229,7 +255,10 @@ class Lines:
         if self._pending:
             number, line = self._pending.popleft()
             return number, line, ""
-        line = self.readline(self.limit)
+        if self._unread is not None:
+            line, self._unread = self._unread, None
+        else:
+            line = self.readline(self.limit)
         if not line:
             return None
         self._read_no += 1

@@ -10,9 +10,9 @@ Parsing is hardened (`adapters.sdk.xml`): a DOCTYPE or entity declaration is ref
 the parser never resolves entities, loads DTDs or touches the network. A raw control byte (not even
 well-formed XML) is carried through to the model, which refuses that one record, located, instead of
 libxml2 stopping there and losing every record after it. The poll feeds the reader from the HTTP stream
-(`feed`/`finish`) and gives it the page size it asked for: a record beyond it is refused. A SOAP fault in the body is raised
-as `zeep.exceptions.Fault`, which the SDK boundary turns into a permanent (Client) or transient (Server)
-error.
+(`feed`/`finish`) and gives it the page size it asked for: a record beyond it is refused. A SOAP fault
+in the body is raised as `zeep.exceptions.Fault`, which the SDK boundary turns into a permanent (Client)
+or transient (Server) error.
 """
 
 from __future__ import annotations
