@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, ValidationError, ValidationInfo
 from pydantic.alias_generators import to_camel
-from pydantic_core import PydanticCustomError
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from schemas.privacy import redacted_error
+from schemas.types import guard_text
 
 __all__ = ["CanonicalModel", "Sleutel", "check_order"]
 
@@ -17,6 +18,10 @@ _T = TypeVar("_T")
 
 class CanonicalModel(BaseModel):
     """Strict pydantic model: no coercion of numbers or booleans from text, no unknown fields.
+
+    Every text anywhere in a model (fields, list items, keys and values of kept unknown data) must be
+    text a store can hold: no NUL or other C0 control character, tab and line breaks only in fields
+    marked `MULTI_LINE` (see `schemas.types.check_storable_text`).
 
     Field names are snake_case in Python and VERA's camelCase on the wire. Validation errors never echo
     the input value: not in their text (`hide_input_in_errors`) and not in `errors()`/`json()` either
@@ -73,6 +78,12 @@ class CanonicalModel(BaseModel):
             super().__setattr__(name, value)
         except ValidationError as error:
             raise redacted_error(error) from None
+
+    # One rule for every text of every entity, present and future, rather than a text type per field: a
+    # NUL reaching PostgreSQL loses a whole batch. Done on the core schema, so only text pays for it.
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return guard_text(handler(source), owner=cls)  # type: ignore[no-any-return]
 
     # VERA types every field and declares none nullable: an absent value is left out, never `null`.
     def model_dump(self, **kwargs: Any) -> dict[str, Any]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, ValidationInfo, field_validator
 
 from schemas.base import CanonicalModel, Sleutel
 from schemas.referentiedata import KandidaatDetailStatus, KandidaatStatus, PassendheidSoort
-from schemas.types import Tijdstip
+from schemas.types import MULTI_LINE, Tijdstip
 
 __all__ = ["Kandidaat", "Kandidatenlijst", "Rangschikkingscriterium"]
 
@@ -25,7 +25,7 @@ class Rangschikkingscriterium(CanonicalModel):
 
     criterium: str = Field(min_length=1, max_length=50)
     waarde: str = Field(max_length=200)
-    omschrijving: str = Field(max_length=500)
+    omschrijving: Annotated[str, MULTI_LINE] = Field(max_length=500)
 
 
 class Kandidaat(CanonicalModel):

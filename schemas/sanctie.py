@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, ValidationInfo, field_validator
 
 from schemas.base import CanonicalModel, Sleutel, check_order
 from schemas.referentiedata import ReclamatieSoort, ReclamatieStatus, SanctieSoort, SanctieStatus
-from schemas.types import Datum
+from schemas.types import MULTI_LINE, Datum
 
 __all__ = ["Reclamatie", "Sanctie"]
 
@@ -19,7 +19,7 @@ class Sanctie(CanonicalModel):
     id: str = Field(min_length=1, max_length=100)
     soort: SanctieSoort
     status: SanctieStatus
-    omschrijving: str | None = Field(default=None, max_length=500)
+    omschrijving: Annotated[str | None, MULTI_LINE] = Field(default=None, max_length=500)
     begindatum: Datum
     einddatum: Datum | None = None
     inschrijving: Sleutel

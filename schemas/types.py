@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from pydantic import (
     AfterValidator,
@@ -29,15 +29,19 @@ from pydantic_core import PydanticCustomError, core_schema
 
 __all__ = [
     "BSN",
+    "MULTI_LINE",
     "Bedrag",
     "Datum",
     "Geboortedatum",
     "Huisnummer",
+    "MultiLine",
     "PersonalData",
     "PersonalText",
     "Postcode",
     "Tijdstip",
     "bsn_check_digit",
+    "check_storable_text",
+    "guard_text",
     "passes_11_check",
 ]
 
@@ -47,6 +51,127 @@ class PersonalData:
     """Marks a field as personal data (AVG/GDPR): kept out of reprs, error inputs, logs and exports."""
 
     kind: str
+
+
+# --- Text no store can hold ---------------------------------------------------------------------------
+
+
+# C0 controls (NUL first of all: PostgreSQL refuses it in text) and lone surrogates (no UTF-8 for them).
+_UNSTORABLE_ONE_LINE = re.compile("[\x00-\x1f\ud800-\udfff]")
+_UNSTORABLE_MULTI_LINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+_CHECKED: Final = "woonbrug_text_checked"  # core-schema metadata: this part already checks its text
+
+
+def check_storable_text(value: str, *, multi_line: bool = False, where: str = "") -> None:
+    """Refuse text that no store can hold: C0 control characters (tab, line feed and carriage return
+    are allowed in `multi_line` fields) and lone surrogates. The error says which character and where
+    (1-based position), never the text itself.
+    """
+    if value.isprintable():  # the common case, in C: no control character, no surrogate
+        return
+    found = (_UNSTORABLE_MULTI_LINE if multi_line else _UNSTORABLE_ONE_LINE).search(value)
+    if found is None:
+        return
+    allowed = "only tab and line breaks are allowed in this field" if multi_line else "a one-line field"
+    code = ord(found.group())
+    what = "a lone surrogate" if code >= 0xD800 else "control character"
+    raise PydanticCustomError(
+        "unstorable_text",
+        f"text holds {what} U+{code:04X} at position {found.start() + 1}{where}, which no store can hold ({allowed})",
+    )
+
+
+def _one_line(value: str) -> str:
+    check_storable_text(value)
+    return value
+
+
+def _multi_line(value: Any) -> Any:
+    if isinstance(value, str):
+        check_storable_text(value, multi_line=True)
+    return value
+
+
+def _untyped(value: Any, path: str = "") -> Any:
+    """Texts inside untyped data (kept unknown JSON), located by their path below the field."""
+    if isinstance(value, str):
+        check_storable_text(value, where=f" of {path}" if path else "")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                check_storable_text(key, where=f" of a key in {path or 'this field'}")
+            _untyped(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _untyped(item, f"{path}[{index}]")
+    return value
+
+
+@dataclass(frozen=True)
+class MultiLine:
+    """Marks a text field that may hold line breaks and tabs (a remark, a description), e.g.
+    `omschrijving: Annotated[str | None, MULTI_LINE]`. Every other text field is one line."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(_multi_line, handler(source), metadata={_CHECKED: True})
+
+
+MULTI_LINE: Final = MultiLine()
+
+_NESTED_KEYS: Final = (
+    "schema",
+    "items_schema",
+    "keys_schema",
+    "values_schema",
+    "lax_schema",
+    "strict_schema",
+    "json_schema",
+    "python_schema",
+    "return_schema",
+    "extras_schema",  # extra="allow" with typed extras
+)
+
+
+def guard_text(schema: Any, owner: type | None = None) -> Any:
+    """`schema` (a pydantic core schema) with every text in it checked by `check_storable_text`.
+
+    Each `str` schema gets a check after it (a C-speed `isprintable` on the good path), untyped values
+    (`Any`) a walk of their texts. Nested models are left alone: they were guarded when their own
+    class was built. Used by `CanonicalModel` for every entity, so no text field can be forgotten.
+    """
+    if not isinstance(schema, dict):
+        return schema
+    kind = schema.get("type")
+    metadata = schema.get("metadata") or {}
+    if metadata.get(_CHECKED):
+        return schema
+    if kind == "str":
+        return core_schema.no_info_after_validator_function(_one_line, schema, metadata={_CHECKED: True})
+    if kind == "any":
+        return core_schema.no_info_after_validator_function(_untyped, schema, metadata={_CHECKED: True})
+    if kind == "model" and owner is not None and schema.get("cls") is not owner:
+        return schema
+    for key in _NESTED_KEYS:
+        inner = schema.get(key)
+        if isinstance(inner, dict):
+            schema[key] = guard_text(inner, owner)
+        elif isinstance(inner, list):  # a tuple's items
+            schema[key] = [guard_text(item, owner) for item in inner]
+    if kind == "union":
+        schema["choices"] = [
+            (guard_text(choice[0], owner), choice[1]) if isinstance(choice, tuple) else guard_text(choice, owner)
+            for choice in schema["choices"]
+        ]
+    elif kind == "tagged-union":
+        schema["choices"] = {tag: guard_text(choice, owner) for tag, choice in schema["choices"].items()}
+    elif kind == "chain":
+        schema["steps"] = [guard_text(step, owner) for step in schema["steps"]]
+    elif kind in ("model-fields", "typed-dict"):
+        for field in schema["fields"].values():
+            field["schema"] = guard_text(field["schema"], owner)
+    elif kind == "definitions":
+        schema["definitions"] = [guard_text(item, owner) for item in schema["definitions"]]
+    return schema
 
 
 # --- Postcode -----------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ An export mapping says the reverse: which canonical field goes into which column
 ```yaml
 message_type: inschrijving.geregistreerd
 delimiter: auto              # ";" "," or auto (from the header line)
-encoding: auto               # utf-8, utf-8-sig, windows-1252 or auto (BOM / valid UTF-8 / windows-1252)
+encoding: auto               # utf-8, utf-8-sig, utf-16, windows-1252 or auto (BOM / valid UTF-8 / windows-1252)
+max_line_chars: 1048576      # longest record; max_field_chars (131072) and max_file_bytes (2 GiB) cap the rest
 key_columns: [Inschrijfnummer]
 columns:
   Inschrijfnummer: id                         # shorthand: a column -> a field path, type inferred
@@ -198,11 +199,16 @@ class ImportMapping(_FileMapping):
     description: str = ""
     message_type: str
     delimiter: Literal[";", ",", "\t", "|", "auto"] = "auto"
-    encoding: Literal["auto", "utf-8", "utf-8-sig", "windows-1252"] = "auto"
+    encoding: Literal["auto", "utf-8", "utf-8-sig", "utf-16", "windows-1252"] = "auto"
     decimal_separator: Literal[",", "."] = ","
     key_columns: list[str] = Field(default_factory=list)
     extra_columns: Literal["warn", "refuse"] = "warn"
     max_line_chars: int = Field(default=1_048_576, ge=1_024, le=64 * 1_048_576)
+    """The longest record (a line, or the lines of a quoted value that spans them), in characters."""
+    max_field_chars: int = Field(default=131_072, ge=64, le=131_072)
+    """The longest value (csv's own field limit, 128 KiB, is the most)."""
+    max_file_bytes: int = Field(default=2 * 1024**3, ge=1_024, le=64 * 1024**3)
+    """The largest file read; reading stops with a clear refusal past it."""
     columns: dict[str, ColumnSpec] = Field(min_length=1)
     constants: dict[str, Any] = Field(default_factory=dict)
 

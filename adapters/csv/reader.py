@@ -1,8 +1,13 @@
 """Streaming CSV decode: a binary file in, one canonical message (or one located rejection) per row out.
 
 Memory stays constant whatever the file size: the bytes go through `io.TextIOWrapper` and
-`csv.reader` one physical line at a time, a line longer than the mapping's `max_line_chars` is skipped
-in pieces without ever being held whole, and nothing is kept per row after it has been yielded.
+`csv.reader` one physical line at a time, a record longer than the mapping's `max_line_chars` is skipped
+in pieces without ever being held whole, and nothing is kept per row after it has been yielded. After a
+quoting error the reader finds its place again (`adapters.csv.lines`): a stray quote costs its own row,
+a huge quoted value one reject, and the good rows after either are kept. `max_field_chars` and
+`max_file_bytes` cap a value and the file, each with an error naming the setting. The encoding is the
+mapping's or detected (UTF-8 with or without BOM, UTF-16 by its BOM, else windows-1252); a file that
+cannot be read so (UTF-16 without BOM, UTF-32) is refused by name.
 
 Where a problem is, is said twice: `row` is the 1-based data row (the header and blank lines do not
 count), `line` is the physical line of the file where that record starts (the header is line 1), which
@@ -32,8 +37,9 @@ from typing import Any, BinaryIO
 
 import pydantic
 
+from adapters.csv.lines import BrokenQuote, FileTooLarge, Lines, RecordTooLong
 from adapters.csv.mapping import MISSING, CellError, ImportPlan
-from adapters.sdk.errors import Location, MappingError
+from adapters.sdk.errors import MAX_REASON_CHARS, Location, MappingError
 from schemas import Message, MessageSource
 
 __all__ = [
@@ -43,6 +49,7 @@ __all__ = [
     "Rejected",
     "detect_delimiter",
     "detect_encoding",
+    "encoding_refusal",
 ]
 
 _CACHE_ENTRIES = 16_384  # converted values kept per column per file: bounded, so memory stays constant
@@ -94,51 +101,15 @@ class Rejected:
         return MappingError(reason, location=location, adapter="csv")
 
 
-class _LineTooLong(Exception):
-    pass
-
-
-class _Lines:
-    """Physical lines of the text stream, each at most `limit` characters; counts lines, flags bad bytes.
-
-    A longer line is read on in pieces of `limit` and dropped, then `_LineTooLong` is raised: the
-    csv reader passes it on and starts afresh with the next line, so only that record is lost.
-    """
-
-    __slots__ = ("bad_bytes", "limit", "line_no", "readline")
-
-    def __init__(self, text: io.TextIOWrapper, limit: int) -> None:
-        self.readline = text.readline
-        self.limit = limit
-        self.line_no = 0
-        self.bad_bytes = False
-
-    def __iter__(self) -> _Lines:
-        return self
-
-    def __next__(self) -> str:
-        line = self.readline(self.limit)
-        if not line:
-            raise StopIteration
-        self.line_no += 1
-        if len(line) >= self.limit and line[-1] not in "\r\n":
-            while True:
-                rest = self.readline(self.limit)
-                if not rest or rest[-1] in "\r\n":
-                    break
-            raise _LineTooLong
-        # Undecodable bytes arrive as lone surrogates (errors="surrogateescape"): flag, locate later.
-        if not line.isascii() and _SURROGATE.search(line) is not None:
-            self.bad_bytes = True
-        return line
-
-
 class _PrefixedRaw(io.RawIOBase):
-    """The bytes already read to sniff the encoding, then the rest of the caller's stream (left open)."""
+    """The bytes already read to sniff the encoding, then the rest of the caller's stream (left open).
+    Raises `FileTooLarge` once more than `cap` bytes have been read."""
 
-    def __init__(self, prefix: bytes, stream: BinaryIO) -> None:
+    def __init__(self, prefix: bytes, stream: BinaryIO, cap: int) -> None:
         self._prefix = memoryview(prefix)
         self._stream = stream
+        self._cap = cap
+        self._read = len(prefix)
 
     def readable(self) -> bool:
         return True
@@ -150,6 +121,9 @@ class _PrefixedRaw(io.RawIOBase):
             self._prefix = self._prefix[count:]
             return count
         data = self._stream.read(len(buffer))
+        self._read += len(data)
+        if self._read > self._cap:
+            raise FileTooLarge
         buffer[: len(data)] = data
         return len(data)
 
@@ -168,20 +142,54 @@ def _read_prefix(stream: BinaryIO, size: int) -> tuple[bytes, bool]:
 
 
 def detect_encoding(prefix: bytes, declared: str = "auto", *, complete: bool = True) -> str:
-    """The mapping's encoding, or for `auto`: a BOM -> utf-8-sig, valid UTF-8 -> utf-8, else windows-1252.
+    """The mapping's encoding, or for `auto`: a UTF-8 BOM -> utf-8-sig, a UTF-16 BOM (LE or BE) -> utf-16,
+    valid UTF-8 -> utf-8, else windows-1252.
 
     Only `prefix` is looked at (the file may be huge); a multi-byte character cut off at its end is fine.
-    Bytes further on that do not decode are located per row (see `CsvReader`).
+    Bytes further on that do not decode are located per row (see `CsvReader`). `encoding_refusal` says
+    when the bytes cannot be read in the encoding chosen.
     """
     if declared != "auto":
         return declared
     if prefix.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if _utf16_bom(prefix):
+        return "utf-16"
     try:
         codecs.getincrementaldecoder("utf-8")().decode(prefix, final=complete)
     except UnicodeDecodeError:
         return "windows-1252"
     return "utf-8"
+
+
+def _utf16_bom(prefix: bytes) -> bool:
+    # A UTF-32 LE BOM starts like UTF-16 LE's; no spreadsheet writes UTF-32, and its NULs refuse it below.
+    return prefix[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) and not prefix.startswith(codecs.BOM_UTF32_LE)
+
+
+def _looks_utf16_without_bom(prefix: bytes) -> bool:
+    """Text in UTF-16 has a NUL in every other byte (for Latin text); no CSV in an 8-bit encoding has."""
+    sample = prefix[:4096]
+    if len(sample) < 4:
+        return False
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    return max(even, odd) > len(sample) // 4 and min(even, odd) < max(even, odd) // 4
+
+
+def encoding_refusal(prefix: bytes, encoding: str) -> str | None:
+    """Why the file cannot be read as `encoding`, naming the encoding it is in; None when it can."""
+    if encoding == "utf-16":
+        return None if _utf16_bom(prefix) else "the mapping declares utf-16, but the file has no UTF-16 byte-order mark"
+    if prefix.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "the file is UTF-32 (byte-order mark); save it as UTF-8"
+    if _utf16_bom(prefix):
+        return f"the file is UTF-16 (byte-order mark), but the mapping declares {encoding}; declare auto or utf-16"
+    if _looks_utf16_without_bom(prefix):
+        return (
+            "the file looks like UTF-16 without a byte-order mark (every other byte is NUL); "
+            "save it as UTF-8, or as UTF-16 with a byte-order mark"
+        )
+    return None
 
 
 def detect_delimiter(header_line: str) -> str:
@@ -246,20 +254,30 @@ class CsvReader:
             yield Rejected(0, None, (Problem("the file is empty: no header line and no rows"),), whole_file=True)
             return
         self.encoding = detect_encoding(prefix, mapping.encoding, complete=complete)
-        raw = _PrefixedRaw(prefix, stream)
+        refusal = encoding_refusal(prefix, self.encoding)
+        if refusal is not None:
+            yield self._refuse(None, refusal)
+            return
+        raw = _PrefixedRaw(prefix, stream, mapping.max_file_bytes)
         text = io.TextIOWrapper(
             io.BufferedReader(raw, buffer_size=PREFIX_BYTES),
             encoding=self.encoding,
             errors="surrogateescape",
             newline="",
         )
-        lines = _Lines(text, mapping.max_line_chars)
+        lines = Lines(text, mapping.max_line_chars)
         try:
             yield from self._read_lines(lines)
+        except FileTooLarge:
+            yield self._refuse(
+                lines.line_no + 1,
+                f"the file is larger than the cap of {mapping.max_file_bytes:,} bytes (max_file_bytes); "
+                "reading stopped here and the rows from here on were not read",
+            )
         finally:
             text.detach()  # leave the caller's stream open; ours wrap it only
 
-    def _read_lines(self, lines: _Lines) -> Iterator[Message | Rejected]:
+    def _read_lines(self, lines: Lines) -> Iterator[Message | Rejected]:
         mapping = self.plan.mapping
         header_line = ""
         delimiter: str | None = None if mapping.delimiter == "auto" else mapping.delimiter
@@ -273,7 +291,7 @@ class CsvReader:
                     continue
                 header_line = candidate
                 break
-        except _LineTooLong:
+        except RecordTooLong:
             yield self._refuse(lines.line_no, f"the header line is longer than {mapping.max_line_chars} characters")
             return
         if not header_line:
@@ -294,6 +312,7 @@ class CsvReader:
         if isinstance(bound, Rejected):
             yield bound
             return
+        lines.track(self.delimiter, bound.width)
         yield from self._rows(lines, csv.reader(lines, **dialect), bound)
 
     def _refuse(self, line: int | None, reason: str) -> Rejected:
@@ -312,17 +331,17 @@ class CsvReader:
         wanted = {_fold(name) for name in mapping.columns}
         missing = [name for name, spec in mapping.columns.items() if spec.required and _fold(name) not in positions]
         if missing:
-            listed = ", ".join(repr(name) for name in missing)
+            listed = _names(missing)
             found_none = not wanted & set(positions)
             hint = " (none of the mapped columns is there: is the header line missing?)" if found_none else ""
             return self._refuse(header_line_no, f"missing required columns: {listed}{hint}")
         ambiguous = [name for name in mapping.columns if _fold(name) in duplicates]
         if ambiguous:
-            listed = ", ".join(repr(name) for name in ambiguous)
+            listed = _names(ambiguous)
             return self._refuse(header_line_no, f"columns appear more than once in the header: {listed}")
         extra = [name for name in self.header if name and _fold(name) not in wanted]
         if extra:
-            listed = ", ".join(repr(name[:40]) for name in extra)
+            listed = _names(extra)
             if mapping.extra_columns == "refuse":
                 return self._refuse(
                     header_line_no, f"columns not in the mapping: {listed} (the mapping refuses extras)"
@@ -361,7 +380,7 @@ class CsvReader:
 
     # --- the rows ---------------------------------------------------------------------------------------
 
-    def _rows(self, lines: _Lines, reader: Iterator[list[str]], bound: _Bound) -> Iterator[Message | Rejected]:
+    def _rows(self, lines: Lines, reader: Iterator[list[str]], bound: _Bound) -> Iterator[Message | Rejected]:
         width = bound.width
         row = 0
         build = self._build
@@ -369,29 +388,53 @@ class CsvReader:
         identify = self._identify
         validate = self.plan.message_class.model_validate
         message_type, source, occurred_at = self.plan.message_type, self.source, self.occurred_at
+        limit = self.plan.mapping.max_line_chars
+        # csv's own field limit holds for every cell already; a lower cap is checked per row.
+        field_cap = self.plan.mapping.max_field_chars
+        check_fields = field_cap < csv.field_size_limit()
         while True:
-            start = lines.line_no + 1
+            start = lines.next_line
             lines.bad_bytes = False
             try:
                 fields = next(reader)
             except StopIteration:
                 return
-            except _LineTooLong:
+            except RecordTooLong as skipped:
                 row += 1
-                limit = self.plan.mapping.max_line_chars
-                yield Rejected(row, start, (Problem(f"line longer than {limit} characters; row skipped"),))
+                yield Rejected(row, skipped.first, (Problem(_too_long(skipped, limit)),))
+                continue
+            except BrokenQuote as broken:
+                row += 1
+                yield Rejected(row, broken.first, (Problem(broken.reason),))
                 continue
             except csv.Error as error:
                 # csv's messages describe the syntax ("field larger than field limit", "',' expected
                 # after '\"'"), never the data.
                 row += 1
-                yield Rejected(row, start, (Problem(f"malformed CSV: {error}"),))
+                reason = f"malformed CSV: {error}"
+                if lines.open_quote:  # csv gave up inside a quoted value: find the place again
+                    signal = lines.recover(reason)
+                    if isinstance(signal, BrokenQuote):
+                        reason, start = signal.reason, signal.first
+                    else:
+                        reason += f" (the quoted value runs to line {signal.last}; skipped)"
+                yield Rejected(row, start, (Problem(reason),))
                 continue
             if len(fields) != width:
                 if not fields or (len(fields) == 1 and not fields[0].strip()):
                     continue  # a blank line
                 if len(fields) > width and not any(cell.strip() for cell in fields[width:]):
                     del fields[width:]  # trailing delimiters
+                elif len(lines.spanned) > 1:
+                    # A quote opened a value that closed lines later: stray, unless the record fits.
+                    row += 1
+                    last = lines.spanned[-1][0]
+                    reread = lines.read_again(
+                        f"a quote opened here closes only at line {last}, giving a row of {len(fields)} fields "
+                        f"where the header has {width}"
+                    )
+                    yield Rejected(row, reread.first, (Problem(reread.reason),))
+                    continue
                 else:
                     row += 1
                     yield Rejected(
@@ -407,6 +450,9 @@ class CsvReader:
                     )
                     continue
             row += 1
+            if check_fields and max(map(len, fields)) > field_cap:
+                yield self._too_big(row, start, fields, bound, field_cap)
+                continue
             if lines.bad_bytes:
                 yield self._bad_bytes(row, start, fields, bound)
                 continue
@@ -430,6 +476,18 @@ class CsvReader:
                 )
             except pydantic.ValidationError:
                 yield build(row, start, fields, bound)
+
+    def _too_big(self, row: int, line: int, fields: list[str], bound: _Bound, cap: int) -> Rejected:
+        labels = {index: label for index, *_rest, label in bound.columns}
+        problems = tuple(
+            Problem(
+                f"field larger than field limit of {cap:,} characters (max_field_chars)",
+                labels.get(index, self.header[index]),
+            )
+            for index, cell in enumerate(fields)
+            if len(cell) > cap
+        )
+        return Rejected(row, line, problems)
 
     def _bad_bytes(self, row: int, line: int, fields: list[str], bound: _Bound) -> Rejected:
         labels = {index: label for index, *_rest, label in bound.columns}
@@ -559,6 +617,33 @@ class CsvReader:
         if len(below) == 1 or (below and kind == "missing"):
             return below[0]
         return None
+
+
+def _names(names: list[str], budget: int = MAX_REASON_CHARS // 2) -> str:
+    """Column names for a message, each cut at 40 characters, the list cut at `budget` characters: a
+    header of a million columns must not become a megabyte log line."""
+    shown: list[str] = []
+    used = 0
+    for name in names:
+        text = repr(name[:40])
+        if used + len(text) > budget:
+            return ", ".join(shown) + f", … and {len(names) - len(shown):,} more"
+        shown.append(text)
+        used += len(text) + 2
+    return ", ".join(shown)
+
+
+def _too_long(skipped: RecordTooLong, limit: int) -> str:
+    first, last = skipped.first, skipped.last
+    if skipped.reason == "line":
+        return f"line longer than {limit} characters; row skipped"
+    if skipped.reason == "value":
+        return f"a quoted value longer than {limit} characters (lines {first}-{last}); row skipped"
+    # Read on to the value's end and found none: the quote was stray after all, but the lines are gone.
+    return (
+        f"a quote opened at line {first} never closes properly ({skipped.reason}); lines {first}-{last} "
+        f"could not be read as rows (over {limit} characters to read again)"
+    )
 
 
 def _field_of(bound: _Bound, label: str) -> str | None:

@@ -6,9 +6,9 @@ spreadsheet opens it with accents intact. One message is one row, or with `rows:
 of that list is a row (a candidate list). Paths starting with `@` read the envelope (`@message_id`),
 paths starting with `/` read the payload root from inside a `rows` item (`/publicatie.id`).
 
-Spreadsheet formula injection is neutralised as OWASP advises: a text cell that starts with `=`, `+`,
-`-`, `@`, a tab or a carriage return gets a leading apostrophe, so a spreadsheet shows it as text and
-never evaluates it. Numbers, dates and codes the writer formats itself are left alone: they come from
+Spreadsheet formula injection is neutralised as OWASP advises (`adapters.sdk.spreadsheet.neutralise`):
+a text cell a spreadsheet would read as a formula gets a leading apostrophe, so it is shown as text and
+never evaluated. Numbers, dates and codes the writer formats itself are left alone: they come from
 typed canonical values, not from text anyone typed. A BSN is never exported.
 """
 
@@ -35,17 +35,12 @@ from adapters.csv.mapping import (
     time_zone,
 )
 from adapters.sdk.errors import Location, MappingError, UnsupportedOperation
+from adapters.sdk.spreadsheet import FORMULA_TRIGGERS, neutralise
 from schemas import MESSAGE_TYPES, Message
 
+# FORMULA_TRIGGERS and neutralise live in adapters.sdk.spreadsheet (the gateway uses them too); they are
+# named here as well so that `from adapters.csv.writer import neutralise` keeps working.
 __all__ = ["FORMULA_TRIGGERS", "CsvWriter", "neutralise"]
-
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-"""First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection)."""
-
-
-def neutralise(text: str) -> str:
-    """A text cell as a spreadsheet must show it: a would-be formula gets a leading apostrophe."""
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
 Formatter = Callable[[Any], str]

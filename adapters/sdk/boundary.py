@@ -20,12 +20,14 @@ import pydantic
 import zeep.exceptions
 from lxml import etree
 
-from adapters.sdk.errors import AdapterError, Location, MappingError, PermanentError, TransientError
+from adapters.sdk.errors import AdapterError, Location, MappingError, PermanentError, TransientError, cap_text
+from schemas.scrubbing import scrub_personal_text
 
 __all__ = [
     "TRANSLATIONS",
     "error_for_response",
     "parse_retry_after",
+    "scrubbed_fault_text",
     "translate",
     "vendor_boundary",
 ]
@@ -94,14 +96,36 @@ def _zeep_transport(exc: BaseException, adapter: str | None) -> AdapterError:
     return error or PermanentError("SOAP transport error", adapter=adapter)
 
 
+_MAX_FAULT_TEXT = 300
+
+
 def _soap_fault(exc: BaseException, adapter: str | None) -> AdapterError:
-    """SOAP 1.1 `Client` / 1.2 `Sender` faults are the caller's fault: permanent. Server faults: transient."""
+    """SOAP 1.1 `Client` / 1.2 `Sender` faults are the caller's fault: permanent. Server faults: transient.
+
+    The vendor's faultstring says what went wrong, and sometimes whose data it was (an IBAN, a name, a
+    birth date, an income appeared in one): it is scrubbed by value type and kept short before it goes
+    into the reason, and the chained Fault is scrubbed too (its detail dropped), so neither a stored
+    error nor a logged traceback carries it verbatim.
+    """
     assert isinstance(exc, zeep.exceptions.Fault)
     code = str(exc.code or "")
     local = code.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+    text = scrubbed_fault_text(exc)
+    said = f": {text}" if text else ""
     if local in {"Client", "Sender"} or local.startswith("Client."):
-        return PermanentError(f"SOAP client fault {local}", adapter=adapter)
-    return TransientError(f"SOAP server fault {local or 'unknown'}", adapter=adapter)
+        return PermanentError(f"SOAP client fault {local}{said}", adapter=adapter)
+    return TransientError(f"SOAP server fault {local or 'unknown'}{said}", adapter=adapter)
+
+
+def scrubbed_fault_text(fault: zeep.exceptions.Fault) -> str:
+    """The fault's text with personal data scrubbed and cut short; the Fault itself is scrubbed in place
+    (message, args, detail dropped), because it stays chained to the adapter error as its cause."""
+    raw = " ".join(str(fault.message or "").split())
+    text = cap_text(scrub_personal_text(raw), _MAX_FAULT_TEXT) if raw and raw != "SOAP fault" else ""
+    fault.message = text or "SOAP fault"
+    fault.args = (fault.message,)
+    fault.detail = None
+    return text
 
 
 def _xml_syntax(exc: BaseException, adapter: str | None) -> AdapterError:

@@ -5,21 +5,36 @@
 - `MappingError`: the vendor's data cannot be translated; `location` says where (field path, XML line,
   CSV row and column). One bad record is one MappingError; the rest of the file goes on.
 
-Texts never include the offending values: vendor data carries personal data.
+Texts never include the offending values: vendor data carries personal data. A reason is capped at
+`MAX_REASON_CHARS` (saying so), so a hostile payload cannot turn one error into a megabyte log line.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 __all__ = [
+    "MAX_REASON_CHARS",
     "AdapterError",
     "Location",
     "MappingError",
     "PermanentError",
     "TransientError",
     "UnsupportedOperation",
+    "cap_text",
 ]
+
+MAX_REASON_CHARS: Final = 2_000
+"""The longest error reason or log text an adapter produces; longer ones are cut, saying by how much."""
+
+
+def cap_text(text: str, limit: int = MAX_REASON_CHARS) -> str:
+    """`text` cut to at most `limit` characters, ending with a note of how many were cut."""
+    if len(text) <= limit:
+        return text
+    note = f"… [cut: {len(text) - limit:,} more characters]"
+    return text[: max(0, limit - len(note))] + note
 
 
 @dataclass(frozen=True)
@@ -54,6 +69,7 @@ class AdapterError(Exception):
     retryable: bool = False
 
     def __init__(self, reason: str, *, adapter: str | None = None) -> None:
+        reason = cap_text(reason)
         super().__init__(reason)
         self.reason = reason
         self.adapter = adapter

@@ -6,6 +6,7 @@ message has no business carrying a DOCTYPE.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
@@ -14,7 +15,18 @@ from zeep import Settings
 
 from adapters.sdk.errors import Location, MappingError
 
-__all__ = ["STREAM_CHUNK_BYTES", "ZEEP_SETTINGS", "parse", "refuse_doctype", "safe_parser", "stream_elements"]
+__all__ = [
+    "STREAM_CHUNK_BYTES",
+    "ZEEP_SETTINGS",
+    "ControlMarker",
+    "StreamedDocument",
+    "iter_chunks",
+    "parse",
+    "refuse_doctype",
+    "restore_controls",
+    "safe_parser",
+    "stream_elements",
+]
 
 ZEEP_SETTINGS = Settings(
     strict=True,
@@ -71,50 +83,94 @@ class StreamedDocument:
     raised after them. That order is ours, not libxml2's: iterparse's recovery of earlier events
     differs between lxml releases (6.2 raises before handing them out), the pull parser's queue of
     finished events does not. After iteration `root` holds the document's root element, if any.
+
+    A caller whose bytes arrive asynchronously (an HTTP response stream) pushes them instead: `feed`
+    each chunk and `close` at the end, iterating what each returns.
     """
 
-    def __init__(self, source: bytes | Iterable[bytes], tags: Iterable[str]) -> None:
+    def __init__(self, source: bytes | Iterable[bytes] | None, tags: Iterable[str]) -> None:
         self._source = source
-        self._tags = list(tags)
-        self.root: Any = None
-
-    def __iter__(self) -> Iterator[Any]:
-        parser = etree.XMLPullParser(
+        self._parser: Any = etree.XMLPullParser(
             events=("end",),
-            tag=self._tags,
+            tag=list(tags),
             resolve_entities=False,
             no_network=True,
             load_dtd=False,
             huge_tree=False,
             remove_blank_text=True,
         )
-        for chunk in _chunks(self._source):
-            try:
-                parser.feed(chunk)
-            except etree.XMLSyntaxError:
-                yield from self._drain(parser)
-                raise
-            yield from self._drain(parser)
-        try:
-            self.root = parser.close()
-        except etree.XMLSyntaxError:
-            yield from self._drain(parser)
-            raise
-        yield from self._drain(parser)
+        self.root: Any = None
 
-    def _drain(self, parser: Any) -> Iterator[Any]:
-        for _event, element in parser.read_events():
+    def __iter__(self) -> Iterator[Any]:
+        for chunk in iter_chunks(self._source or b""):
+            yield from self.feed(chunk)
+        yield from self.close()
+
+    def feed(self, chunk: bytes) -> Iterator[Any]:
+        """Parse one more chunk: the elements it finished, then its `XMLSyntaxError` if it had one."""
+        try:
+            self._parser.feed(chunk)
+        except etree.XMLSyntaxError:
+            yield from self._drain()
+            raise
+        yield from self._drain()
+
+    def close(self) -> Iterator[Any]:
+        """End of the document: the last elements, then an `XMLSyntaxError` if it broke off."""
+        try:
+            self.root = self._parser.close()
+        except etree.XMLSyntaxError:
+            yield from self._drain()
+            raise
+        yield from self._drain()
+
+    def _drain(self) -> Iterator[Any]:
+        for _event, element in self._parser.read_events():
             if self.root is None:
                 self.root = element.getroottree().getroot()
             yield element
 
 
-def stream_elements(source: bytes | Iterable[bytes], tags: Iterable[str]) -> StreamedDocument:
+# XML 1.0 allows no C0 control but tab, LF and CR, not even as a character reference: libxml2 stops at
+# the first one and every record after it would be lost. In an ASCII-compatible encoding (UTF-8, the
+# ERP's) such a byte is always that control character, so it is swapped for a private-use character
+# the parser accepts, and `restore_controls` puts it back in the text for the model to refuse, located.
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_MARK_BASE: Final = 0xF780  # U+F780..U+F79F, private use
+_RESTORE = {_MARK_BASE + code: code for code in range(0x20)}
+
+
+def _marked(match: re.Match[bytes]) -> bytes:
+    return chr(_MARK_BASE + match.group()[0]).encode("utf-8")
+
+
+class ControlMarker:
+    """Swap control bytes in UTF-8 chunks for private-use marks; `seen` says whether any were swapped."""
+
+    __slots__ = ("seen",)
+
+    def __init__(self) -> None:
+        self.seen = False
+
+    def mark(self, chunk: bytes) -> bytes:
+        if _CONTROL_BYTES.search(chunk) is None:
+            return chunk
+        self.seen = True
+        return _CONTROL_BYTES.sub(_marked, chunk)
+
+
+def restore_controls(text: str) -> str:
+    """The text with the control characters `ControlMarker` swapped out put back."""
+    return text.translate(_RESTORE)
+
+
+def stream_elements(source: bytes | Iterable[bytes] | None, tags: Iterable[str]) -> StreamedDocument:
     """Stream the elements named in `tags` out of `source` with the hardened parser (see StreamedDocument)."""
     return StreamedDocument(source, tags)
 
 
-def _chunks(source: bytes | Iterable[bytes]) -> Iterator[bytes]:
+def iter_chunks(source: bytes | Iterable[bytes]) -> Iterator[bytes]:
+    """`source` in chunks of at most STREAM_CHUNK_BYTES (bytes), or as its own chunks (an iterable)."""
     if isinstance(source, bytes | bytearray | memoryview):
         view = memoryview(source)
         for start in range(0, len(view), STREAM_CHUNK_BYTES):

@@ -21,7 +21,7 @@ header, as the ERP's WSDL asks; use an https endpoint. HTTP basic is not sent.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Self
 
@@ -45,7 +45,7 @@ from adapters.sdk.adapter import (
 )
 from adapters.sdk.boundary import vendor_boundary
 from adapters.sdk.errors import MappingError, PermanentError, TransientError, UnsupportedOperation
-from adapters.sdk.xml import ZEEP_SETTINGS
+from adapters.sdk.xml import STREAM_CHUNK_BYTES, ZEEP_SETTINGS
 from adapters.soap_erp.decoding import EnvelopeReader
 from adapters.soap_erp.mapping import toewijzing_request
 from adapters.soap_erp.soap import (
@@ -58,8 +58,18 @@ from adapters.soap_erp.soap import (
     envelope_bytes,
     load_document,
     new_message_id,
+    status_error,
 )
 from schemas import Message, ToewijzingGedaan
+
+
+def _collect(items: Iterable[Decoded], messages: list[Message], rejects: list[MappingError]) -> None:
+    for item in items:
+        if isinstance(item, MappingError):
+            rejects.append(item)
+        else:
+            messages.append(item)
+
 
 if TYPE_CHECKING:
     from adapters.soap_erp.simulator import ErpSimulator
@@ -84,6 +94,12 @@ class SoapErpConfig(AdapterConfig):
     password: SecretStr | None = Field(default=None, description="WS-Security password (sent as PasswordText)")
     timeout: float = Field(default=30.0, gt=0, le=600, description="Seconds to wait for one SOAP call")
     page_size: int = Field(default=500, ge=1, le=10_000, description="MaxAantal asked per read")
+    max_response_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=64 * 1024,
+        le=2 * 1024 * 1024 * 1024,
+        description="Largest read response taken from the ERP (bytes, after content decoding); a larger one is refused",
+    )
 
     @model_validator(mode="after")
     def _credentials_come_in_pairs(self) -> Self:
@@ -208,9 +224,15 @@ class SoapErpAdapter(Adapter[SoapErpConfig]):
     # --- internals ------------------------------------------------------------------------------------
 
     async def _read(self, operation: str, cursor: str | None, **arguments: Any) -> PollResult:
-        """One read operation: zeep builds and posts the envelope, `EnvelopeReader` decodes the reply."""
+        """One read operation: zeep builds the envelope, the reply is streamed through `EnvelopeReader`.
+
+        The reply is read chunk by chunk under `max_response_bytes`, and no record beyond the MaxAantal
+        asked is taken (`EnvelopeReader.page_size`): memory follows one chunk and one record, not what the
+        ERP chose to send.
+        """
         messages: list[Message] = []
         rejects: list[MappingError] = []
+        cap = self.config.max_response_bytes
         with vendor_boundary(self.name):
             service = self._proxy()
             headers = addressing_headers(operation, new_message_id(), self._endpoint())
@@ -219,13 +241,26 @@ class SoapErpAdapter(Adapter[SoapErpConfig]):
             envelope, http_headers = service._binding._create(
                 operation, (), {**arguments, "_soapheaders": headers}, client=self._zeep
             )
-            response = await self._zeep.transport.post_xml(service._binding_options["address"], envelope, http_headers)
-            reader = EnvelopeReader(response.content, adapter=self.name)
-            for item in reader:
-                if isinstance(item, MappingError):
-                    rejects.append(item)
+            transport: ErpTransport = self._zeep.transport
+            address = service._binding_options["address"]
+            reader = EnvelopeReader(adapter=self.name, page_size=arguments.get("MaxAantal"))
+            async with transport.stream_post(address, envelope_bytes(envelope), http_headers) as response:
+                received = 0
+                async for chunk in response.aiter_bytes(STREAM_CHUNK_BYTES):
+                    received += len(chunk)
+                    if received > cap:
+                        raise PermanentError(
+                            f"the ERP's {operation} response is larger than the cap of {cap:,} bytes "
+                            "(max_response_bytes); reading stopped and nothing of it was taken",
+                            adapter=self.name,
+                        )
+                    _collect(reader.feed(chunk), messages, rejects)
+                    if reader.stopped:
+                        break
                 else:
-                    messages.append(item)
+                    _collect(reader.finish(), messages, rejects)
+                if not response.is_success:  # XML, but no SOAP fault in it
+                    raise status_error(response, self.name)
         # A reply that broke off before its Cursor leaves the cursor where it was: the next poll asks
         # again, and the messages already read come again with the same ids (the inbox drops them).
         return PollResult(messages, rejects, reader.cursor or cursor)

@@ -7,14 +7,17 @@ pages, and a bad record becomes one located `MappingError` (record number, XML l
 the rest of the page goes on.
 
 Parsing is hardened (`adapters.sdk.xml`): a DOCTYPE or entity declaration is refused before parsing, and
-the parser never resolves entities, loads DTDs or touches the network. A SOAP fault in the body is raised
-as `zeep.exceptions.Fault`, which the SDK boundary turns into a permanent (Client) or transient (Server)
-error.
+the parser never resolves entities, loads DTDs or touches the network. A raw control byte (not even
+well-formed XML) is carried through to the model, which refuses that one record, located, instead of
+libxml2 stopping there and losing every record after it. The poll feeds the reader from the HTTP stream
+(`feed`/`finish`) and gives it the page size it asked for: a record beyond it is refused. A SOAP fault
+in the body is raised as `zeep.exceptions.Fault`, which the SDK boundary turns into a permanent (Client)
+or transient (Server) error.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Final
 
 import pydantic
@@ -23,7 +26,7 @@ from lxml import etree
 
 from adapters.sdk.adapter import Decoded
 from adapters.sdk.errors import Location, MappingError
-from adapters.sdk.xml import refuse_doctype, stream_elements
+from adapters.sdk.xml import ControlMarker, iter_chunks, refuse_doctype, restore_controls, stream_elements
 from adapters.soap_erp.mapping import FieldError, contract_message, element_for, q, unit_message
 from schemas import Message
 
@@ -50,72 +53,143 @@ class EnvelopeReader:
     After iterating, `cursor` and `more` hold the response's `Cursor` and `Meer` (None/False when the
     envelope had none, e.g. because it broke off). Whole-envelope problems (empty, not XML, a DOCTYPE,
     not a SOAP envelope) are one MappingError yielded where they were found; a SOAP fault is raised.
+
+    `payload` is the whole envelope or an iterable of its byte chunks; a caller reading an HTTP stream
+    passes none and pushes chunks with `feed`, then calls `finish`. With `page_size` (the MaxAantal that
+    was asked) a record beyond the page is refused, located, and reading stops there: an ERP that ignores
+    the page size could otherwise send a whole database. `stopped` then says reading ended early, and
+    `cursor` stays None so the caller does not skip what was not read.
     """
 
-    def __init__(self, payload: bytes, *, adapter: str | None = None) -> None:
+    def __init__(
+        self,
+        payload: bytes | Iterable[bytes] | None = None,
+        *,
+        adapter: str | None = None,
+        page_size: int | None = None,
+    ) -> None:
         self.payload = payload
         self.adapter = adapter
+        self.page_size = page_size
         self.cursor: str | None = None
         self.more = False
         self.records = 0
+        self.stopped = False
+        self._document = stream_elements(None, _TAGS)
+        self._checked_root = False
+        self._content = False  # any non-blank byte seen
+        self._tail = b""  # the last bytes of the previous chunk: a DOCTYPE may straddle two chunks
+        self._marker: ControlMarker | None = None  # decided on the first chunk (not for UTF-16)
+        self._first = True
 
     def _error(self, reason: str, **where: Any) -> MappingError:
         return MappingError(reason, location=Location(**where), adapter=self.adapter)
 
     def __iter__(self) -> Iterator[Decoded]:
-        payload = self.payload
-        if not payload.strip():
-            yield self._error("empty body: expected a SOAP envelope")
+        for chunk in iter_chunks(self.payload or b""):
+            yield from self.feed(bytes(chunk))
+            if self.stopped:
+                return
+        yield from self.finish()
+
+    def feed(self, chunk: bytes) -> Iterator[Decoded]:
+        """Decode one more chunk of the envelope: the records it completed, or the error that stops it."""
+        if self.stopped or not chunk:
             return
+        if self._first:
+            self._first = False
+            self._marker = None if chunk[:2] in (b"\xff\xfe", b"\xfe\xff") else ControlMarker()
+        if not self._content and chunk.strip():
+            self._content = True
         # A DOCTYPE can only precede the root element, but it is looked for everywhere: a long comment
         # could push it past any prefix window, and a SOAP message has no business carrying one.
-        if b"<!DOCTYPE" in payload or b"<!ENTITY" in payload:
+        window = self._tail + chunk
+        if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+            self.stopped = True
             yield self._error("XML with a DOCTYPE or entity declarations is refused", line=1)
             return
-        checked_root = False
-        document = stream_elements(payload, _TAGS)
+        self._tail = chunk[-8:]
+        if self._marker is not None:
+            chunk = self._marker.mark(chunk)
         try:
-            for element in document:
-                if not checked_root:
-                    refusal = self._check_root(element)
-                    if refusal is not None:
-                        yield refusal
-                        return
-                    checked_root = True
-                tag = element.tag
-                record = _RECORDS.get(tag)
-                if record is not None:
-                    self.records += 1
-                    name, translate = record
-                    # One dict of texts per record, then one canonical validation: the hot path.
-                    texts = {child.tag: child.text for child in element}
-                    try:
-                        item: Decoded = translate(texts)
-                    except FieldError as error:
-                        item = self._located(element, name, error.element, error.reason)
-                    except pydantic.ValidationError as error:
-                        item = self._invalid(element, name, error)
-                    yield item
-                    # Free what was read: the record and the ones before it.
-                    element.clear()
-                    parent = element.getparent()
-                    if parent is not None:
-                        while element.getprevious() is not None:
-                            del parent[0]
-                elif tag == _CURSOR:
-                    self.cursor = (element.text or "").strip() or None
-                elif tag == _MORE:
-                    self.more = (element.text or "").strip() in {"true", "1"}
-                else:  # a SOAP fault
-                    raise _fault(element)
+            for element in self._document.feed(chunk):
+                yield from self._handle(element)
+                if self.stopped:
+                    return
         except etree.XMLSyntaxError as exc:
+            self.stopped = True
+            yield self._syntax_error(exc)
+
+    def finish(self) -> Iterator[Decoded]:
+        """The end of the envelope: its last records and any problem of the whole."""
+        if self.stopped:
+            return
+        if not self._content:
+            self.stopped = True
+            yield self._error("empty body: expected a SOAP envelope")
+            return
+        try:
+            for element in self._document.close():
+                yield from self._handle(element)
+                if self.stopped:
+                    return
+        except etree.XMLSyntaxError as exc:
+            self.stopped = True
             yield self._syntax_error(exc)
             return
-        if not checked_root:
-            root = document.root
+        if not self._checked_root:
+            root = self._document.root
             refusal = self._check_root(root) if root is not None else None
             if refusal is not None:
                 yield refusal
+
+    def _handle(self, element: Any) -> Iterator[Decoded]:
+        if not self._checked_root:
+            refusal = self._check_root(element)
+            if refusal is not None:
+                self.stopped = True
+                yield refusal
+                return
+            self._checked_root = True
+        tag = element.tag
+        record = _RECORDS.get(tag)
+        if record is not None:
+            self.records += 1
+            name, translate = record
+            if self.page_size is not None and self.records > self.page_size:
+                self.stopped = True
+                self.cursor = None
+                yield self._error(
+                    f"the ERP sent more records than the {self.page_size} asked for (MaxAantal); this one and "
+                    "any after it are refused and not read, and the cursor stays where it was",
+                    record=self.records,
+                    line=element.sourceline,
+                    field=name,
+                )
+                return
+            # One dict of texts per record, then one canonical validation: the hot path.
+            texts = {child.tag: child.text for child in element}
+            if self._marker is not None and self._marker.seen:
+                texts = {tag: None if text is None else restore_controls(text) for tag, text in texts.items()}
+            try:
+                item: Decoded = translate(texts)
+            except FieldError as error:
+                item = self._located(element, name, error.element, error.reason)
+            except pydantic.ValidationError as error:
+                item = self._invalid(element, name, error)
+            yield item
+            # Free what was read: the record and the ones before it.
+            element.clear()
+            parent = element.getparent()
+            if parent is not None:
+                while element.getprevious() is not None:
+                    del parent[0]
+        elif tag == _CURSOR:
+            self.cursor = (element.text or "").strip() or None
+        elif tag == _MORE:
+            self.more = (element.text or "").strip() in {"true", "1"}
+        else:  # a SOAP fault
+            raise _fault(element)
 
     def _check_root(self, element: Any) -> MappingError | None:
         tree = element.getroottree()

@@ -7,6 +7,8 @@
   429 keeps its Retry-After (zeep would turn it into a bare TransportError); a SOAP fault is left to zeep,
   which raises `zeep.exceptions.Fault` for the SDK boundary to classify. Its own `post` also replaces
   zeep's, which logs whole envelopes at DEBUG: those carry the rekeninkomen and the WS-Security password.
+- `ErpTransport.stream_post` hands a read response over unread, so the adapter streams it through the
+  decoder under a size cap instead of holding a vendor's whole answer in memory.
 - `addressing_headers` builds the WS-Addressing headers ourselves instead of using zeep's
   `WsAddressingPlugin`, which invents a random MessageID: here the MessageID *is* the idempotency key.
 """
@@ -15,6 +17,8 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Final
 
@@ -26,7 +30,7 @@ from zeep.transports import AsyncTransport, Transport
 from zeep.wsdl import Document
 
 from adapters.sdk.boundary import error_for_response
-from adapters.sdk.errors import MappingError, PermanentError
+from adapters.sdk.errors import AdapterError, MappingError, PermanentError
 from adapters.sdk.xml import ZEEP_SETTINGS, parse
 from adapters.soap_erp.mapping import NS
 
@@ -43,6 +47,7 @@ __all__ = [
     "envelope_bytes",
     "load_document",
     "new_message_id",
+    "status_error",
 ]
 
 WSDL_PATH: Final = Path(__file__).resolve().parent / "wsdl" / "erp.wsdl"
@@ -129,14 +134,35 @@ class ErpTransport(AsyncTransport):
         response = await self.client.post(address, content=message, headers=headers, timeout=self.timeout)
         if response.is_success or _carries_soap_fault(response):
             return response
-        error = error_for_response(response, self.adapter)
-        if error is None:  # 1xx/3xx: httpx follows no redirects here, so an unexpected answer
-            raise PermanentError(f"SOAP endpoint answered HTTP {response.status_code}", adapter=self.adapter)
-        raise error
+        raise status_error(response, self.adapter)
+
+    @asynccontextmanager
+    async def stream_post(self, address: str, message: bytes, headers: dict[str, str]) -> AsyncIterator[httpx.Response]:
+        """POST and hand over the response unread, to be streamed; a bare HTTP error is raised first.
+
+        A reply that may be a SOAP fault (XML content) is handed over too: the caller decodes it and
+        raises the fault, or the status when there was none.
+        """
+        request = self.client.build_request("POST", address, content=message, headers=headers, timeout=self.timeout)
+        response = await self.client.send(request, stream=True)
+        try:
+            if not response.is_success and "xml" not in response.headers.get("Content-Type", ""):
+                raise status_error(response, self.adapter)
+            yield response
+        finally:
+            await response.aclose()
 
     async def aclose(self) -> None:
         # The adapter owns (and closes) the injected client; only the WSDL client is ours.
         self.wsdl_client.close()
+
+
+def status_error(response: httpx.Response, adapter: str) -> AdapterError:
+    """The error a non-success HTTP status of the SOAP endpoint means."""
+    error = error_for_response(response, adapter)
+    if error is None:  # 1xx/3xx: httpx follows no redirects here, so an unexpected answer
+        return PermanentError(f"SOAP endpoint answered HTTP {response.status_code}", adapter=adapter)
+    return error
 
 
 def _carries_soap_fault(response: httpx.Response) -> bool:

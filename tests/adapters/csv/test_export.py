@@ -38,7 +38,9 @@ def export_adapter(**config: Any) -> CsvAdapter:
     return CsvAdapter(CsvConfig(tenant="corp-a", **config))
 
 
-@pytest.mark.parametrize("trigger", ["=", "+", "-", "@", "\t", "\r"])
+# Tab and CR cannot reach an export through the model any more (one-line fields refuse control
+# characters); `neutralise` itself still covers them (see test_neutralise).
+@pytest.mark.parametrize("trigger", ["=", "+", "-", "@"])
 def test_a_would_be_formula_in_a_text_field_gets_an_apostrophe(trigger: str) -> None:
     value = f"{trigger}SUM(A1:A9)*cmd|' /C calc'!A0"
     rows = read_back(export_adapter().encode(toewijzing(id=value)).body)
@@ -59,6 +61,8 @@ def test_neutralise() -> None:
     assert neutralise("Molenstraat 1") == "Molenstraat 1"
     assert neutralise("") == ""
     assert neutralise("a=b") == "a=b"
+    assert neutralise("\tSUM(1)") == "'\tSUM(1)"
+    assert neutralise("\rSUM(1)") == "'\rSUM(1)"
 
 
 def test_dutch_formats_in_the_export() -> None:
