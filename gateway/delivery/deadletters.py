@@ -42,6 +42,7 @@ from gateway.store.audit import AuditKeys
 from gateway.store.dialect import dialect_of
 from gateway.store.models import DeliveryAttempt, OutboxMessage, OutboxStatus
 from schemas import parse_message
+from schemas.scrubbing import scrub_personal_text
 
 __all__ = [
     "DeadLetter",
@@ -202,7 +203,8 @@ def replay(
         parent_id=original.id,
         replayed_by=actor[:100],
         replayed_at=now,
-        replay_reason=reason or None,
+        # People's free text: an operator may paste a BSN or an e-mail address while explaining the fix.
+        replay_reason=scrub_personal_text(reason)[:1000] or None,
         created_at=now,
         updated_at=now,
     )

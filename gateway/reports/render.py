@@ -1,6 +1,6 @@
 """A report as CSV, JSON or a self-contained HTML page (no external CDN; Dutch labels for its readers).
 
-CSV cells go through the csv adapter's formula-injection neutraliser, so an id that starts with `=` can
+CSV cells go through the adapters' shared formula-injection neutraliser, so an id that starts with `=` can
 never run as a formula in a spreadsheet.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from adapters.csv.writer import neutralise
+from adapters.sdk.spreadsheet import neutralise
 from gateway.flow.herkomst import HERKOMSTEN
 from gateway.reports.figures import Figures, Report
 

@@ -106,6 +106,19 @@ def test_only_a_dead_letter_can_be_replayed_and_only_once(database: TestDatabase
         assert [m.generation for m in lineage(session, dead_id)] == [0, 1, 2]
 
 
+def test_the_operators_reason_is_kept_without_personal_data(database: TestDatabase, clock: SimulatedClock) -> None:
+    [dead_id] = put(database, clock, [publicatie_message("P-1")])
+    _kill(database, dead_id)
+    reason = "seeker 111222333 (j.jansen@example.nl, NL91ABNA0417164300) asked; unit now registered at vendor"
+    with database.transaction() as session:
+        child_id = replay(session, dead_id, actor="ops", reason=reason, clock=clock).id
+    stored = row(database, child_id).replay_reason
+    assert stored is not None
+    assert "unit now registered at vendor" in stored
+    for personal in ("111222333", "j.jansen@example.nl", "NL91ABNA0417164300"):
+        assert personal not in stored
+
+
 def test_replay_all_takes_every_open_dead_letter_or_one_adapters(database: TestDatabase, clock: SimulatedClock) -> None:
     ids = put(database, clock, [publicatie_message(f"P-{i}") for i in range(3)])
     [other_id] = put(database, clock, [publicatie_message("P-9")], Destination("corp-a", "other-adapter"))

@@ -7,7 +7,7 @@ import csv
 import io
 from decimal import Decimal
 
-from adapters.csv.writer import neutralise
+from adapters.sdk.spreadsheet import neutralise
 from gateway.api.deps import ApiContext, read_session
 from gateway.api.toewijzingen import repository
 from gateway.api.toewijzingen.schemas import Herkomst, ToewijzingAantallen, ToewijzingCijfers
@@ -67,7 +67,7 @@ CSV_COLUMNS = (
 
 def as_csv(figures: ToewijzingAantallen) -> bytes:
     """The figures as CSV (`;`-separated, as Dutch spreadsheets expect), every cell through the formula
-    neutraliser of the CSV adapter, so no cell can start a formula when opened in a spreadsheet."""
+    neutraliser the adapters share (adapters.sdk.spreadsheet), so no cell can start a formula when opened in a spreadsheet."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
