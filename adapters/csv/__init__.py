@@ -19,7 +19,8 @@ from adapters.csv.mapping import (
 )
 from adapters.csv.reader import CsvReader, Problem, Rejected, detect_delimiter, detect_encoding
 from adapters.csv.simulator import DropBatch, DropFolder, DroppedFile, registrations_bytes, write_registrations
-from adapters.csv.writer import CsvWriter, neutralise
+from adapters.csv.writer import CsvWriter
+from adapters.sdk.spreadsheet import neutralise
 
 __all__ = [
     "DECODABLE",

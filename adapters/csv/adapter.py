@@ -35,7 +35,7 @@ from adapters.csv.mapping import (
 )
 from adapters.csv.reader import CsvReader, Rejected
 from adapters.csv.simulator import DropFolder
-from adapters.csv.writer import CsvWriter, neutralise
+from adapters.csv.writer import CsvWriter
 from adapters.sdk.adapter import (
     Adapter,
     AdapterConfig,
@@ -47,6 +47,7 @@ from adapters.sdk.adapter import (
     VendorPayload,
 )
 from adapters.sdk.errors import MappingError, PermanentError, UnsupportedOperation
+from adapters.sdk.spreadsheet import neutralise
 from schemas import Message
 
 __all__ = ["CsvAdapter", "CsvConfig", "ImportSummary", "MappingSource"]

@@ -35,12 +35,10 @@ from adapters.csv.mapping import (
     time_zone,
 )
 from adapters.sdk.errors import Location, MappingError, UnsupportedOperation
-from adapters.sdk.spreadsheet import FORMULA_TRIGGERS, neutralise
+from adapters.sdk.spreadsheet import neutralise
 from schemas import MESSAGE_TYPES, Message
 
-# FORMULA_TRIGGERS and neutralise live in adapters.sdk.spreadsheet (the gateway uses them too); they are
-# named here as well so that `from adapters.csv.writer import neutralise` keeps working.
-__all__ = ["FORMULA_TRIGGERS", "CsvWriter", "neutralise"]
+__all__ = ["CsvWriter"]
 
 
 Formatter = Callable[[Any], str]

@@ -67,7 +67,7 @@ CSV_COLUMNS = (
 
 def as_csv(figures: ToewijzingAantallen) -> bytes:
     """The figures as CSV (`;`-separated, as Dutch spreadsheets expect), every cell through the formula
-    neutraliser the adapters share (adapters.sdk.spreadsheet), so no cell can start a formula when opened in a spreadsheet."""
+    neutraliser the adapters share (adapters.sdk.spreadsheet), so no cell starts a formula in a spreadsheet."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
