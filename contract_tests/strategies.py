@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 from pydantic import AwareDatetime, BaseModel
+from pydantic.fields import FieldInfo
 
 from schemas import (
     BSN,
@@ -151,11 +152,30 @@ _NAME = st.characters(
 def _limit(model: type[BaseModel], field: str, name: str, default: Any = None) -> Any:
     """The `name` constraint (`max_length`, `ge`, ...) of `model.field`, wherever pydantic keeps it."""
     info = model.model_fields[field]
-    for meta in info.metadata:
+    # An optional field (`Naam | None`) keeps its constraints inside the union's Annotated member.
+    found = _constraint_in([*info.metadata], info.annotation, name)
+    return default if found is None else found
+
+
+def _constraint_in(metadata: list[Any], annotation: Any, name: str) -> Any:
+    for meta in metadata:
+        if isinstance(meta, FieldInfo):
+            value = _constraint_in([*meta.metadata], None, name)
+            if value is not None:
+                return value
         value = getattr(meta, name, None)
         if value is not None:
             return value
-    return default
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        inner, *more = typing.get_args(annotation)
+        return _constraint_in(list(more), inner, name)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            value = _constraint_in([], arg, name)
+            if value is not None:
+                return value
+    return None
 
 
 def _is_timestamp(model: type[BaseModel], field: str) -> bool:

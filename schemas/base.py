@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Self, TypeVar
+from typing import Annotated, Any, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo
 from pydantic.alias_generators import to_camel
@@ -10,7 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from schemas.privacy import redacted_error
 
-__all__ = ["CanonicalModel", "Sleutel", "check_order"]
+__all__ = ["CanonicalModel", "Sleutel", "VeraOverig", "check_order"]
 
 _T = TypeVar("_T")
 
@@ -82,6 +82,20 @@ class CanonicalModel(BaseModel):
     def model_dump_json(self, **kwargs: Any) -> str:
         kwargs.setdefault("exclude_none", True)
         return super().model_dump_json(**kwargs)
+
+
+VeraOverig = Annotated[
+    dict[Annotated[str, Field(pattern=r"^(/[^/]*)+$", max_length=500)], Any] | None,
+    Field(
+        repr=False,  # a vendor's data may hold anything, personal data too: never in a repr or a log line
+        max_length=2_000,
+        description=(
+            "VERA attributes Woonbrug does not model, kept untouched so they round-trip: JSON pointer "
+            "(relative to this entity) -> the value as received. Not read by Woonbrug's own logic."
+        ),
+    ),
+]
+"""What a VERA body carried beyond the canonical model, by JSON pointer; written back where it was."""
 
 
 class Sleutel(CanonicalModel):

@@ -51,10 +51,14 @@ class Codelijst(StrEnum):
     def from_code(cls, code: str) -> Self:
         member = cls._value2member_map_.get(code)
         if member is None:
+            # Vendors often send VERA's naam as the code (`A++++` for AP4): say which code that is, but
+            # never pick it for them.
+            named = [m.code for m in cls if m.naam == code]
+            hint = f" ('{code[:20]}' is the naam of code {named[0]})" if len(named) == 1 else ""
             raise PydanticCustomError(
                 "vera_code",
-                "unknown {soort} code '{code}'; allowed: {allowed}",
-                {"soort": cls.soort, "code": code[:20], "allowed": ", ".join(m.code for m in cls)},
+                "unknown {soort} code '{code}'{hint}; allowed: {allowed}",
+                {"soort": cls.soort, "code": code[:20], "hint": hint, "allowed": ", ".join(m.code for m in cls)},
             )
         return cast(Self, member)
 

@@ -17,7 +17,7 @@ from pydantic import (
     model_serializer,
 )
 
-from schemas.base import CanonicalModel, check_order
+from schemas.base import CanonicalModel, VeraOverig, check_order
 from schemas.eenheid import Gemeente
 from schemas.referentiedata import (
     ContactgegevenSoort,
@@ -119,6 +119,7 @@ class Inschrijving(CanonicalModel):
     woonsituatie: Woonsituatie
     gemeente: Gemeente
     voorrangsregelingen: list[Voorrangsregeling] = Field(default_factory=list, max_length=10)
+    vera_overig: VeraOverig = None
 
     @field_validator("begindatum", "einddatum")
     @classmethod

@@ -16,6 +16,7 @@ __all__ = [
     "Doelgroep",
     "EenheidCriteriumDetailSoort",
     "EenheidCriteriumSoort",
+    "EenheidCriteriumToepassing",
     "EenheidDetailSoort",
     "EenheidSoort",
     "Energielabel",
@@ -160,6 +161,11 @@ class EenheidCriteriumSoort(Codelijst, soort="EENHEIDCRITERIUMSOORT"):
     LEE = ("LEE", "Leeftijd", ((date(2024, 10, 25), None),))
     PER = ("PER", "Personen", ((date(2024, 10, 25), None),))
     URG = ("URG", "Urgentie", ((date(2023, 4, 21), None),))
+
+
+class EenheidCriteriumToepassing(Codelijst, soort="EENHEIDCRITERIUMTOEPASSING"):
+    SEL = ("SEL", "Selectie", ((date(2023, 2, 3), None),))
+    SOR = ("SOR", "Sortering", ((date(2023, 2, 3), None),))
 
 
 class EenheidDetailSoort(Codelijst, soort="EENHEIDDETAILSOORT"):

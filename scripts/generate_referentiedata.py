@@ -24,6 +24,7 @@ CODE_LISTS: dict[str, str] = {
     "DOELGROEP": "Doelgroep",
     "EENHEIDCRITERIUMDETAILSOORT": "EenheidCriteriumDetailSoort",
     "EENHEIDCRITERIUMSOORT": "EenheidCriteriumSoort",
+    "EENHEIDCRITERIUMTOEPASSING": "EenheidCriteriumToepassing",
     "EENHEIDDETAILSOORT": "EenheidDetailSoort",
     "EENHEIDSOORT": "EenheidSoort",
     "ENERGIELABEL": "Energielabel",

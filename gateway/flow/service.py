@@ -33,6 +33,8 @@ from gateway.delivery.outbox import Destination, enqueue
 from gateway.flow import quotas
 from gateway.flow.parameters import DUTCH_TIME, ParameterTable, allocation_date_of
 from gateway.flow.policy import CorporatieConfig, RankingRule, RegionConfig, VoorrangTier
+from gateway.flow.publication import describe as describe_publication_problems
+from gateway.flow.publication import gemeente_of, owner_of, publication_problems
 from gateway.flow.ranking import (
     Reactie,
     lotingzaad_commitment,
@@ -169,8 +171,11 @@ class FlowService:
         """Publish a reported vacancy; the same report twice gives the same listing."""
         vacancy = message.payload
         eenheid = vacancy.eenheid
-        corporatie = self._corporatie(eenheid.id_organisatie)
-        gemeente = eenheid.adres.gemeente.code
+        problems = publication_problems(eenheid)
+        if problems:  # held with every reason for region staff, never published as if complete
+            raise FlowError(describe_publication_problems(eenheid.id, problems))
+        corporatie = self._corporatie(owner_of(eenheid))
+        gemeente = gemeente_of(eenheid).code
         if gemeente not in corporatie.gemeenten:
             raise FlowError(f"corporatie {corporatie.id} does not let homes in {gemeente}")
         model = vacancy.gewenst_model or PublicatieModel.AAN
@@ -244,7 +249,7 @@ class FlowService:
         binding_count = func.coalesce(func.sum(case((PublicatieRecord.binding.is_(True), 1), else_=0)), 0)
         total, with_binding = session.execute(
             select(func.count(), binding_count).where(
-                PublicatieRecord.gemeente == eenheid.adres.gemeente.code, PublicatieRecord.created_at >= year_start
+                PublicatieRecord.gemeente == gemeente_of(eenheid).code, PublicatieRecord.created_at >= year_start
             )
         ).one()
         if self.region.policy.binding_share_allows(int(with_binding), int(total)):
@@ -607,7 +612,7 @@ class FlowService:
                 for tier in (VoorrangTier.BIN_KRN, VoorrangTier.BIN_REG)
                 if tier in self.region.policy.voorrang
             )
-            gemeente = eenheid.adres.gemeente.code
+            gemeente = gemeente_of(eenheid).code
             record = ToewijzingRecord(
                 id=toewijzing.id,
                 publicatie_id=publicatie.id,
