@@ -758,6 +758,8 @@ def _current_type(resource: Resource, body: dict[str, Any], stated: str) -> str:
     """The type the body's status says now; the stated type when the body cannot say (validation will)."""
     if stated == _KANDIDATENLIJST:
         return stated
+    if resource.discriminator != "status":
+        return stated  # only a status moves a record on; a soort (HUU, INS) is what the record is
     try:
         current = _type_from_body(resource, body, None)
     except MappingError:
