@@ -91,6 +91,7 @@ from schemas import (
     Woonsituatie,
     WoonsituatieSoort,
 )
+from schemas.codelist import Codelijst
 
 __all__ = [
     "aanbiedingen",
@@ -130,6 +131,7 @@ __all__ = [
 ]
 
 E = TypeVar("E", bound=Enum)
+C = TypeVar("C", bound=Codelijst)
 M = TypeVar("M", bound=BaseModel)
 
 # The window generated timestamps and dates fall in: wide enough for edge cases, narrow enough that
@@ -356,13 +358,19 @@ def energieprestaties() -> st.SearchStrategy[Energieprestatie]:
     return _build(Energieprestatie, label=codes(Energielabel))
 
 
-@functools.cache
-def eenheidcriteria() -> st.SearchStrategy[Eenheidcriterium]:
-    return _build(
-        Eenheidcriterium,
-        soort=codes(EenheidCriteriumSoort),
-        detailsoort=st.none() | codes(EenheidCriteriumDetailSoort),
-        doelgroep=st.none() | codes(Doelgroep),
+def children(codelijst: type[C], parent: Codelijst) -> st.SearchStrategy[C | None]:
+    """No detail code, or one that VERA allows under `parent`."""
+    allowed = [member for member in codelijst if member.belongs_under(parent)]
+    return st.none() | st.sampled_from(allowed) if allowed else st.none()
+
+
+@st.composite
+def eenheidcriteria(draw: st.DrawFn) -> Eenheidcriterium:
+    soort = draw(codes(EenheidCriteriumSoort))
+    return Eenheidcriterium(
+        soort=soort,
+        detailsoort=draw(children(EenheidCriteriumDetailSoort, soort)),
+        doelgroep=draw(st.none() | codes(Doelgroep)),
     )
 
 
@@ -399,8 +407,8 @@ def eenheden(draw: st.DrawFn, id_organisatie: str | None = None) -> Eenheid:
         id=draw(identifiers()),
         id_extern=draw(st.none() | identifiers()),
         id_organisatie=id_organisatie if id_organisatie is not None else draw(identifiers()),
-        soort=draw(codes(EenheidSoort)),
-        detail_soort=draw(st.none() | codes(EenheidDetailSoort)),
+        soort=(soort := draw(codes(EenheidSoort))),
+        detail_soort=draw(children(EenheidDetailSoort, soort)),
         adres=draw(eenheidadressen()),
         kamers_aantal=draw(_int(Eenheid, "kamers_aantal")),
         totale_oppervlakte=draw(st.none() | oppervlakte),
@@ -427,8 +435,8 @@ def publicaties(draw: st.DrawFn, status: tuple[PublicatieStatus, ...] = ()) -> P
         code=draw(st.none() | identifiers(20)),
         id_organisatie=organisatie,
         status=draw(st.sampled_from(status) if status else codes(PublicatieStatus)),
-        model=draw(codes(PublicatieModel)),
-        detail_model=draw(st.none() | codes(PublicatieDetailModel)),
+        model=(model := draw(codes(PublicatieModel))),
+        detail_model=draw(children(PublicatieDetailModel, model)),
         begindatum=begindatum,
         einddatum=draw(_later(Publicatie, "einddatum", begindatum, strictly=True)),
         eenheden=draw(st.lists(eenheden(id_organisatie=organisatie), min_size=1, max_size=2)),
@@ -480,8 +488,8 @@ def voorrangsregelingen(draw: st.DrawFn) -> Voorrangsregeling:
     begindatum = draw(_moments(Voorrangsregeling, "begindatum"))
     einde = st.none() | _later(Voorrangsregeling, "einddatum", begindatum, strictly=False)
     return Voorrangsregeling(
-        soort=draw(codes(VoorrangSoort)),
-        detail_soort=draw(st.none() | codes(VoorrangDetailSoort)),
+        soort=(soort := draw(codes(VoorrangSoort))),
+        detail_soort=draw(children(VoorrangDetailSoort, soort)),
         status=draw(st.none() | codes(VoorrangsregelingStatus)),
         begindatum=begindatum,
         einddatum=draw(einde),

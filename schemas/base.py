@@ -10,7 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from schemas.privacy import redacted_error
 
-__all__ = ["CanonicalModel", "Sleutel", "VeraOverig", "check_order"]
+__all__ = ["CanonicalModel", "Sleutel", "VeraOverig", "check_order", "check_parent"]
 
 _T = TypeVar("_T")
 
@@ -103,6 +103,27 @@ class Sleutel(CanonicalModel):
 
     id: str = Field(min_length=1, max_length=100)
     code: str | None = Field(default=None, max_length=100)
+
+
+def check_parent(info: ValidationInfo, value: _T, parent: str, child: str) -> _T:
+    """A detail code must stand under its VERA parent (EENHEIDCRITERIUMDETAILSOORT.BER only under
+    EENHEIDCRITERIUMSOORT.URG). Use it in a `field_validator` on both fields, `parent` declared first; an
+    absent or invalid partner skips the check (its own error is reported)."""
+    low, high = (info.data.get(parent), value) if info.field_name == child else (value, info.data.get(child))
+    belongs = getattr(high, "belongs_under", None)
+    if low is None or belongs is None or belongs(low):
+        return value
+    raise PydanticCustomError(
+        "vera_parent",
+        "{child} code '{code}' does not belong under {parent} '{parent_code}' (VERA's parent is {expected})",
+        {
+            "child": to_camel(child),
+            "code": str(high),
+            "parent": to_camel(parent),
+            "parent_code": str(low),
+            "expected": str(getattr(high, "parent", "")),
+        },
+    )
 
 
 def check_order(

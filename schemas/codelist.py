@@ -24,16 +24,18 @@ class Codelijst(StrEnum):
     soort: ClassVar[str]
     naam: str
     periods: tuple[Period, ...]
+    parent: str | None  # VERA's parent of a detail code, "SOORT.CODE" (EENHEIDCRITERIUMSOORT.URG)
 
     def __init_subclass__(cls, *, soort: str = "", **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.soort = soort
 
-    def __new__(cls, code: str, naam: str, periods: tuple[Period, ...]) -> Self:
+    def __new__(cls, code: str, naam: str, periods: tuple[Period, ...], parent: str | None = None) -> Self:
         member = str.__new__(cls, code)
         member._value_ = code
         member.naam = naam
         member.periods = periods
+        member.parent = parent
         return member
 
     @property
@@ -46,6 +48,10 @@ class Codelijst(StrEnum):
     def valid_on(self, day: date) -> bool:
         """Whether VERA lists this code as valid on `day` (begin inclusive, end exclusive)."""
         return any((begin is None or begin <= day) and (end is None or day < end) for begin, end in self.periods)
+
+    def belongs_under(self, parent: Codelijst) -> bool:
+        """Whether this detail code may stand under `parent` (VERA names no parent: any)."""
+        return self.parent is None or self.parent == f"{parent.soort}.{parent.code}"
 
     @classmethod
     def from_code(cls, code: str) -> Self:

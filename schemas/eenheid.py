@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from schemas.base import CanonicalModel, VeraOverig, check_order
+from schemas.base import CanonicalModel, VeraOverig, check_order, check_parent
 from schemas.referentiedata import (
     AanvullendeDoelgroep,
     Doelgroep,
@@ -124,6 +124,11 @@ class Eenheidcriterium(CanonicalModel):
     aantal_exact: float | None = Field(default=None, ge=0, le=1_000_000_000)
     toepassing: EenheidCriteriumToepassing | None = None
 
+    @field_validator("soort", "detailsoort")
+    @classmethod
+    def _detail_under_soort(cls, value: Any, info: ValidationInfo) -> Any:
+        return check_parent(info, value, "soort", "detailsoort")
+
     @field_validator("aantal_ondergrens", "aantal_bovengrens")
     @classmethod
     def _grenzen_ordered(cls, value: Any, info: ValidationInfo) -> Any:
@@ -179,6 +184,11 @@ class Eenheid(CanonicalModel):
     voorwaarden: EenheidVoorwaarden = Field(default_factory=EenheidVoorwaarden)
     criteria: list[Eenheidcriterium] = Field(default_factory=list, max_length=20)
     vera_overig: VeraOverig = None
+
+    @field_validator("soort", "detail_soort")
+    @classmethod
+    def _detail_under_soort(cls, value: Any, info: ValidationInfo) -> Any:
+        return check_parent(info, value, "soort", "detail_soort")
 
     @property
     def is_daeb(self) -> bool:

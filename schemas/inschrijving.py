@@ -17,7 +17,7 @@ from pydantic import (
     model_serializer,
 )
 
-from schemas.base import CanonicalModel, VeraOverig, check_order
+from schemas.base import CanonicalModel, VeraOverig, check_order, check_parent
 from schemas.eenheid import Gemeente
 from schemas.referentiedata import (
     ContactgegevenSoort,
@@ -101,6 +101,11 @@ class Voorrangsregeling(CanonicalModel):
     @classmethod
     def _ordered(cls, value: Any, info: ValidationInfo) -> Any:
         return check_order(info, value, "begindatum", "einddatum")
+
+    @field_validator("soort", "detail_soort")
+    @classmethod
+    def _detail_under_soort(cls, value: Any, info: ValidationInfo) -> Any:
+        return check_parent(info, value, "soort", "detail_soort")
 
 
 class Inschrijving(CanonicalModel):

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from schemas import Eenheid, Energieprestatie, Prijscomponent
+from schemas import Eenheid, Eenheidcriterium, Energieprestatie, Prijscomponent
 
 
 def _error(model: type[Any], data: dict[str, Any]) -> str:
@@ -73,3 +73,13 @@ def test_kept_vera_attributes_stay_out_of_the_repr() -> None:
     assert "Jansen" not in repr(eenheid)
     assert eenheid.vera_overig == {"/relatieNaam": "J. Jansen"}
     assert "pattern" in _error(Eenheid, {"id": "E-1", "veraOverig": {"relatieNaam": 1}})
+
+
+def test_a_detail_code_under_the_wrong_parent_is_refused() -> None:
+    assert Eenheidcriterium.model_validate({"soort": {"code": "URG"}, "detailsoort": {"code": "BER"}})
+    error = _error(Eenheidcriterium, {"soort": {"code": "BIN"}, "detailsoort": {"code": "BER"}})
+    assert "detailsoort code 'BER' does not belong under soort 'BIN'" in error
+    assert "EENHEIDCRITERIUMSOORT.URG" in error
+    assert "does not belong under soort 'WOO'" in _error(
+        Eenheid, {"id": "E-1", "soort": {"code": "WOO"}, "detailSoort": {"code": "BER"}}
+    )

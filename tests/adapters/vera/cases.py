@@ -79,7 +79,8 @@ def publicatie_aangeboden() -> Message:
 
 def publicatie_ingetrokken() -> Message:
     return PublicatieIngetrokken(
-        payload=f.publicatie(status={"code": "ING"}, detailModel={"code": "SNE"}),
+        # LEE (Leefstijl) stands under the factory's model AAN: VERA's SNE belongs under LOT only.
+        payload=f.publicatie(status={"code": "ING"}, detailModel={"code": "LEE"}),
         **_envelope("publicatie-ingetrokken", causation="msg-publicatie-aangeboden"),
     )
 
