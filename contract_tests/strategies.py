@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 from pydantic import AwareDatetime, BaseModel
+from pydantic.fields import FieldInfo
 
 from schemas import (
     BSN,
@@ -90,6 +91,7 @@ from schemas import (
     Woonsituatie,
     WoonsituatieSoort,
 )
+from schemas.codelist import Codelijst
 from schemas.types import bsn_check_digit
 
 __all__ = [
@@ -130,6 +132,7 @@ __all__ = [
 ]
 
 E = TypeVar("E", bound=Enum)
+C = TypeVar("C", bound=Codelijst)
 M = TypeVar("M", bound=BaseModel)
 
 # The window generated timestamps and dates fall in: wide enough for edge cases, narrow enough that
@@ -152,11 +155,30 @@ _NAME = st.characters(
 def _limit(model: type[BaseModel], field: str, name: str, default: Any = None) -> Any:
     """The `name` constraint (`max_length`, `ge`, ...) of `model.field`, wherever pydantic keeps it."""
     info = model.model_fields[field]
-    for meta in info.metadata:
+    # An optional field (`Naam | None`) keeps its constraints inside the union's Annotated member.
+    found = _constraint_in([*info.metadata], info.annotation, name)
+    return default if found is None else found
+
+
+def _constraint_in(metadata: list[Any], annotation: Any, name: str) -> Any:
+    for meta in metadata:
+        if isinstance(meta, FieldInfo):
+            value = _constraint_in([*meta.metadata], None, name)
+            if value is not None:
+                return value
         value = getattr(meta, name, None)
         if value is not None:
             return value
-    return default
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        inner, *more = typing.get_args(annotation)
+        return _constraint_in(list(more), inner, name)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            value = _constraint_in([], arg, name)
+            if value is not None:
+                return value
+    return None
 
 
 def _is_timestamp(model: type[BaseModel], field: str) -> bool:
@@ -334,13 +356,19 @@ def energieprestaties() -> st.SearchStrategy[Energieprestatie]:
     return _build(Energieprestatie, label=codes(Energielabel))
 
 
-@functools.cache
-def eenheidcriteria() -> st.SearchStrategy[Eenheidcriterium]:
-    return _build(
-        Eenheidcriterium,
-        soort=codes(EenheidCriteriumSoort),
-        detailsoort=st.none() | codes(EenheidCriteriumDetailSoort),
-        doelgroep=st.none() | codes(Doelgroep),
+def children(codelijst: type[C], parent: Codelijst) -> st.SearchStrategy[C | None]:
+    """No detail code, or one that VERA allows under `parent`."""
+    allowed = [member for member in codelijst if member.belongs_under(parent)]
+    return st.none() | st.sampled_from(allowed) if allowed else st.none()
+
+
+@st.composite
+def eenheidcriteria(draw: st.DrawFn) -> Eenheidcriterium:
+    soort = draw(codes(EenheidCriteriumSoort))
+    return Eenheidcriterium(
+        soort=soort,
+        detailsoort=draw(children(EenheidCriteriumDetailSoort, soort)),
+        doelgroep=draw(st.none() | codes(Doelgroep)),
     )
 
 
@@ -377,8 +405,8 @@ def eenheden(draw: st.DrawFn, id_organisatie: str | None = None) -> Eenheid:
         id=draw(identifiers()),
         id_extern=draw(st.none() | identifiers()),
         id_organisatie=id_organisatie if id_organisatie is not None else draw(identifiers()),
-        soort=draw(codes(EenheidSoort)),
-        detail_soort=draw(st.none() | codes(EenheidDetailSoort)),
+        soort=(soort := draw(codes(EenheidSoort))),
+        detail_soort=draw(children(EenheidDetailSoort, soort)),
         adres=draw(eenheidadressen()),
         kamers_aantal=draw(_int(Eenheid, "kamers_aantal")),
         totale_oppervlakte=draw(st.none() | oppervlakte),
@@ -405,8 +433,8 @@ def publicaties(draw: st.DrawFn, status: tuple[PublicatieStatus, ...] = ()) -> P
         code=draw(st.none() | identifiers(20)),
         id_organisatie=organisatie,
         status=draw(st.sampled_from(status) if status else codes(PublicatieStatus)),
-        model=draw(codes(PublicatieModel)),
-        detail_model=draw(st.none() | codes(PublicatieDetailModel)),
+        model=(model := draw(codes(PublicatieModel))),
+        detail_model=draw(children(PublicatieDetailModel, model)),
         begindatum=begindatum,
         einddatum=draw(_later(Publicatie, "einddatum", begindatum, strictly=True)),
         eenheden=draw(st.lists(eenheden(id_organisatie=organisatie), min_size=1, max_size=2)),
@@ -458,8 +486,8 @@ def voorrangsregelingen(draw: st.DrawFn) -> Voorrangsregeling:
     begindatum = draw(_moments(Voorrangsregeling, "begindatum"))
     einde = st.none() | _later(Voorrangsregeling, "einddatum", begindatum, strictly=False)
     return Voorrangsregeling(
-        soort=draw(codes(VoorrangSoort)),
-        detail_soort=draw(st.none() | codes(VoorrangDetailSoort)),
+        soort=(soort := draw(codes(VoorrangSoort))),
+        detail_soort=draw(children(VoorrangDetailSoort, soort)),
         status=draw(st.none() | codes(VoorrangsregelingStatus)),
         begindatum=begindatum,
         einddatum=draw(einde),

@@ -4,7 +4,7 @@ Depends on pydantic only and does no I/O. Python attributes are snake_case; JSON
 """
 
 from schemas.aanbieding import Aanbieding
-from schemas.base import CanonicalModel, Sleutel
+from schemas.base import CanonicalModel, Sleutel, VeraOverig
 from schemas.eenheid import (
     Eenheid,
     Eenheidadres,
@@ -12,6 +12,7 @@ from schemas.eenheid import (
     EenheidVoorwaarden,
     Energieprestatie,
     Gemeente,
+    Oppervlakte,
     Prijscomponent,
     Woonplaats,
 )
@@ -33,7 +34,7 @@ from schemas.referentiedata import *  # noqa: F403 - every code list is public
 from schemas.referentiedata import __all__ as _codelist_names
 from schemas.sanctie import Reclamatie, Sanctie
 from schemas.toewijzing import Toewijzing
-from schemas.types import BSN, Bedrag, Datum, Geboortedatum, PersonalData, Postcode, Tijdstip
+from schemas.types import BSN, Bedrag, BedragMetTeken, Datum, Geboortedatum, PersonalData, Postcode, Tijdstip
 from schemas.version import MODEL_MAJOR, SCHEMA_VERSION
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Aanbieding",
     "Bedrag",
+    "BedragMetTeken",
     "CanonicalModel",
     "Contactgegeven",
     "Datum",
@@ -58,6 +60,7 @@ __all__ = [
     "Kandidaat",
     "Kandidatenlijst",
     "NatuurlijkPersoon",
+    "Oppervlakte",
     "Overeenkomst",
     "PersonalData",
     "Postcode",
@@ -69,6 +72,7 @@ __all__ = [
     "Sleutel",
     "Tijdstip",
     "Toewijzing",
+    "VeraOverig",
     "Voorrangsregeling",
     "Woonplaats",
     "Woonsituatie",

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from schemas.base import CanonicalModel, Sleutel, check_order
+from schemas.base import CanonicalModel, Sleutel, VeraOverig, check_order
 from schemas.referentiedata import AanbiedingDetailStatus, AanbiedingStatus
 from schemas.types import Tijdstip
 
@@ -24,6 +24,7 @@ class Aanbieding(CanonicalModel):
     detail_status: AanbiedingDetailStatus | None = None
     aangeboden_op: Tijdstip
     reageren_voor: Tijdstip
+    vera_overig: VeraOverig = None
 
     @field_validator("aangeboden_op", "reageren_voor")
     @classmethod

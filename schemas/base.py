@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Self, TypeVar
+from typing import Annotated, Any, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, ValidationError, ValidationInfo
 from pydantic.alias_generators import to_camel
@@ -11,7 +11,7 @@ from pydantic_core import CoreSchema, PydanticCustomError
 from schemas.privacy import redacted_error
 from schemas.types import guard_text
 
-__all__ = ["CanonicalModel", "Sleutel", "check_order"]
+__all__ = ["CanonicalModel", "Sleutel", "VeraOverig", "check_order", "check_parent"]
 
 _T = TypeVar("_T")
 
@@ -95,11 +95,46 @@ class CanonicalModel(BaseModel):
         return super().model_dump_json(**kwargs)
 
 
+VeraOverig = Annotated[
+    dict[Annotated[str, Field(pattern=r"^(/[^/]*)+$", max_length=500)], Any] | None,
+    Field(
+        repr=False,  # a vendor's data may hold anything, personal data too: never in a repr or a log line
+        max_length=2_000,
+        description=(
+            "VERA attributes Woonbrug does not model, kept untouched so they round-trip: JSON pointer "
+            "(relative to this entity) -> the value as received. Not read by Woonbrug's own logic."
+        ),
+    ),
+]
+"""What a VERA body carried beyond the canonical model, by JSON pointer; written back where it was."""
+
+
 class Sleutel(CanonicalModel):
     """A reference to another entity by its keys, as VERA's `*-sleutels` objects."""
 
     id: str = Field(min_length=1, max_length=100)
     code: str | None = Field(default=None, max_length=100)
+
+
+def check_parent(info: ValidationInfo, value: _T, parent: str, child: str) -> _T:
+    """A detail code must stand under its VERA parent (EENHEIDCRITERIUMDETAILSOORT.BER only under
+    EENHEIDCRITERIUMSOORT.URG). Use it in a `field_validator` on both fields, `parent` declared first; an
+    absent or invalid partner skips the check (its own error is reported)."""
+    low, high = (info.data.get(parent), value) if info.field_name == child else (value, info.data.get(child))
+    belongs = getattr(high, "belongs_under", None)
+    if low is None or belongs is None or belongs(low):
+        return value
+    raise PydanticCustomError(
+        "vera_parent",
+        "{child} code '{code}' does not belong under {parent} '{parent_code}' (VERA's parent is {expected})",
+        {
+            "child": to_camel(child),
+            "code": str(high),
+            "parent": to_camel(parent),
+            "parent_code": str(low),
+            "expected": str(getattr(high, "parent", "")),
+        },
+    )
 
 
 def check_order(

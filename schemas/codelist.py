@@ -24,16 +24,18 @@ class Codelijst(StrEnum):
     soort: ClassVar[str]
     naam: str
     periods: tuple[Period, ...]
+    parent: str | None  # VERA's parent of a detail code, "SOORT.CODE" (EENHEIDCRITERIUMSOORT.URG)
 
     def __init_subclass__(cls, *, soort: str = "", **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.soort = soort
 
-    def __new__(cls, code: str, naam: str, periods: tuple[Period, ...]) -> Self:
+    def __new__(cls, code: str, naam: str, periods: tuple[Period, ...], parent: str | None = None) -> Self:
         member = str.__new__(cls, code)
         member._value_ = code
         member.naam = naam
         member.periods = periods
+        member.parent = parent
         return member
 
     @property
@@ -47,14 +49,22 @@ class Codelijst(StrEnum):
         """Whether VERA lists this code as valid on `day` (begin inclusive, end exclusive)."""
         return any((begin is None or begin <= day) and (end is None or day < end) for begin, end in self.periods)
 
+    def belongs_under(self, parent: Codelijst) -> bool:
+        """Whether this detail code may stand under `parent` (VERA names no parent: any)."""
+        return self.parent is None or self.parent == f"{parent.soort}.{parent.code}"
+
     @classmethod
     def from_code(cls, code: str) -> Self:
         member = cls._value2member_map_.get(code)
         if member is None:
+            # Vendors often send VERA's naam as the code (`A++++` for AP4): say which code that is, but
+            # never pick it for them.
+            named = [m.code for m in cls if m.naam == code]
+            hint = f" ('{code[:20]}' is the naam of code {named[0]})" if len(named) == 1 else ""
             raise PydanticCustomError(
                 "vera_code",
-                "unknown {soort} code '{code}'; allowed: {allowed}",
-                {"soort": cls.soort, "code": code[:20], "allowed": ", ".join(m.code for m in cls)},
+                "unknown {soort} code '{code}'{hint}; allowed: {allowed}",
+                {"soort": cls.soort, "code": code[:20], "hint": hint, "allowed": ", ".join(m.code for m in cls)},
             )
         return cast(Self, member)
 

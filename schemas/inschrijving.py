@@ -17,7 +17,7 @@ from pydantic import (
     model_serializer,
 )
 
-from schemas.base import CanonicalModel, check_order
+from schemas.base import CanonicalModel, VeraOverig, check_order, check_parent
 from schemas.eenheid import Gemeente
 from schemas.referentiedata import (
     ContactgegevenSoort,
@@ -102,6 +102,11 @@ class Voorrangsregeling(CanonicalModel):
     def _ordered(cls, value: Any, info: ValidationInfo) -> Any:
         return check_order(info, value, "begindatum", "einddatum")
 
+    @field_validator("soort", "detail_soort")
+    @classmethod
+    def _detail_under_soort(cls, value: Any, info: ValidationInfo) -> Any:
+        return check_parent(info, value, "soort", "detail_soort")
+
 
 class Inschrijving(CanonicalModel):
     """A registration as home seeker in the region. `begindatum` drives inschrijfduur."""
@@ -119,6 +124,7 @@ class Inschrijving(CanonicalModel):
     woonsituatie: Woonsituatie
     gemeente: Gemeente
     voorrangsregelingen: list[Voorrangsregeling] = Field(default_factory=list, max_length=10)
+    vera_overig: VeraOverig = None
 
     @field_validator("begindatum", "einddatum")
     @classmethod

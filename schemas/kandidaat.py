@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from schemas.base import CanonicalModel, Sleutel
+from schemas.base import CanonicalModel, Sleutel, VeraOverig
 from schemas.referentiedata import KandidaatDetailStatus, KandidaatStatus, PassendheidSoort
 from schemas.types import MULTI_LINE, Tijdstip
 
@@ -19,7 +19,8 @@ MAX_KANDIDATEN = 100_000
 class Rangschikkingscriterium(CanonicalModel):
     """One reason for a candidate's positie, in the order the ranking applied them.
 
-    `criterium` names the rule (`voorrang`, `inschrijfduur`, `lotnummer`, `reactiedatum`, `volgorde`);
+    `criterium` names the rule (`voorrang`, `inschrijfduur`, `lotnummer`, `reactiedatum`, `volgorde`, and
+    `selectie` for a selection criterium of the unit the candidate met);
     `waarde` is the value the candidate had for it; `omschrijving` says it in words for staff.
     """
 
@@ -43,6 +44,7 @@ class Kandidaat(CanonicalModel):
     aantal_volwassenen: int | None = Field(default=None, ge=1, le=20)
     aantal_kinderen: int | None = Field(default=None, ge=0, le=20)
     passendheidsoort: PassendheidSoort | None = None
+    vera_overig: VeraOverig = None
 
     @field_validator("positie", "rangschikking")
     @classmethod

@@ -76,7 +76,8 @@ class Vrijkomen(CanonicalModel):
     """A corporation reports a vacancy: the unit, when it is free, and the model it asks for."""
 
     eenheid: Eenheid
-    beschikbaar_per: Datum
+    # Not a VERA attribute: a vendor's plain VERA Eenheid has none (the adapter then says what it assumed).
+    beschikbaar_per: Datum | None = None
     gewenst_model: PublicatieModel | None = None
 
 
@@ -90,6 +91,9 @@ class Message(CanonicalModel):
     source: MessageSource
     occurred_at: Tijdstip = Field(default_factory=lambda: datetime.now(UTC))
     schema_version: Literal["v1"] = SCHEMA_VERSION
+    # What the adapter derived or defaulted because the vendor's data did not carry it ("id derived from
+    # the content", "beschikbaarPer defaulted to the day received"): said, never silently assumed.
+    notices: list[Annotated[str, Field(max_length=300)]] | None = Field(default=None, max_length=100)
     payload: Any
 
     @property

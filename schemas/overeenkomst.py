@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from schemas.base import CanonicalModel, Sleutel
+from schemas.base import CanonicalModel, Sleutel, VeraOverig
 from schemas.referentiedata import OvereenkomstSoort, OvereenkomstStatus
 from schemas.types import Bedrag, Datum
 
@@ -23,3 +23,4 @@ class Overeenkomst(CanonicalModel):
     toewijzing: Sleutel
     inschrijving: Sleutel
     huurprijs: Bedrag
+    vera_overig: VeraOverig = None

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from schemas.base import CanonicalModel, check_order
+from schemas.base import CanonicalModel, VeraOverig, check_order, check_parent
 from schemas.eenheid import Eenheid
 from schemas.referentiedata import PublicatieDetailModel, PublicatieModel, PublicatieStatus
 from schemas.types import Tijdstip
@@ -26,6 +26,12 @@ class Publicatie(CanonicalModel):
     begindatum: Tijdstip
     einddatum: Tijdstip
     eenheden: list[Eenheid] = Field(min_length=1, max_length=50)
+    vera_overig: VeraOverig = None
+
+    @field_validator("model", "detail_model")
+    @classmethod
+    def _detail_under_model(cls, value: Any, info: ValidationInfo) -> Any:
+        return check_parent(info, value, "model", "detail_model")
 
     @field_validator("begindatum", "einddatum")
     @classmethod

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from schemas.base import CanonicalModel, Sleutel, check_order
+from schemas.base import CanonicalModel, Sleutel, VeraOverig, check_order
 from schemas.referentiedata import ReclamatieSoort, ReclamatieStatus, SanctieSoort, SanctieStatus
 from schemas.types import MULTI_LINE, Datum
 
@@ -23,6 +23,7 @@ class Sanctie(CanonicalModel):
     begindatum: Datum
     einddatum: Datum | None = None
     inschrijving: Sleutel
+    vera_overig: VeraOverig = None
 
     @field_validator("begindatum", "einddatum")
     @classmethod
@@ -48,6 +49,7 @@ class Reclamatie(CanonicalModel):
     inschrijving: Sleutel
     publicatie: Sleutel | None = None
     sanctie: Sleutel | None = None
+    vera_overig: VeraOverig = None
 
     @field_validator("begindatum", "einddatum")
     @classmethod

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from schemas.base import CanonicalModel, Sleutel
+from schemas.base import CanonicalModel, Sleutel, VeraOverig
 from schemas.inschrijving import Voorrangsregeling
 from schemas.referentiedata import AanvullendeDoelgroep, Doelgroep, PassendheidDetailSoort, PassendheidSoort
 from schemas.types import Bedrag, PersonalData, Tijdstip
@@ -36,6 +36,7 @@ class Toewijzing(CanonicalModel):
     doelgroep: Doelgroep | None = None
     aanvullende_doelgroep: AanvullendeDoelgroep | None = None
     voorrangsregelingen: list[Voorrangsregeling] = Field(default_factory=list, max_length=10)
+    vera_overig: VeraOverig = None
 
     @field_validator("passendheidsoort", "passendheiddetailsoort")
     @classmethod

@@ -8,6 +8,7 @@ by type; `BSN` additionally hides itself in `str`/`repr`.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -31,6 +32,7 @@ __all__ = [
     "BSN",
     "MULTI_LINE",
     "Bedrag",
+    "BedragMetTeken",
     "Datum",
     "Geboortedatum",
     "Huisnummer",
@@ -207,9 +209,16 @@ _MAX_AMOUNT = Decimal("1000000000")
 
 
 def _to_decimal(value: Any) -> Any:
-    # A JSON number arrives as float: go through its shortest repr so 650.43 stays 650.43.
+    # A JSON number arrives as float: go through its shortest repr so 650.43 stays 650.43; a float that
+    # is a whole cent but for binary noise (560.5500000000001, what 0.1 + 0.2 arithmetic leaves in
+    # vendor exports) is that cent. Only noise a float can carry is forgiven: 560.555 stays refused.
     if isinstance(value, float):
-        return Decimal(repr(value))
+        exact = Decimal(repr(value))
+        if math.isfinite(value) and abs(value) < float(_MAX_AMOUNT):
+            cents = exact.quantize(_CENT)
+            if cents != exact and abs(float(cents) - value) <= 4 * math.ulp(value):
+                return cents
+        return exact
     if isinstance(value, bool):
         raise PydanticCustomError("bedrag", "an amount cannot be a boolean")
     # Strict like every number in the model: text is not coerced ("675.25", let alone "675,25").
@@ -218,7 +227,7 @@ def _to_decimal(value: Any) -> Any:
     return value
 
 
-def _check_cents(value: Decimal) -> Decimal:
+def _whole_cents(value: Decimal) -> Decimal:
     if not value.is_finite():
         raise PydanticCustomError("bedrag", "an amount must be a finite number of euros")
     try:
@@ -227,10 +236,15 @@ def _check_cents(value: Decimal) -> Decimal:
         raise PydanticCustomError("bedrag", "amount out of range") from None
     if cents != value:
         raise PydanticCustomError("bedrag", "an amount has at most two decimals (whole cents)")
-    if value < 0:
+    if abs(value) >= _MAX_AMOUNT:
+        raise PydanticCustomError("bedrag", "an amount must be between -1,000,000,000 and 1,000,000,000 euros")
+    return cents
+
+
+def _check_cents(value: Decimal) -> Decimal:
+    cents = _whole_cents(value)
+    if cents < 0:
         raise PydanticCustomError("bedrag", "an amount cannot be negative")
-    if value >= _MAX_AMOUNT:
-        raise PydanticCustomError("bedrag", "an amount must be below 1,000,000,000 euros")
     return cents
 
 
@@ -244,6 +258,16 @@ Bedrag = Annotated[
     WithJsonSchema({"type": "number", "minimum": 0, "description": "euros with at most two decimals"}),
 ]
 """A non-negative amount in euros with whole cents; a JSON number on the wire (VERA types it so)."""
+
+BedragMetTeken = Annotated[
+    Decimal,
+    BeforeValidator(_to_decimal),
+    Field(strict=False),
+    AfterValidator(_whole_cents),
+    PlainSerializer(float, return_type=float, when_used="json"),
+    WithJsonSchema({"type": "number", "description": "euros with at most two decimals; negative for a korting"}),
+]
+"""An amount in euros with whole cents that may be negative: a price component can be a discount."""
 
 
 # --- Time ---------------------------------------------------------------------------------------------
@@ -278,7 +302,21 @@ Tijdstip = Annotated[
 ]
 """A moment in time: timezone required, kept and written as UTC (`2026-01-05T09:00:00Z`)."""
 
-Datum = Annotated[date, BeforeValidator(_not_a_number), Field(strict=False)]
+_DATE_TEXT = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _date_not_moment(value: Any) -> Any:
+    value = _not_a_number(value)
+    # pydantic's lax mode takes a midnight date-time for a date; VERA types these as a date, and a vendor
+    # sending a moment has another meaning in mind (a time zone can move it a day): refuse, never guess.
+    if isinstance(value, str) and not _DATE_TEXT.match(value):
+        raise PydanticCustomError("datum", "a date is YYYY-MM-DD text (VERA types it as a date, not a date-time)")
+    if isinstance(value, datetime):
+        raise PydanticCustomError("datum", "a date, not a date-time")
+    return value
+
+
+Datum = Annotated[date, BeforeValidator(_date_not_moment), Field(strict=False)]
 """A calendar date (`2026-01-05`)."""
 
 

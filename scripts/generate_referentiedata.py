@@ -24,6 +24,7 @@ CODE_LISTS: dict[str, str] = {
     "DOELGROEP": "Doelgroep",
     "EENHEIDCRITERIUMDETAILSOORT": "EenheidCriteriumDetailSoort",
     "EENHEIDCRITERIUMSOORT": "EenheidCriteriumSoort",
+    "EENHEIDCRITERIUMTOEPASSING": "EenheidCriteriumToepassing",
     "EENHEIDDETAILSOORT": "EenheidDetailSoort",
     "EENHEIDSOORT": "EenheidSoort",
     "ENERGIELABEL": "Energielabel",
@@ -70,12 +71,19 @@ def member_name(code: str) -> str:
 
 
 def main(path: str) -> None:
-    periods: dict[str, dict[str, list[tuple[str, date | None, date | None]]]] = defaultdict(lambda: defaultdict(list))
+    periods: dict[str, dict[str, list[tuple[str, date | None, date | None, str]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     with open(path, encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle, delimiter=";"):
             if row["Soort"] in CODE_LISTS:
                 periods[row["Soort"]][row["Code"]].append(
-                    (row["Naam"], parse_vera_date(row["Begindatum"]), parse_vera_date(row["Einddatum"]))
+                    (
+                        row["Naam"],
+                        parse_vera_date(row["Begindatum"]),
+                        parse_vera_date(row["Einddatum"]),
+                        row["Parent"].strip(),
+                    )
                 )
     out = [
         '"""VERA Referentiedata code lists used by the canonical model (generated, do not edit).',
@@ -99,9 +107,12 @@ def main(path: str) -> None:
             # The name is the one VERA uses now: of the period that runs longest (open-ended first), then
             # the latest begun. Not simply the latest begun: AANVULLENDEDOELGROEP.VER briefly (Oct 2023)
             # meant "Verstandelijk beperkten" and otherwise, still, "(ex)-verslaafden".
-            naam = max(spans, key=lambda span: (span[2] or date.max, span[1] or date.min))[0]
-            literal = ", ".join(f"({_date(begin)}, {_date(end)})" for _, begin, end in spans)
-            out.append(f"    {member_name(code)} = ({code!r}, {naam!r}, ({literal},))")
+            current = max(spans, key=lambda span: (span[2] or date.max, span[1] or date.min))
+            naam, parent = current[0], current[3]
+            literal = ", ".join(f"({_date(begin)}, {_date(end)})" for _, begin, end, _ in spans)
+            # The parent ("SOORT.CODE") is VERA's for the current period: a detail code belongs under it.
+            tail = f", {parent!r}" if parent else ""
+            out.append(f"    {member_name(code)} = ({code!r}, {naam!r}, ({literal},){tail})")
     print("\n".join(out))
 
 

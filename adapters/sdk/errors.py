@@ -20,6 +20,7 @@ __all__ = [
     "Location",
     "MappingError",
     "PermanentError",
+    "Problem",
     "TransientError",
     "UnsupportedOperation",
     "cap_text",
@@ -108,12 +109,32 @@ class UnsupportedOperation(PermanentError):
     """The adapter does not declare the capability that was asked of it."""
 
 
-class MappingError(AdapterError):
-    """Vendor data that cannot be translated, with where it is."""
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a record: where (a JSON pointer into it, `/eenheden/0/kamersAantal`) and why."""
 
-    def __init__(self, reason: str, *, location: Location | None = None, adapter: str | None = None) -> None:
+    pointer: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.pointer or '(record)'}: {self.reason}"
+
+
+class MappingError(AdapterError):
+    """Vendor data that cannot be translated, with where it is. `problems` lists every problem found in
+    the record (all at once, so its author can fix them in one pass); `location` is the first one's."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        location: Location | None = None,
+        adapter: str | None = None,
+        problems: tuple[Problem, ...] = (),
+    ) -> None:
         super().__init__(reason, adapter=adapter)
         self.location = location or Location()
+        self.problems = problems
 
     def __str__(self) -> str:
         prefix = f"[{self.adapter}] " if self.adapter else ""

@@ -42,22 +42,25 @@ import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import pydantic
 from pydantic import BaseModel
 
-from adapters.sdk.errors import Location, MappingError, UnsupportedOperation
+from adapters.sdk.errors import Location, MappingError, Problem, UnsupportedOperation
 from schemas import MESSAGE_TYPES, Kandidaat, Message, MessageSource
 
 __all__ = [
     "ENVELOPE_PREFIX",
     "FIELD_PREFIX",
+    "KEPT",
     "LIST_PREFIX",
     "MAX_BODY_BYTES",
     "MAX_DEPTH",
     "MAX_FIELD_CHARS",
+    "PERSONAL_ATTRIBUTES",
     "RESOURCES",
+    "UNSUPPORTED_ATTRIBUTES",
     "DecodeContext",
     "Encoded",
     "Resource",
@@ -68,6 +71,7 @@ __all__ = [
     "resource_for_type",
 ]
 
+KEPT = "veraOverig"  # the canonical field that keeps VERA attributes Woonbrug does not model
 ENVELOPE_PREFIX = "woonbrug.bericht."
 FIELD_PREFIX = "woonbrug.veld."
 LIST_PREFIX = "woonbrug.lijst."
@@ -75,6 +79,40 @@ LIST_PREFIX = "woonbrug.lijst."
 MAX_BODY_BYTES = 8 * 1024 * 1024
 MAX_FIELD_CHARS = 10_000  # the canonical model's own longest text
 MAX_DEPTH = 32  # VERA nests a few levels; anything deeper is not a VERA resource
+
+# VERA attributes that describe people (a relatie, a woningzoekende, their names, birth dates, contact
+# details, income). Woonbrug keeps only the personal data it models, typed as such; these are named in a
+# notice and left to the vendor's own record (write-back merges, so the vendor keeps them).
+PERSONAL_ATTRIBUTES = frozenset(
+    {
+        "relatie",
+        "relaties",
+        "woningzoekende",
+        "woningzoekenden",
+        "natuurlijkPersoon",
+        "natuurlijkePersonen",
+        "persoon",
+        "personen",
+        "huishouden",
+        "huishoudens",
+        "contactgegevens",
+        "contactpersoon",
+        "voornaam",
+        "voornamen",
+        "achternaam",
+        "geboortedatum",
+        "bsn",
+        "burgerservicenummer",
+        "inkomen",
+        "inkomens",
+        "emailadres",
+        "telefoonnummer",
+    }
+)
+
+# The adapter's declared list of VERA attributes it does not carry through (everything else it does not
+# model is kept in `veraOverig` and written back): the personal data above, named in a notice.
+UNSUPPORTED_ATTRIBUTES = PERSONAL_ATTRIBUTES
 
 # VERA's Bericht-basis attributes: message plumbing, never part of the canonical payload.
 _BERICHT_BASIS = ("extra-attributen", "informatieobjecten", "sturingslabels")
@@ -101,11 +139,17 @@ class Resource:
     updates: frozenset[str] = frozenset()
     extras: tuple[str, ...] = ()
     body: str | None = None
+    # Discriminator code -> every message type a record with that code can be (the first is what a
+    # vendor's own record means): an Inschrijving is registered, changed or ended on the same record.
+    variants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Message type -> the discriminator value its body is stamped with when the payload has no such field.
+    stamps: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def message_types(self) -> frozenset[str]:
         extra = {_KANDIDATENLIJST} if self.name == "kandidaten" else set()
-        return frozenset(self.types.values()) | extra
+        variants = {t for types in self.variants.values() for t in types}
+        return frozenset(self.types.values()) | extra | variants
 
 
 RESOURCES: dict[str, Resource] = {
@@ -161,9 +205,31 @@ RESOURCES: dict[str, Resource] = {
         Resource(
             "overeenkomsten",
             "Overeenkomsten-Overeenkomstbericht",
-            {"HUU": "overeenkomst.getekend"},
+            # A registration as home seeker is VERA's Overeenkomsten-Inschrijving: an Overeenkomst of soort
+            # INS. What Woonbrug knows of the household has no attribute there (VERA keeps people in
+            # Relaties): it travels as extra-attributen.
+            {"HUU": "overeenkomst.getekend", "INS": "inschrijving.geregistreerd"},
             discriminator="soort",
-            extras=("eenheid", "toewijzing", "inschrijving", "huurprijs"),
+            updates=frozenset({"inschrijving.gewijzigd", "inschrijving.beeindigd"}),
+            extras=(
+                "eenheid",
+                "toewijzing",
+                "inschrijving",
+                "huurprijs",
+                "aanvrager",
+                "medeaanvrager",
+                "aantalVolwassenen",
+                "aantalKinderen",
+                "inkomen",
+                "woonsituatie",
+                "gemeente",
+                "voorrangsregelingen",
+            ),
+            variants={"INS": ("inschrijving.geregistreerd", "inschrijving.gewijzigd", "inschrijving.beeindigd")},
+            stamps={
+                message_type: {"code": "INS", "naam": "Inschrijving"}
+                for message_type in ("inschrijving.geregistreerd", "inschrijving.gewijzigd", "inschrijving.beeindigd")
+            },
         ),
         Resource("sancties", "Sancties-Sanctiebericht", {"": "sanctie.opgelegd"}),
         Resource(
@@ -301,17 +367,90 @@ def _envelope_extras(message: Message) -> list[dict[str, str]]:
     return out
 
 
-def _vera_record(resource: Resource, payload: dict[str, Any], head: list[dict[str, str]]) -> dict[str, Any]:
+def _vera_record(
+    resource: Resource, payload: dict[str, Any], head: list[dict[str, str]], message_type: str | None = None
+) -> dict[str, Any]:
     """One VERA body from a canonical payload dump: extras moved out, VERA's types applied."""
     extras = list(head)
     for pattern in resource.extras:
         for path, value in _pop_matches(payload, _tokens(pattern), []):
             extras.append(_extra(FIELD_PREFIX + path, _json_text(value)))
     body = payload.pop(resource.body) if resource.body else payload
+    stamp = resource.stamps.get(message_type) if message_type else None
+    if stamp is not None and resource.discriminator:
+        body = {resource.discriminator: dict(stamp), **body}
     if resource.body:
         # What is left of a wrapping payload has no VERA attribute: it travels as extras too.
         extras.extend(_extra(FIELD_PREFIX + key, _json_text(value)) for key, value in payload.items())
+    body = cast(dict[str, Any], _with_kept_attributes(_without_empty(body)))
+    kept_extras = body.pop("extra-attributen", None)
+    if isinstance(kept_extras, list):
+        # Another party's extra-attributen, kept on decode: they go back first, as they came.
+        extras = [*kept_extras, *extras]
     return {**body, "extra-attributen": extras}
+
+
+def _without_empty(value: Any) -> Any:
+    """Drop empty lists and objects: VERA leaves an absent value out, and the model's empty defaults
+    (no criteria, no voorwaarden) must not appear in a body that never had them. Kept attributes
+    (`veraOverig`) are put back afterwards, so an empty list a vendor did send still returns."""
+    if isinstance(value, dict):
+        return {
+            key: _without_empty(item) if key != KEPT else item
+            for key, item in value.items()
+            if key == KEPT or not (isinstance(item, list | dict) and not item)
+        }
+    if isinstance(value, list):
+        return [_without_empty(item) for item in value]
+    return value
+
+
+def _with_kept_attributes(value: Any) -> Any:
+    """Put every kept VERA attribute (`veraOverig`: JSON pointer -> value) back where it was read."""
+    if isinstance(value, list):
+        return [_with_kept_attributes(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    kept = value.pop(KEPT, None)
+    out = {key: _with_kept_attributes(item) for key, item in value.items()}
+    if isinstance(kept, dict):
+        for pointer, item in kept.items():
+            _set_pointer(out, pointer, item)
+    return out
+
+
+def _pointer_tokens(pointer: str) -> list[str]:
+    return [part.replace("~1", "/").replace("~0", "~") for part in pointer.split("/")[1:]]
+
+
+def _escape(key: str | int) -> str:
+    return str(key).replace("~", "~0").replace("/", "~1")
+
+
+def _set_pointer(data: dict[str, Any], pointer: str, value: Any) -> None:
+    """Set `value` at `pointer` unless something is there already (the model's value wins: what Woonbrug
+    changed stays changed; a text the model only normalised goes back as the vendor spelled it), creating
+    objects on the way; a pointer into a list item that is gone is dropped
+    with that item (the item itself was removed, e.g. a criterium the flow took off)."""
+    tokens = _pointer_tokens(pointer)
+    target: Any = data
+    for token in tokens[:-1]:
+        if isinstance(target, list):
+            if not token.isdigit() or int(token) >= len(target):
+                return
+            target = target[int(token)]
+        elif isinstance(target, dict):
+            target = target.setdefault(token, {})
+        else:
+            return
+    if isinstance(target, dict) and tokens:
+        current = target.setdefault(tokens[-1], value)
+        if isinstance(current, str) and isinstance(value, str) and _same_text(current, value):
+            target[tokens[-1]] = value  # the model only normalised it: the vendor's spelling goes back
+
+
+def _same_text(left: str, right: str) -> bool:
+    return "".join(left.split()).upper() == "".join(right.split()).upper()
 
 
 def encode(message: Message) -> Encoded:
@@ -328,7 +467,7 @@ def encode(message: Message) -> Encoded:
         lijst.append(_extra(LIST_PREFIX + "aantal", str(len(kandidaten))))
         records = [_vera_record(resource, kandidaat, [*envelope, *lijst]) for kandidaat in kandidaten]
         return Encoded(resource.name, "POST", f"/{resource.name}", None, records)
-    body = _vera_record(resource, payload, envelope)
+    body = _vera_record(resource, payload, envelope, message.type)
     record_id = str(body.get("id")) if body.get("id") is not None else None
     if message.type in resource.updates and record_id is not None:
         return Encoded(resource.name, "PUT", f"/{resource.name}/{record_id}", record_id, body)
@@ -438,6 +577,8 @@ class _Record:
     envelope: dict[str, str]
     fields: dict[str, tuple[int, Any]]  # canonical path -> (index in extra-attributen, value)
     lijst: dict[str, tuple[int, Any]] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)  # the record as received
+    notices: list[str] = field(default_factory=list)  # what was derived or defaulted, said on the message
 
 
 def decode_payload(payload: bytes, *, resource: str | None, context: DecodeContext) -> Iterator[Message | MappingError]:
@@ -522,20 +663,109 @@ def _read_record(raw: Any, at: int | None, hint: Resource | None, context: Decod
         resource = hint
         message_type = _type_from_body(hint, body, at)
     else:
-        raise _error(
-            "cannot tell the message type: no woonbrug.bericht.type extra-attribuut and no VERA resource given", at
-        )
-    return _Record(at, message_type, resource, body, envelope, fields, lijst)
+        resource = _resource_by_shape(body, at)
+        message_type = _type_from_body(resource, body, at)
+    return _Record(at, message_type, resource, body, envelope, fields, lijst, raw)
+
+
+# Attributes that only one resource's body has: how a plain VERA document (no Woonbrug envelope, no
+# resource named) is recognised. Chosen from the WRV components, so a document written from the spec
+# is recognised even when it carries none of the attributes Woonbrug models.
+_TELLING_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "publicaties": frozenset({"eenheden", "aantalEenhedenBeschikbaar", "detailModel", "publicatiekanalen"}),
+    "eenheden": frozenset(
+        {
+            # WRV Eenheden-Eenheid attributes no other WRV resource has ...
+            "aangemerktHuurtoeslag",
+            "aantalOnzelfstandigeEenheden",
+            "adres",
+            "batScore",
+            "beginBouwdatum",
+            "bouwjaar",
+            "bouwnummer",
+            "brutohuur",
+            "buitenruimten",
+            "clusters",
+            "collectieveObjecten",
+            "energieprestaties",
+            "energievoorzieningen",
+            "etage",
+            "inExploitatiedatum",
+            "interieur",
+            "isolatie",
+            "kadastraalNummer",
+            "kamersAantal",
+            "klimaatbeheersing",
+            "kwaliteitsniveau",
+            "ligging",
+            "liggingTuin",
+            "maatschappelijkLabel",
+            "monumenten",
+            "opleverdatum",
+            "oppervlakten",
+            "overigeVertrekkenTotaalOppervlakte",
+            "panden",
+            "prijscomponenten",
+            "publicatieLabel",
+            "rekenhuur",
+            "renovatie",
+            "ruimten",
+            "sanitair",
+            "streefhuur",
+            "toegankelijkheidslabel",
+            "totaalInhoud",
+            "totaleOppervlakte",
+            "uitExploitatiedatum",
+            "vertrekkenAantal",
+            "verwarmdeVertrekkenAantal",
+            "woonvertrekkenTotaalOppervlakte",
+            "woonvorm",
+            "zelfstandig",
+            # ... and VERA Vastgoed's, which Eenheid documents from vastgoed tooling carry
+            "adresseerbaarObjectBasisregistratie",
+            "gebruiksoppervlakte",
+            "woningwaarderingstelsel",
+            "Woningwaarderingstelsel",
+            "wozEenheden",
+        }
+    ),
+    "kandidaten": frozenset({"positie", "reactiedatum", "rangschikking", "woningzoekende"}),
+    "aanbiedingen": frozenset({"aangebodenOp", "reagerenVoor", "aanbiedingsdatum", "reactietermijn"}),
+    "toewijzingen": frozenset({"passendheidsoort", "rekeninkomen", "huishoudgrootte", "toewijzingsdatum"}),
+    "overeenkomsten": frozenset({"ingangsdatum", "huurprijs", "overeenkomstnummer"}),
+    "sancties": frozenset({"sanctiesoort", "opgelegdOp"}),
+    "reclamaties": frozenset({"reclamatiesoort", "ingediendOp", "sanctie"}),
+}
+
+_NAME_IT = (
+    "name the resource it was read from: `woonbrug translate vera --decode FILE --resource eenheden` "
+    "(or the adapter config's `resource`)"
+)
+
+
+def _resource_by_shape(body: dict[str, Any], at: int | None) -> Resource:
+    """The one resource whose telling attributes the body carries; a MappingError saying how to name it
+    when none or several fit."""
+    keys = set(body)
+    fits = [name for name, telling in _TELLING_ATTRIBUTES.items() if keys & telling]
+    if len(fits) == 1:
+        return RESOURCES[fits[0]]
+    why = "its attributes fit " + (" and ".join(fits) if fits else "no VERA resource Woonbrug maps")
+    raise _error(f"cannot tell the message type: no woonbrug.bericht.type extra-attribuut, and {why}; {_NAME_IT}", at)
 
 
 def _current_type(resource: Resource, body: dict[str, Any], stated: str) -> str:
     """The type the body's status says now; the stated type when the body cannot say (validation will)."""
     if stated == _KANDIDATENLIJST:
         return stated
+    if resource.discriminator != "status":
+        return stated  # only a status moves a record on; a soort (HUU, INS) is what the record is
     try:
-        return _type_from_body(resource, body, None)
+        current = _type_from_body(resource, body, None)
     except MappingError:
         return stated
+    same_record = next((types for types in resource.variants.values() if current in types), ())
+    return stated if stated in same_record else current
 
 
 def _extra_path(name: str) -> str:
@@ -598,10 +828,23 @@ def _type_from_body(resource: Resource, body: dict[str, Any], at: int | None) ->
 
 
 def _payload_data(record: _Record, model: type[BaseModel]) -> dict[str, Any]:
-    """The canonical payload of one record: the VERA body projected onto `model` (a copy: VERA attributes
-    Woonbrug does not model are dropped), with the extra-attributen fields put back in place."""
+    """The canonical payload of one record: the VERA body projected onto `model`, what the model does not
+    have kept in the nearest entity's `veraOverig`, and the extra-attributen fields put back in place."""
     resource = record.resource
-    payload: dict[str, Any] = _project({resource.body: record.body} if resource.body else record.body, model)
+    body = dict(record.body)
+    stamp = resource.stamps.get(record.message_type)
+    if stamp is not None and resource.discriminator and body.get(resource.discriminator) == stamp:
+        del body[resource.discriminator]  # it only said which message this is; encode stamps it again
+    for name in _BERICHT_BASIS:
+        value = record.raw.get(name)
+        if name == "extra-attributen" and isinstance(value, list):
+            # Another party's extensions are theirs: kept untouched, like any attribute we do not model.
+            value = [item for item in value if not str(item.get("naam", "")).startswith("woonbrug.")]
+        if value not in (None, []):
+            body[name] = value
+    kept: dict[str, Any] = {}
+    data = {resource.body: body} if resource.body else body
+    payload: dict[str, Any] = _project(data, model, kept, "", record.notices)
     for path, (i, value) in record.fields.items():
         if not _set_path(payload, path, value):
             raise _error(
@@ -612,22 +855,68 @@ def _payload_data(record: _Record, model: type[BaseModel]) -> dict[str, Any]:
     return payload
 
 
-def _project(data: Any, model: type[BaseModel]) -> Any:
-    """Keep only what the canonical model has: VERA attributes Woonbrug does not model are dropped."""
+# Modelled texts the canonical model normalises, with the form it writes (postcode `1234 AB`): a vendor's
+# other spelling ("1234ab") is kept too, and written back while the value is unchanged.
+_NORMALISED_TEXT = {"postcode": re.compile(r"^[1-9][0-9]{3} [A-Z]{2}$")}
+
+
+def _project(data: Any, model: type[BaseModel], kept: dict[str, Any], here: str, notices: list[str]) -> Any:
+    """Split `data` into what `model` has and what it does not: the latter goes, by JSON pointer, into
+    `kept` — the `veraOverig` of the nearest model that has one (pointers are relative to it). An empty
+    text where the model has a field is taken as not given (VERA leaves absent values out; anonymised
+    exports blank them) and kept as sent, with a notice."""
     if not isinstance(data, dict):
         return data
+    shape = _shape(model)
+    owner = KEPT in shape
+    if owner:
+        kept, here = {}, ""
     out: dict[str, Any] = {}
-    for key, submodel in _shape(model).items():
-        if key not in data:
+    for key, value in data.items():
+        pointer = f"{here}/{_escape(key)}"
+        if key not in shape or key == KEPT:
+            if key in PERSONAL_ATTRIBUTES:
+                # Data minimisation (AVG): a person's data Woonbrug does not model is not kept, only named.
+                notices.append(f"{pointer}: personal data Woonbrug does not model; not kept (left to the vendor)")
+            else:
+                kept[pointer] = value
             continue
-        value = data[key]
+        if value == "" and not _takes_empty_text(model, key):
+            kept[pointer] = value
+            notices.append(f"{pointer} is empty text: taken as not given (kept as sent)")
+            continue
+        if isinstance(value, list | dict) and not value:
+            kept[pointer] = value  # an empty list the vendor sent comes back (encode drops empty defaults)
+        elif isinstance(value, str) and key in _NORMALISED_TEXT and not _NORMALISED_TEXT[key].match(value):
+            kept[pointer] = value  # the vendor's own spelling ("1013GS"), written back while unchanged
+        submodel = shape[key]
         if submodel is None:
             out[key] = value
         elif isinstance(value, list):
-            out[key] = [_project(item, submodel) for item in value]
+            out[key] = [_project(item, submodel, kept, f"{pointer}/{i}", notices) for i, item in enumerate(value)]
         else:
-            out[key] = _project(value, submodel)
+            out[key] = _project(value, submodel, kept, pointer, notices)
+    if owner and kept:
+        out[KEPT] = kept
     return out
+
+
+@functools.cache
+def _takes_empty_text(model: type[BaseModel], key: str) -> bool:
+    """Whether the model's field `key` holds an empty text as a value (a toevoeging may be ""): then it is
+    that value, not an absent one."""
+    for name, info in model.model_fields.items():
+        if (info.alias or name) == key:
+            try:
+                # The field's type with its own constraints (min_length, pattern), without its alias.
+                field_type: Any = (
+                    typing.Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+                )
+                pydantic.TypeAdapter(field_type).validate_python("")
+            except pydantic.ValidationError:
+                return False
+            return True
+    return False
 
 
 @functools.cache
@@ -697,14 +986,42 @@ def _build_message(record: _Record, context: DecodeContext) -> Message | Mapping
     assert issubclass(payload_model, BaseModel)
     try:
         payload = _payload_data(record, payload_model)
+        if "type" not in record.envelope and record.resource.name == "eenheden":
+            _derive_vacancy(record, payload, context)
         envelope = _envelope(record, payload, context)
     except MappingError as error:
         return error
     data = {"type": record.message_type, **envelope, "payload": payload}
+    if record.notices:
+        data["notices"] = [notice[:300] for notice in record.notices[:100]]
     try:
         return message_cls.model_validate(data)
     except pydantic.ValidationError as error:
         return _located(error, record, record.index, [record])
+
+
+def _derive_vacancy(record: _Record, payload: dict[str, Any], context: DecodeContext) -> None:
+    """A vendor's own VERA Eenheid read from /eenheden: fill in what VERA does not carry, and say so.
+
+    - `id` (VERA: required except on a POST; tooling leaves it out): derived from the content, so the same
+      record read twice is the same unit (a changed record without an id is a new one: send `id`);
+    - `idOrganisatie`: the corporation whose channel it came from (the adapter's source tenant);
+    - `beschikbaarPer` (not a VERA attribute): the day it was received.
+    """
+    eenheid = payload.get("eenheid")
+    if not isinstance(eenheid, dict):
+        return
+    if "id" not in eenheid:
+        digest = hashlib.sha256(json.dumps(record.body, sort_keys=True).encode()).hexdigest()[:20]
+        eenheid["id"] = f"vera-{digest}"
+        record.notices.append(f"/id: not given; derived {eenheid['id']} from the content (send id to keep it stable)")
+    if "idOrganisatie" not in eenheid:
+        eenheid["idOrganisatie"] = context.source.tenant
+        record.notices.append(f"/idOrganisatie: not given; taken as the sending corporation {context.source.tenant}")
+    if "beschikbaarPer" not in payload:
+        day = context.received_at.date().isoformat()
+        payload["beschikbaarPer"] = day
+        record.notices.append(f"beschikbaarPer: not a VERA attribute; defaulted to the day received ({day})")
 
 
 def _build_kandidatenlijst(group: list[_Record], context: DecodeContext) -> Message | MappingError:
@@ -722,6 +1039,11 @@ def _build_kandidatenlijst(group: list[_Record], context: DecodeContext) -> Mess
     except MappingError as error:
         return error
     data = {"type": _KANDIDATENLIJST, **envelope, "payload": payload}
+    notices = [
+        f"/kandidaten/{i}{notice}" if notice.startswith("/") else notice for i in order for notice in group[i].notices
+    ]
+    if notices:
+        data["notices"] = [notice[:300] for notice in notices[:100]]
     try:
         return MESSAGE_TYPES[_KANDIDATENLIJST].model_validate(data)
     except pydantic.ValidationError as error:
@@ -739,15 +1061,39 @@ def _located(
     at: int | None,
     items: list[_Record],
 ) -> MappingError:
-    """A pydantic error as a MappingError that points into the VERA body (or at the extra-attribuut)."""
+    """A pydantic error as one MappingError for the record, with every problem in it (`problems`), each
+    located by a JSON pointer into the VERA body (or at the extra-attribuut that carried the field)."""
     errors = error.errors(include_input=False, include_url=False)
-    first = errors[0]
-    loc = list(first["loc"])
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    reason = str(first["msg"])
+    located = [_locate_one(detail, record, at, items) for detail in errors]
+    first_at, first_field, first_reason = located[0]
+    problems = tuple(Problem(_as_pointer(field), reason) for _, field, reason in located)
+    if len(located) == 1:
+        reason = first_reason
+    else:
+        reason = f"{len(located)} problems: " + "; ".join(str(problem) for problem in problems)
+    return MappingError(reason, location=Location(record=first_at, field=first_field), problems=problems)
+
+
+def _as_pointer(path: str | None) -> str:
+    """`eenheden[0].kamersAantal` -> `/eenheden/0/kamersAantal`; an extra-attribuut path stays as it is."""
+    if not path:
+        return ""
+    if path.startswith("extra-attributen"):
+        return "/" + path
+    return "".join(f"/{_escape(part)}" for part in _tokens(path) if part is not None)
+
+
+def _locate_one(
+    detail: Any, record: _Record, at: int | None, items: list[_Record]
+) -> tuple[int | None, str | None, str]:
+    """(record index, field path, reason) of one pydantic error."""
+    # pydantic names the validator for some wrapped types (`function-after[...]`): no place for a reader.
+    loc = [part for part in detail["loc"] if not (isinstance(part, str) and "[" in part)]
+    reason = str(detail["msg"])
+    if reason.startswith("Value error, "):
+        reason = reason[len("Value error, ") :]
     if not loc or loc[0] != "payload":
-        path = _envelope_location(loc)
-        return _error(f"{reason}{more}", at, path)
+        return at, _envelope_location(loc), reason
     loc = loc[1:]
     resource = record.resource
     if record.message_type == _KANDIDATENLIJST and len(loc) >= 2 and loc[0] == "kandidaten" and isinstance(loc[1], int):
@@ -758,16 +1104,16 @@ def _located(
         name = str(loc[0])
         i = record.lijst[name][0] if name in record.lijst else None
         path = f"extra-attributen[{i}]" if i is not None else f"extra-attributen[{LIST_PREFIX}{name}]"
-        return _error(f"{name}: {reason}{more}", at, path)
+        return at, path, f"{name}: {reason}"
     path = format_path(loc)
     for extra_path, (i, _) in record.fields.items():
         if path == extra_path or path.startswith(extra_path + ".") or path.startswith(extra_path + "["):
-            return _error(f"{path}: {reason}{more}", at, f"extra-attributen[{i}]")
-    if first["type"] == "missing" and any(_matches(pattern, path) for pattern in resource.extras):
+            return at, f"extra-attributen[{i}]", f"{path}: {reason}"
+    if detail["type"] == "missing" and any(_matches(pattern, path) for pattern in resource.extras):
         reason += f" (VERA has no attribute for it: send it as extra-attribuut {FIELD_PREFIX}{path})"
     if resource.body and path.startswith(resource.body):
         path = path[len(resource.body) :].lstrip(".")
-    return _error(f"{reason}{more}", at, path or None)
+    return at, path or None, reason
 
 
 def _matches(pattern: str, path: str) -> bool:

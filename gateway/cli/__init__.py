@@ -13,6 +13,7 @@ COMMANDS: dict[str, str] = {
     "adapter": "gateway.cli.scaffold_cmd:adapter",
     "adapters": "gateway.cli.adapters_cmd:adapters",
     "breakers": "gateway.cli.dlq_cmd:breakers",
+    "check-vera": "gateway.cli.check_vera_cmd:check_vera",
     "contract-test": "gateway.cli.contract_cmd:contract_test",
     "db": "gateway.cli.db_cmd:db",
     "demo": "gateway.cli.demo_cmd:demo",

@@ -69,12 +69,16 @@ def load_config(path: Path | None) -> dict[str, Any]:
 
 
 def build_adapter(name: str, config_path: Path | None) -> Adapter[Any]:
+    return build_adapter_from(name, load_config(config_path))
+
+
+def build_adapter_from(name: str, settings: dict[str, Any]) -> Adapter[Any]:
     try:
         cls = discover().get(name)
     except LookupError as error:
         raise click.UsageError(str(error)) from error
     try:
-        return cls.from_settings(load_config(config_path))
+        return cls.from_settings(settings)
     except pydantic.ValidationError as error:
         lines = [
             f"  {'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}" for e in error.errors(include_input=False)
@@ -88,14 +92,34 @@ def build_adapter(name: str, config_path: Path | None) -> Adapter[Any]:
 @click.option("--encode", "encode_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--include-bsn", is_flag=True, help="Print BSNs in decoded output (left out by default).")
+@click.option(
+    "--resource",
+    help="With --decode: the resource the payload was read from (VERA: eenheden, publicaties, ...), for "
+    "records without a Woonbrug envelope. VERA records are otherwise recognised by their shape.",
+)
 def translate(
-    adapter: str, decode_path: Path | None, encode_path: Path | None, config_path: Path | None, include_bsn: bool
+    adapter: str,
+    decode_path: Path | None,
+    encode_path: Path | None,
+    config_path: Path | None,
+    include_bsn: bool,
+    resource: str | None,
 ) -> None:
     """Translate with ADAPTER: --decode a vendor payload into canonical messages (JSON), or --encode
-    canonical message JSON into the vendor payload. Bad input exits 2 with where it went wrong."""
+    canonical message JSON into the vendor payload. Bad input exits 2 with where it went wrong.
+
+    A plain VERA document (no Woonbrug extra-attributen) is recognised by its shape; name its resource
+    when it is not: `woonbrug translate vera --decode unit.json --resource eenheden`."""
     if (decode_path is None) == (encode_path is None):
         raise click.UsageError("give exactly one of --decode FILE or --encode FILE")
+    if resource is not None and decode_path is None:
+        raise click.UsageError("--resource goes with --decode")
     instance = build_adapter(adapter, config_path)
+    if resource is not None:
+        settings = {**load_config(config_path), "resource": resource}
+        if "resource" not in type(instance).config_model.model_fields:
+            raise click.UsageError(f"adapter {adapter!r} reads no resources; --resource is for the vera adapter")
+        instance = build_adapter_from(adapter, settings)
     if decode_path is not None:
         sys.exit(_decode(instance, decode_path, include_bsn))
     assert encode_path is not None

@@ -31,6 +31,7 @@ from gateway.core.clock import SimulatedClock
 from gateway.demo.population import seekers, vacancies
 from gateway.demo.world import DEMO_START, DemoWorld, demo_world
 from gateway.flow import quotas
+from gateway.flow.publication import gemeente_of, rekenhuur_of
 from gateway.flow.records import (
     AanbiedingRecord,
     InschrijvingRecord,
@@ -46,6 +47,7 @@ from gateway.inbound.ownership import Channel, Via
 from gateway.store.models import OutboxMessage
 from schemas import (
     AanbiedingStatus,
+    Eenheidadres,
     EenheidVrijgekomen,
     MessageSource,
     OvereenkomstGetekend,
@@ -290,39 +292,40 @@ def _json(body: bytes) -> dict[str, Any]:
 def _erp_unit(message: EenheidVrijgekomen) -> dict[str, str | None]:
     """A vacancy as the Woonstee ERP keeps it (element name -> text)."""
     eenheid = message.payload.eenheid
+    adres, gemeente = eenheid.adres or Eenheidadres(), gemeente_of(eenheid)  # the demo's units are complete
     binding = next((c.detailsoort.code for c in eenheid.criteria if c.detailsoort is not None), None)
     return {
         "EenheidNummer": eenheid.id,
         "CorporatieCode": eenheid.id_organisatie,
         "EenheidSoort": "WOO",
         "DetailSoort": None,
-        "Straat": eenheid.adres.straatnaam,
-        "Huisnummer": eenheid.adres.huisnummer,
+        "Straat": adres.straatnaam,
+        "Huisnummer": adres.huisnummer,
         "Huisletter": None,
         "Toevoeging": None,
-        "Postcode": eenheid.adres.postcode.replace(" ", ""),
-        "Plaats": eenheid.adres.woonplaats.naam,
+        "Postcode": (adres.postcode or "").replace(" ", ""),
+        "Plaats": adres.woonplaats.naam if adres.woonplaats else None,
         "WoonplaatsCode": None,
-        "GemeenteCode": eenheid.adres.gemeente.code,
-        "GemeenteNaam": eenheid.adres.gemeente.naam,
+        "GemeenteCode": gemeente.code,
+        "GemeenteNaam": gemeente.naam,
         "Kamers": str(eenheid.kamers_aantal),
         "Oppervlakte": None,
         "Verdieping": None,
         "Lift": None,
         "KaleHuur": f"{eenheid.kale_huur:.2f}",
         "Servicekosten": f"{eenheid.servicekosten:.2f}" if eenheid.servicekosten else None,
-        "Rekenhuur": f"{eenheid.rekenhuur:.2f}",
+        "Rekenhuur": f"{rekenhuur_of(eenheid):.2f}",
         "Daeb": "true" if eenheid.is_daeb else "false",
         "Energielabel": None,
         "Doelgroep": None,
         "MinPersonen": str(eenheid.voorwaarden.minimum_aantal_personen or 1),
-        "MaxPersonen": str(eenheid.voorwaarden.maximum_aantal_personen or eenheid.kamers_aantal + 2),
+        "MaxPersonen": str(eenheid.voorwaarden.maximum_aantal_personen or (eenheid.kamers_aantal or 1) + 2),
         "MinLeeftijd": None,
         "MaxLeeftijd": None,
         "MinInkomen": None,
         "MaxInkomen": None,
         "Binding": binding,
-        "BeschikbaarPer": message.payload.beschikbaar_per.isoformat(),
+        "BeschikbaarPer": (message.payload.beschikbaar_per or message.occurred_at.date()).isoformat(),
         "Toewijzingsmodel": message.payload.gewenst_model.code if message.payload.gewenst_model else "AAN",
         "VrijgemeldOp": DEMO_START.isoformat().replace("+00:00", "Z"),
     }
@@ -353,23 +356,24 @@ def _vacancy_csv(messages: list[EenheidVrijgekomen]) -> bytes:
     )
     for message in messages:
         eenheid = message.payload.eenheid
+        adres = eenheid.adres or Eenheidadres()
         model = message.payload.gewenst_model.code if message.payload.gewenst_model else "AAN"
         writer.writerow(
             [
                 eenheid.id,
                 eenheid.id_organisatie,
                 "Woning",
-                eenheid.adres.straatnaam,
-                eenheid.adres.huisnummer,
-                eenheid.adres.postcode,
-                eenheid.adres.woonplaats.naam,
-                eenheid.adres.gemeente.code,
+                adres.straatnaam,
+                adres.huisnummer,
+                adres.postcode,
+                adres.woonplaats.naam if adres.woonplaats else None,
+                gemeente_of(eenheid).code,
                 eenheid.kamers_aantal,
                 _comma(eenheid.kale_huur),
                 _comma(eenheid.servicekosten),
-                _comma(eenheid.rekenhuur),
+                _comma(rekenhuur_of(eenheid)),
                 "ja" if eenheid.is_daeb else "nee",
-                message.payload.beschikbaar_per.strftime("%-d-%-m-%Y"),
+                (message.payload.beschikbaar_per or message.occurred_at.date()).strftime("%-d-%-m-%Y"),
                 _CSV_MODELS[model],
             ]
         )

@@ -10,6 +10,9 @@ The rules, in the order they are checked (all are checked; every failing rule gi
 - household size (adults + children) within the unit's minimum/maximum;
 - the applicant's age on the allocation date within the unit's minimum/maximum;
 - household income within the unit's minimum/maximum income;
+- the unit's VERA selection criteria (EENHEIDCRITERIUMSOORT INK income, LEE the applicant's age, PER
+  household size, with aantalOndergrens / aantalBovengrens / aantalExact; toepassing SEL or none): the
+  same reasons as the voorwaarden (a unit with a sorting criterium, SOR, is held before publication);
 - DAEB units: income at or below the DAEB income limit (single- or multi-person);
 - passend toewijzen: a household at or below its passend income limit only gets a rekenhuur at or
   below the aftoppingsgrens for its size, unless the region allows a recorded exception for the case;
@@ -28,10 +31,13 @@ from enum import StrEnum
 
 from gateway.flow.parameters import ParameterTable, YearParameters, age_on, default_parameter_table
 from gateway.flow.policy import RegionPolicy
-from schemas.eenheid import Eenheid
+from gateway.flow.publication import BOUNDED_CRITERIA, rekenhuur_of
+from schemas.eenheid import Eenheid, Eenheidcriterium
 from schemas.inschrijving import Inschrijving
 from schemas.referentiedata import (
     Doelgroep,
+    EenheidCriteriumSoort,
+    EenheidCriteriumToepassing,
     InkomensBron,
     OvereenkomstStatus,
     PassendheidDetailSoort,
@@ -45,12 +51,14 @@ __all__ = [
     "PassendResult",
     "RejectionReason",
     "check_eligibility",
+    "criterium_bounds",
     "household_in_doelgroep",
     "inschrijving_active",
     "is_aow_household",
     "passend_check",
     "passend_share",
     "passend_test",
+    "selection_criteria",
 ]
 
 
@@ -92,6 +100,59 @@ _OMSCHRIJVING = {
     RejectionReason.DOELGROEP: "Huishouden hoort niet bij de doelgroep waarvoor de woning bestemd is.",
     RejectionReason.DUBBELE_REACTIE: "Dubbele reactie van dezelfde inschrijving; alleen de eerste telt.",
 }
+
+
+def selection_criteria(eenheid: Eenheid) -> list[Eenheidcriterium]:
+    """The unit's bounded criteria that decide who may respond (toepassing SEL, or not stated)."""
+    return [
+        c
+        for c in eenheid.criteria
+        if c.soort in BOUNDED_CRITERIA and c.toepassing is not EenheidCriteriumToepassing.SOR
+    ]
+
+
+def criterium_bounds(criterium: Eenheidcriterium) -> str:
+    """The bounds of a criterium in words (`18 t/m 27`, `vanaf 2`, `precies 1`), for explanations."""
+
+    def number(value: float) -> str:
+        return f"{value:g}" if criterium.soort is not EenheidCriteriumSoort.INK else f"€ {value:,.0f}".replace(",", ".")
+
+    if criterium.aantal_exact is not None:
+        return f"precies {number(criterium.aantal_exact)}"
+    low, high = criterium.aantal_ondergrens, criterium.aantal_bovengrens
+    if low is not None and high is not None:
+        return f"{number(low)} t/m {number(high)}"
+    if low is not None:
+        return f"vanaf {number(low)}"
+    return f"tot en met {number(high)}" if high is not None else "zonder grens"
+
+
+_CRITERIUM_REASONS = {
+    EenheidCriteriumSoort.INK: (RejectionReason.INKOMEN_TE_LAAG, RejectionReason.INKOMEN_TE_HOOG),
+    EenheidCriteriumSoort.LEE: (RejectionReason.LEEFTIJD_TE_LAAG, RejectionReason.LEEFTIJD_TE_HOOG),
+    EenheidCriteriumSoort.PER: (RejectionReason.HUISHOUDEN_TE_KLEIN, RejectionReason.HUISHOUDEN_TE_GROOT),
+}
+
+
+def _criteria_reasons(
+    eenheid: Eenheid, persons: int, income: Decimal, inschrijving: Inschrijving, allocation_date: date
+) -> list[RejectionReason]:
+    reasons: list[RejectionReason] = []
+    for criterium in selection_criteria(eenheid):
+        if criterium.soort is EenheidCriteriumSoort.INK:
+            value = float(income)  # VERA: the household's yearly income in euros
+        elif criterium.soort is EenheidCriteriumSoort.LEE:
+            value = float(age_on(inschrijving.aanvrager.geboortedatum, allocation_date))
+        else:
+            value = float(persons)
+        too_low, too_high = _CRITERIUM_REASONS[criterium.soort]
+        low = criterium.aantal_exact if criterium.aantal_exact is not None else criterium.aantal_ondergrens
+        high = criterium.aantal_exact if criterium.aantal_exact is not None else criterium.aantal_bovengrens
+        if low is not None and value < low and too_low not in reasons:
+            reasons.append(too_low)
+        if high is not None and value > high and too_high not in reasons:
+            reasons.append(too_high)
+    return reasons
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,11 +331,12 @@ def check_eligibility(
         reasons.append(RejectionReason.INKOMEN_TE_LAAG)
     if voorwaarden.maximuminkomen is not None and income > voorwaarden.maximuminkomen:
         reasons.append(RejectionReason.INKOMEN_TE_HOOG)
+    reasons.extend(_criteria_reasons(eenheid, persons, income, inschrijving, allocation_date))
     if eenheid.is_daeb and income > parameters.daeb_income_limit(persons):
         reasons.append(RejectionReason.DAEB_INKOMENSGRENS)
 
     aow = is_aow_household(inschrijving, parameters, allocation_date)
-    passend = passend_test(parameters, persons, income, eenheid.rekenhuur, aow)
+    passend = passend_test(parameters, persons, income, rekenhuur_of(eenheid), aow)
     detail: PassendheidDetailSoort | None = None
     if passend.passendheidsoort is PassendheidSoort.NIE:
         if passend_exception is not None and passend_exception in policy.passend_exceptions:
@@ -297,5 +359,5 @@ def check_eligibility(
         huishoudgrootte=persons,
         is_ouderenhuishouden=aow,
         rekeninkomen=income,
-        rekenhuur=eenheid.rekenhuur,
+        rekenhuur=rekenhuur_of(eenheid),
     )

@@ -41,9 +41,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from gateway.flow.eligibility import Eligibility, RejectionReason, check_eligibility, household_in_doelgroep
+from gateway.flow.eligibility import (
+    Eligibility,
+    RejectionReason,
+    check_eligibility,
+    criterium_bounds,
+    household_in_doelgroep,
+    selection_criteria,
+)
 from gateway.flow.parameters import DUTCH_TIME, YearParameters, age_in_months, allocation_date_of
 from gateway.flow.policy import RankingRule, RegionConfig, RegionPolicy, VoorrangTier
+from gateway.flow.publication import gemeente_of
 from schemas.base import Sleutel
 from schemas.eenheid import Eenheid
 from schemas.inschrijving import Inschrijving
@@ -190,7 +198,7 @@ def _calendar_day(value: date) -> date:
 
 def _has_urgentie(inschrijving: Inschrijving, eenheid: Eenheid, allocation_date: date) -> bool:
     """A URG Voorrangsregeling granted (status not AAN/AFG/VER) and valid on the day, begin and end day included."""
-    gemeente = eenheid.adres.gemeente.code
+    gemeente = gemeente_of(eenheid).code
     return any(
         v.soort is VoorrangSoort.URG
         and v.status not in _NOT_GRANTED
@@ -226,7 +234,7 @@ def _tier_check(
     if tier is VoorrangTier.BIN_KRN:
         if not _has_criterion(eenheid, EenheidCriteriumDetailSoort.KRN):
             return lambda inschrijving: False
-        unit_gemeente = eenheid.adres.gemeente.code
+        unit_gemeente = gemeente_of(eenheid).code
         return lambda inschrijving: inschrijving.gemeente.code == unit_gemeente
     if tier is VoorrangTier.BIN_REG:
         if not _has_criterion(eenheid, EenheidCriteriumDetailSoort.REG):
@@ -294,7 +302,7 @@ class _Explainer:
 
     def _voorrang_text(self, tier: VoorrangTier, matched: bool) -> str:
         day = _dutch_date(self.allocation_date)
-        gemeente = self.eenheid.adres.gemeente
+        gemeente = gemeente_of(self.eenheid)
         if tier is VoorrangTier.URG:
             if matched:
                 return f"Urgentie: geldige urgentieverklaring op {day}; gaat voor op kandidaten zonder urgentie."
@@ -454,6 +462,15 @@ def rank_kandidaten(
     rows.sort(key=lambda row: row[0])
 
     explain = _Explainer(region, eenheid, allocation_date)
+    # Every candidate on the list met the unit's selection criteria: say which, with their bounds only.
+    selection_texts = [
+        Rangschikkingscriterium(
+            criterium="selectie",
+            waarde=f"{c.soort.code} {criterium_bounds(c)}",
+            omschrijving=f"Selectiecriterium {c.soort.naam.lower()} van de woning: {criterium_bounds(c)}; voldoet.",
+        )
+        for c in selection_criteria(eenheid)
+    ]
     kandidaten: list[Kandidaat] = []
     for index, (key, reactie, matched, lot) in enumerate(rows):
         criteria = [explain.voorrang(tier, m) for tier, m in zip(tiers, matched, strict=True)]
@@ -469,6 +486,7 @@ def rank_kandidaten(
         )
         if tied:
             criteria.append(explain.volgorde(reactie.inschrijving.id))
+        criteria.extend(selection_texts)
         outcome = eligibility[reactie.kandidaat.id]
         kandidaten.append(
             reactie.kandidaat.model_copy(

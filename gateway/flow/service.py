@@ -38,6 +38,8 @@ from gateway.flow.binding import apply_binding_cap, has_binding_criteria, househ
 from gateway.flow.herkomst import herkomst
 from gateway.flow.parameters import ParameterTable, allocation_date_of, dutch_year_bounds
 from gateway.flow.policy import CorporatieConfig, RankingRule, RegionConfig
+from gateway.flow.publication import describe as describe_publication_problems
+from gateway.flow.publication import gemeente_of, owner_of, publication_problems
 from gateway.flow.ranking import Reactie, lotingzaad_commitment, new_lotingzaad, rank_kandidaten
 from gateway.flow.records import (
     AanbiedingRecord,
@@ -158,8 +160,11 @@ class FlowService:
         """Publish a reported vacancy; the same report twice gives the same listing."""
         vacancy = message.payload
         eenheid = vacancy.eenheid
-        corporatie = self._corporatie(eenheid.id_organisatie)
-        gemeente = eenheid.adres.gemeente.code
+        problems = publication_problems(eenheid)
+        if problems:  # held with every reason for region staff, never published as if complete
+            raise FlowError(describe_publication_problems(eenheid.id, problems))
+        corporatie = self._corporatie(owner_of(eenheid))
+        gemeente = gemeente_of(eenheid).code
         if gemeente not in corporatie.gemeenten:
             raise FlowError(f"corporatie {corporatie.id} does not let homes in {gemeente}")
         model = vacancy.gewenst_model or PublicatieModel.AAN
@@ -232,7 +237,7 @@ class FlowService:
         binding_count = func.coalesce(func.sum(case((PublicatieRecord.binding.is_(True), 1), else_=0)), 0)
         total, with_binding = session.execute(
             select(func.count(), binding_count).where(
-                PublicatieRecord.gemeente == eenheid.adres.gemeente.code, PublicatieRecord.created_at >= year_start
+                PublicatieRecord.gemeente == gemeente_of(eenheid).code, PublicatieRecord.created_at >= year_start
             )
         ).one()
         return apply_binding_cap(
@@ -579,7 +584,7 @@ class FlowService:
             )
             parameters = self.parameters.for_date(allocation_date)
             binding = household_has_binding(inschrijving, eenheid, region=self.region, allocation_date=allocation_date)
-            gemeente = eenheid.adres.gemeente.code
+            gemeente = gemeente_of(eenheid).code
             record = ToewijzingRecord(
                 id=toewijzing.id,
                 publicatie_id=publicatie.id,

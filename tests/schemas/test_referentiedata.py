@@ -100,3 +100,10 @@ def test_validity_is_begin_inclusive_end_exclusive() -> None:
     assert not status.valid_on(date(2026, 3, 26))
     assert status.valid_on(date(2026, 3, 27))
     assert status.valid_on(date(2100, 1, 1))
+
+
+@pytest.mark.parametrize("lijst", CODE_LISTS, ids=lambda lijst: lijst.__name__)
+def test_parent_is_veras_current_parent(lijst: type[Codelijst], rows: dict[str, list[CodeRow]]) -> None:
+    """A detail code carries VERA's parent (`EENHEIDCRITERIUMSOORT.URG`) of its current row."""
+    for code, code_rows in _by_code(rows[lijst.soort]).items():
+        assert (lijst.from_code(code).parent or "") == current_row(code_rows).parent, f"{lijst.__name__}.{code}"

@@ -37,6 +37,7 @@ class CodeRow:
     naam: str
     begin: date | None
     end: date | None
+    parent: str = ""  # "SOORT.CODE" of a detail code, empty when VERA names none
 
     def valid_on(self, day: date) -> bool:
         """VERA's rule: begin inclusive, end exclusive, an empty date is open."""
@@ -70,6 +71,7 @@ def read_referentiedata(path: Path, soorten: set[str]) -> dict[str, list[CodeRow
                     naam=row["Naam"],
                     begin=parse_vera_date(row["Begindatum"], where),
                     end=parse_vera_date(row["Einddatum"], where),
+                    parent=row["Parent"].strip(),
                 )
             )
     return rows

@@ -18,6 +18,8 @@ from adapters.vera.mapping import DecodeContext
 from schemas import (
     AanbiedingGeweigerd,
     EenheidVrijgekomen,
+    InschrijvingBeeindigd,
+    InschrijvingGeregistreerd,
     Kandidatenlijst,
     KandidatenlijstVrijgegeven,
     Message,
@@ -77,7 +79,8 @@ def publicatie_aangeboden() -> Message:
 
 def publicatie_ingetrokken() -> Message:
     return PublicatieIngetrokken(
-        payload=f.publicatie(status={"code": "ING"}, detailModel={"code": "SNE"}),
+        # LEE (Leefstijl) stands under the factory's model AAN: VERA's SNE belongs under LOT only.
+        payload=f.publicatie(status={"code": "ING"}, detailModel={"code": "LEE"}),
         **_envelope("publicatie-ingetrokken", causation="msg-publicatie-aangeboden"),
     )
 
@@ -184,6 +187,20 @@ def reclamatie_ingediend() -> Message:
     return ReclamatieIngediend(payload=reclamatie, **_envelope("reclamatie-ingediend"))
 
 
+def inschrijving_geregistreerd() -> Message:
+    # A portal's registration as VERA's Overeenkomsten-Inschrijving (soort INS); BSN never leaves unasked.
+    return InschrijvingGeregistreerd(
+        payload=f.inschrijving(aanvrager=f.persoon(bsn=None)), **_envelope("inschrijving-geregistreerd")
+    )
+
+
+def inschrijving_beeindigd() -> Message:
+    return InschrijvingBeeindigd(
+        payload=f.inschrijving(aanvrager=f.persoon(bsn=None), status={"code": "BEE"}, einddatum="2026-04-01"),
+        **_envelope("inschrijving-beeindigd", causation="msg-overeenkomst-getekend"),
+    )
+
+
 CASES: dict[str, Callable[[], Message]] = {
     "publicatie_aangeboden": publicatie_aangeboden,
     "publicatie_ingetrokken": publicatie_ingetrokken,
@@ -195,6 +212,8 @@ CASES: dict[str, Callable[[], Message]] = {
     "eenheid_vrijgekomen": eenheid_vrijgekomen,
     "sanctie_opgelegd": sanctie_opgelegd,
     "reclamatie_ingediend": reclamatie_ingediend,
+    "inschrijving_geregistreerd": inschrijving_geregistreerd,
+    "inschrijving_beeindigd": inschrijving_beeindigd,
 }
 
 # Vendor bodies (hand-written .vera.json) and the resource they are read from.

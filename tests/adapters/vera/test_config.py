@@ -10,9 +10,8 @@ import pytest
 from adapters import MappingError, Transport, UnsupportedOperation, discover
 from adapters.sdk.discovery import check_adapter_class
 from adapters.vera import VeraAdapter, VeraConfig
-from schemas import InschrijvingGeregistreerd, Message
-from tests import factories as f
-from tests.adapters.vera.cases import CASES, GOLDEN, _envelope
+from schemas import Message
+from tests.adapters.vera.cases import CASES, GOLDEN
 
 
 def test_secrets_come_from_the_environment_and_stay_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -65,7 +64,8 @@ def test_the_declaration_names_transports_and_config_schema() -> None:
     assert described["version"] == "1.0.0"
     assert VeraAdapter.capabilities.transports == {Transport.PUSH, Transport.POLL, Transport.WEBHOOK}
     assert {"base_url", "api_key", "token_url", "client_secret"} <= set(described["config_schema"]["properties"])
-    assert "inschrijving.geregistreerd" not in VeraAdapter.capabilities.encodes
+    # Issue 13: an Inschrijving now travels as VERA's Overeenkomsten-Inschrijving (soort INS).
+    assert "inschrijving.geregistreerd" in VeraAdapter.capabilities.encodes
 
 
 def test_translation_works_without_any_configuration() -> None:
@@ -75,12 +75,18 @@ def test_translation_works_without_any_configuration() -> None:
 
 
 def test_a_configured_resource_lets_translate_read_a_vendor_export() -> None:
+    # A plain VERA Publicatie is recognised by its shape; naming the resource gives the same message.
+    # (Changed with issue 13: it used to be refused without a configured resource.)
     body = (GOLDEN / "vendor_publicatie.vera.json").read_bytes()
-    [error] = list(VeraAdapter.from_settings({}).decode_all(body))
-    assert isinstance(error, MappingError)
+    [by_shape] = list(VeraAdapter.from_settings({}).decode_all(body))
     [message] = list(VeraAdapter.from_settings({"resource": "publicaties"}).decode_all(body))
     assert isinstance(message, Message)
     assert message.type == "publicatie.aangeboden"
+    assert isinstance(by_shape, Message)
+    assert by_shape.model_dump(exclude={"occurred_at"}) == message.model_dump(exclude={"occurred_at"})
+    [error] = list(VeraAdapter.from_settings({}).decode_all(b'{"naam": "zonder vorm"}'))
+    assert isinstance(error, MappingError)
+    assert "--resource eenheden" in error.reason
 
 
 def test_encode_many_makes_one_vera_page_that_decodes_back() -> None:
@@ -93,7 +99,10 @@ def test_encode_many_makes_one_vera_page_that_decodes_back() -> None:
 
 
 def test_an_unsupported_type_names_the_adapter() -> None:
-    message = InschrijvingGeregistreerd(payload=f.inschrijving(), **_envelope("inschrijving"))
+    # Every message type has a VERA resource now (issue 13 mapped Inschrijving); an empty kandidatenlijst
+    # still has no VERA form.
+    lijst = CASES["kandidatenlijst_vrijgegeven"]()
+    message = lijst.model_copy(update={"payload": lijst.payload.model_copy(update={"kandidaten": []})})
     with pytest.raises(UnsupportedOperation) as raised:
         VeraAdapter.from_settings({}).encode(message)
     assert raised.value.adapter == "vera"

@@ -20,7 +20,7 @@ from schemas import (
     AanbiedingGeaccepteerd,
     AanbiedingGedaan,
     AanbiedingVerlopen,
-    InschrijvingGeregistreerd,
+    InschrijvingGewijzigd,
     Kandidatenlijst,
     KandidatenlijstVrijgegeven,
     Message,
@@ -105,6 +105,7 @@ def test_every_golden_file_belongs_to_a_case() -> None:
             payload=f.aanbieding(status={"code": "ING"}, detailStatus={"code": "REA"}), **_envelope("verlopen")
         ),
         AanbiedingGeaccepteerd(payload=f.aanbieding(status={"code": "TOE"}), **_envelope("geaccepteerd")),
+        InschrijvingGewijzigd(payload=f.inschrijving(aanvrager=f.persoon(bsn=None)), **_envelope("gewijzigd")),
     ],
     ids=lambda m: m.type,
 )
@@ -120,6 +121,7 @@ def test_golden_cases_and_round_trips_cover_every_declared_type() -> None:
         "aanbieding.gedaan",
         "aanbieding.verlopen",
         "aanbieding.geaccepteerd",
+        "inschrijving.gewijzigd",
     }
     assert covered == VeraAdapter.capabilities.encodes == VeraAdapter.capabilities.decodes
 
@@ -199,9 +201,23 @@ def test_new_records_are_posted_and_changes_are_put() -> None:
 
 
 def test_a_type_without_vera_resource_is_unsupported() -> None:
-    message = InschrijvingGeregistreerd(payload=f.inschrijving(), **_envelope("inschrijving"))
-    with pytest.raises(UnsupportedOperation, match=r"no resource for message type 'inschrijving\.geregistreerd'"):
-        mapping.encode(message)
+    # Issue 13 mapped Inschrijving, the last type without one; the refusal still names the type.
+    with pytest.raises(UnsupportedOperation, match=r"no resource for message type 'woonbrug\.onbekend'"):
+        mapping.resource_for_type("woonbrug.onbekend")
+
+
+def test_an_inschrijving_travels_as_a_vera_overeenkomst_of_soort_ins() -> None:
+    encoded = mapping.encode(CASES["inschrijving_beeindigd"]())
+    assert (encoded.method, encoded.path) == ("PUT", "/overeenkomsten/I-3001")
+    assert isinstance(encoded.body, dict)
+    assert encoded.body["soort"] == {"code": "INS", "naam": "Inschrijving"}
+    # A vendor's own INS record (no Woonbrug envelope) is a registration; its household travels as extras.
+    own = {k: v for k, v in encoded.body.items() if k != "extra-attributen"}
+    own["extra-attributen"] = [e for e in encoded.body["extra-attributen"] if e["naam"].startswith("woonbrug.veld.")]
+    [message] = decode(own, "overeenkomsten")
+    assert isinstance(message, Message)
+    assert message.type == "inschrijving.geregistreerd"
+    assert message.payload == CASES["inschrijving_beeindigd"]().payload
 
 
 def test_an_empty_kandidatenlijst_is_refused_not_sent_as_nothing() -> None:
@@ -248,9 +264,16 @@ def test_a_status_without_message_is_a_located_error() -> None:
     assert "GEP, ING, AFG" in error.reason
 
 
-def test_without_envelope_or_resource_the_type_is_unknown() -> None:
-    error = only_error(decode(load(GOLDEN / "vendor_publicatie.vera.json")))
+def test_without_envelope_or_resource_a_plain_vera_body_is_recognised_by_its_shape() -> None:
+    # Changed with issue 13: a plain VERA document used to be refused without a resource.
+    body = load(GOLDEN / "vendor_publicatie.vera.json")
+    assert decode(body) == decode(body, "publicaties")
+
+
+def test_a_body_that_fits_no_resource_says_how_to_name_it() -> None:
+    error = only_error(decode({"naam": "zonder vorm"}))
     assert "cannot tell the message type" in error.reason
+    assert "--resource eenheden" in error.reason
 
 
 def test_an_envelope_type_on_the_wrong_resource_is_refused() -> None:
@@ -263,7 +286,17 @@ def test_other_parties_extra_attributen_are_left_alone() -> None:
     body["extra-attributen"].append({"naam": "Huurprognose", "waarde": "€850,-"})
     body["extra-attributen"].append({"naam": "Zonder waarde"})
     [message] = decode(body)
-    assert message == CASES["publicatie_aangeboden"]()
+    # Kept untouched (issue 13: they used to be dropped) and written back first, as they came.
+    assert isinstance(message, Message)
+    assert message.payload.vera_overig == {
+        "/extra-attributen": [{"naam": "Huurprognose", "waarde": "€850,-"}, {"naam": "Zonder waarde"}]
+    }
+    assert message.model_copy(update={"payload": message.payload.model_copy(update={"vera_overig": None})}) == (
+        CASES["publicatie_aangeboden"]()
+    )
+    encoded = mapping.encode(message).body
+    assert isinstance(encoded, dict)
+    assert encoded["extra-attributen"][:2] == [{"naam": "Huurprognose", "waarde": "€850,-"}, {"naam": "Zonder waarde"}]
 
 
 def test_a_missing_field_vera_lacks_says_how_to_send_it() -> None:
