@@ -23,6 +23,10 @@ class DeliverySettings(BaseModel):
     """How the outbox delivers: batches, leases, retries and the circuit breaker per endpoint."""
 
     batch_size: int = Field(20, ge=1, le=1000, description="messages one worker claims at a time")
+    max_in_flight: int = Field(256, ge=1, le=10_000, description="messages one worker has out at once")
+    per_destination: int = Field(
+        64, ge=1, le=1000, description="messages one worker has out at once to one destination (its connection pool)"
+    )
     lease_seconds: float = Field(
         120.0, gt=0, description="how long a claim holds; a dead worker's messages are taken over after it"
     )
