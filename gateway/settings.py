@@ -35,8 +35,15 @@ class DeliverySettings(BaseModel):
     backoff_base_seconds: float = Field(2.0, gt=0, description="first retry waits up to this long")
     backoff_cap_seconds: float = Field(600.0, gt=0, description="no retry waits longer than this (unless Retry-After)")
     retry_after_cap_seconds: float = Field(3600.0, gt=0, description="the longest Retry-After honoured")
-    breaker_threshold: int = Field(5, ge=1, description="consecutive transient failures that open a breaker")
+    breaker_threshold: int = Field(5, ge=1, description="transient failures within the window that open a breaker")
     breaker_cooldown_seconds: float = Field(30.0, gt=0, description="how long an open breaker stays open")
+    breaker_window_seconds: float = Field(60.0, gt=0, description="failures older than this no longer count")
+    breaker_slow_seconds: float | None = Field(
+        None, gt=0, description="an answer slower than this counts as a failure for the breaker (unset: never)"
+    )
+    breaker_budget: int = Field(
+        1, ge=1, description="requests out at once, across all workers, to a destination that has started failing"
+    )
 
 
 class Settings(BaseSettings):

@@ -91,6 +91,7 @@ class Claim:
     correlation_id: str
     payload: dict[str, Any]
     probe: bool = False
+    admitted: bool = False  # let through by the budget of an endpoint that has started failing
 
     @property
     def destination(self) -> Destination:
@@ -117,6 +118,11 @@ class AttemptResult:
     vendor_reference: str | None = None
     duplicate: bool = False  # the receiver said it had seen this idempotency key before
     keys: AuditKeys = field(default_factory=AuditKeys)
+    sent: bool = True  # False: held back unsent (its endpoint began failing); the claim is given back
+
+
+def _unsent(claim: Claim, now: datetime) -> AttemptResult:
+    return AttemptResult(claim, now, now, 0.0, AttemptOutcome.TRANSIENT, sent=False)
 
 
 @dataclass
@@ -272,18 +278,32 @@ class Dispatcher:
             return []
 
         # Endpoints whose breaker is not closed but has cooled down: one probe each, if we win it.
+        # Endpoints that have started failing: only what their budget across all workers admits.
         endpoints = {row.endpoint for row in candidates}
-        recovering = set(
-            session.scalars(
-                select(CIRCUIT_BREAKERS.c.endpoint).where(
-                    CIRCUIT_BREAKERS.c.endpoint.in_(endpoints), CIRCUIT_BREAKERS.c.state != "closed"
-                )
+        window_start = now - timedelta(seconds=self.breaker_policy.window_seconds)
+        recovering: set[str] = set()
+        failing: set[str] = set()
+        for found in session.execute(
+            select(CIRCUIT_BREAKERS.c.endpoint, CIRCUIT_BREAKERS.c.state, CIRCUIT_BREAKERS.c.window_started_at).where(
+                CIRCUIT_BREAKERS.c.endpoint.in_(endpoints),
+                or_(CIRCUIT_BREAKERS.c.state != "closed", CIRCUIT_BREAKERS.c.failures > 0),
             )
-        )
+        ):
+            if found.state != "closed":
+                recovering.add(found.endpoint)
+            elif found.window_started_at is not None and found.window_started_at >= window_start:
+                failing.add(found.endpoint)
         probes: dict[str, int] = {}
         for endpoint in sorted(recovering):
             if breaker.take_probe(session, endpoint, now, now + self.lease):
                 probes[endpoint] = next(row.id for row in candidates if row.endpoint == endpoint)
+        room = dict(room)
+        for endpoint in sorted(failing):
+            wanted = min(
+                sum(1 for row in candidates if row.endpoint == endpoint),
+                room.get(endpoint, 2 * self.per_destination),
+            )
+            room[endpoint] = breaker.admit(session, endpoint, wanted, now, now + self.lease, self.breaker_policy)
         chosen = []
         taken_per_endpoint: dict[str, int] = {}
         for row in candidates:
@@ -344,6 +364,7 @@ class Dispatcher:
                 correlation_id=taken.correlation_id,
                 payload=taken.payload,
                 probe=row.endpoint in probes,
+                admitted=row.endpoint in failing,
             )
             if row.status == IN_FLIGHT:
                 lost.append(
@@ -463,7 +484,15 @@ class Dispatcher:
             return tally
         with self.database.transaction() as session:
             now = self.clock.now()
-            ours = self._still_ours(session, results)
+            held = self._still_ours(session, results)
+            unsent = [r for r in held if not r.sent]
+            if unsent:
+                # Never sent: the message goes back as it was, its attempt not spent, no attempt row.
+                session.execute(
+                    _RELEASE_UNSENT,
+                    [{"b_id": r.claim.id, "b_attempt": r.claim.attempt, "b_worker": self.worker_id} for r in unsent],
+                )
+            ours = [r for r in held if r.sent]
             attempts: list[dict[str, Any]] = []
             entries: list[dict[str, Any]] = []
             updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -596,29 +625,56 @@ class Dispatcher:
         entries: list[dict[str, Any]],
         tally: _Tally,
     ) -> None:
-        healthy = False  # the breaker is known closed in this transaction
-        for result in sorted(results, key=lambda r: r.claim.id):
-            if result.outcome is AttemptOutcome.TRANSIENT:
-                healthy = False
-                opened = breaker.record_failure(
-                    session,
-                    endpoint,
-                    now,
-                    self.breaker_policy,
-                    retry_after=result.retry_after,
-                    error=result.error_class,
-                )
-                if opened:
-                    tally.opened.append(endpoint)
-                    log.warning("circuit breaker for %s opened", endpoint)
-                    entries.append(_breaker_entry(self.worker_id, now, endpoint, "breaker.opened"))
-            elif (result.outcome is AttemptOutcome.DELIVERED or result.status_code is not None) and not healthy:
-                # The endpoint answered (a refusal is an answer too): it is up.
-                healthy = True
-                previous = breaker.record_success(session, endpoint, now)
-                if previous is not None:
-                    log.info("circuit breaker for %s closed (was %s)", endpoint, previous)
-                    entries.append(_breaker_entry(self.worker_id, now, endpoint, "breaker.closed"))
+        """One breaker change for an endpoint's outcomes in this batch: the failures (and slow answers)
+        counted together, else the answers as one success dated by the latest request's start."""
+        slow = self.breaker_policy.slow_seconds
+        failed = [
+            r
+            for r in results
+            if r.outcome is AttemptOutcome.TRANSIENT
+            or (slow is not None and r.seconds > slow and r.outcome is AttemptOutcome.DELIVERED)
+        ]
+        # The endpoint answered (a refusal is an answer too): it is up.
+        answered = [
+            r
+            for r in results
+            if r not in failed and (r.outcome is AttemptOutcome.DELIVERED or r.status_code is not None)
+        ]
+        admitted = sum(1 for r in results if r.claim.admitted)
+        if failed:
+            retry_after = max((r.retry_after or 0.0 for r in failed), default=0.0) or None
+            opened = breaker.record_failure(
+                session,
+                endpoint,
+                now,
+                self.breaker_policy,
+                retry_after=retry_after,
+                error=failed[-1].error_class or "slow answer",
+                count=len(failed),
+                admitted=admitted,
+            )
+            if opened:
+                tally.opened.append(endpoint)
+                log.warning("circuit breaker for %s opened", endpoint)
+                entries.append(_breaker_entry(self.worker_id, now, endpoint, "breaker.opened"))
+        elif answered:
+            started = max(r.started_at for r in answered)
+            previous = breaker.record_success(session, endpoint, now, started_at=started, admitted=admitted)
+            if previous is not None:
+                log.info("circuit breaker for %s closed (was %s)", endpoint, previous)
+                entries.append(_breaker_entry(self.worker_id, now, endpoint, "breaker.closed"))
+
+
+_RELEASE_UNSENT = (
+    OUTBOX.update()
+    .where(
+        OUTBOX.c.id == bindparam("b_id"),
+        OUTBOX.c.attempts == bindparam("b_attempt"),
+        OUTBOX.c.claimed_by == bindparam("b_worker"),
+        OUTBOX.c.status == IN_FLIGHT,
+    )
+    .values(status=PENDING, attempts=OUTBOX.c.attempts - 1, claimed_by=None, claimed_until=None)
+)
 
 
 @functools.cache
@@ -671,6 +727,9 @@ class _Flight:
         self.freed = asyncio.Event()  # set whenever recorded outcomes free room (or unblock a successor)
         self.sending: set[asyncio.Task[None]] = set()
         self.connections: dict[str, asyncio.Semaphore] = {}  # requests to one endpoint at once
+        # Endpoints that answered with a failure, since when (monotonic): claims for them that have not
+        # gone out yet are given back unsent, so a failing vendor is not hit by this worker's whole queue.
+        self.failing: dict[str, float] = {}
         self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dispatch-db")
 
     async def run(self, *, poll_seconds: float, once: bool) -> None:
@@ -701,6 +760,7 @@ class _Flight:
             # Up to twice the requests an endpoint may have at once are claimed for it: the next ones are
             # ready the moment an answer comes, while the last outcomes are still being recorded.
             room = {endpoint: 2 * dispatcher.per_destination - held for endpoint, held in self.per_endpoint.items()}
+            asked_at = time.monotonic()
             try:
                 retrying = db_retrying(should_stop=self.should_stop)
                 claims = await self._in_thread(retrying, dispatcher._claim, min(dispatcher.batch_size, free), room)
@@ -713,7 +773,7 @@ class _Flight:
                 await _sleep_unless(self.should_stop, pause)
                 continue
             for claim in claims:
-                self._launch(claim)
+                self._launch(claim, asked_at)
             if not claims:
                 if once and self.total == 0:
                     return
@@ -723,20 +783,35 @@ class _Flight:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.freed.wait(), seconds)
 
-    def _launch(self, claim: Claim) -> None:
+    def _launch(self, claim: Claim, claimed_at: float) -> None:
         self.total += 1
         self.per_endpoint[claim.endpoint] += 1
-        task = asyncio.create_task(self._send(claim))
+        task = asyncio.create_task(self._send(claim, claimed_at))
         self.sending.add(task)
         task.add_done_callback(self.sending.discard)
 
-    async def _send(self, claim: Claim) -> None:
+    async def _send(self, claim: Claim, claimed_at: float) -> None:
         connections = self.connections.get(claim.endpoint)
         if connections is None:
             connections = self.connections[claim.endpoint] = asyncio.Semaphore(self.dispatcher.per_destination)
         async with connections:
-            result = await self.dispatcher._deliver(claim)  # _deliver turns every error into a result
+            # Held back only when the endpoint failed after this claim was made: a claim made since then
+            # already went through the store's breaker (which admits a failing endpoint's budget).
+            failed_since = self.failing.get(claim.endpoint)
+            if failed_since is None or failed_since < claimed_at or claim.probe or claim.admitted:
+                started = time.monotonic()
+                result = await self.dispatcher._deliver(claim)  # _deliver turns every error into a result
+                self._note(result, started)
+            else:
+                result = _unsent(claim, self.dispatcher.clock.now())
         self.finished.put_nowait(result)
+
+    def _note(self, result: AttemptResult, started: float) -> None:
+        endpoint = result.claim.endpoint
+        if result.outcome is AttemptOutcome.TRANSIENT:
+            self.failing.setdefault(endpoint, time.monotonic())
+        elif endpoint in self.failing and started > self.failing[endpoint]:
+            del self.failing[endpoint]  # answered since: what waits may go
 
     async def _record_loop(self) -> None:
         stopping = False

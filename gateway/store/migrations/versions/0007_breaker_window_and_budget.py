@@ -1,0 +1,35 @@
+"""Circuit breakers: a failure window, the moment of the last failure, and the budget of requests
+admitted across all workers while an endpoint is failing but not yet open.
+
+Revision ID: 0007
+Revises: 0005 (chain after 0006 at merge time: 0006 is being written on another branch)
+Created: 2026-12-04
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0007"
+down_revision: str | Sequence[str] | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("circuit_breakers") as table:
+        table.add_column(sa.Column("window_started_at", sa.DateTime(timezone=True), nullable=True))
+        table.add_column(sa.Column("failed_at", sa.DateTime(timezone=True), nullable=True))
+        table.add_column(sa.Column("admitted", sa.Integer(), nullable=False, server_default=sa.text("0")))
+        table.add_column(sa.Column("admitted_until", sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("circuit_breakers") as table:
+        table.drop_column("admitted_until")
+        table.drop_column("admitted")
+        table.drop_column("failed_at")
+        table.drop_column("window_started_at")
