@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Update, and_, bindparam, exists, or_, select, text
+from sqlalchemy import Update, and_, bindparam, exists, or_, select, text, union_all
 from sqlalchemy.orm import Session
 
 from adapters import Adapter, AdapterError, PermanentError, translate, vendor_boundary
@@ -254,26 +254,53 @@ class Dispatcher:
             earlier.id < outbox.id,
             earlier.status.in_((PENDING, IN_FLIGHT)),
         )
-        # Narrow rows, the longest-due first (so after an outage every waiting message gets its turn,
-        # rather than the oldest one taking every probe), through the partial index of open rows. Its
-        # predicate is repeated word for word, so SQLite and PostgreSQL both see that the index applies:
-        # the database walks the open rows in due order and stops at the batch size.
-        full = sorted(endpoint for endpoint, free in room.items() if free <= 0)
-        query = (
-            select(outbox.id, outbox.status, outbox.claimed_by, outbox.attempts, outbox.endpoint, outbox.message_id)
-            .where(text(OPEN_ROWS), due, or_(outbox.ordering_key.is_(None), ~earlier_open), ~breaker.blocked(now))
-            .order_by(outbox.next_attempt_at, outbox.id)
-            # Twice as many as wanted: when the first ones fill an endpoint's room, others still get a turn.
-            .limit(2 * limit)
+        # Which endpoints have open messages: a skip scan of the (endpoint, next_attempt_at) index of open
+        # rows, one probe per endpoint however many messages each holds. Endpoints whose breaker holds
+        # them (open, probing, Retry-After) and endpoints this worker has no room for are left out here,
+        # so a backlog behind an open breaker costs the claim nothing.
+        blocked_now = set(
+            session.scalars(select(CIRCUIT_BREAKERS.c.endpoint).where(CIRCUIT_BREAKERS.c.opened_until > now))
         )
-        if full:
-            query = query.where(outbox.endpoint.not_in(full))
+        allowed = [
+            endpoint
+            for endpoint in session.scalars(_OPEN_ENDPOINTS)
+            if endpoint not in blocked_now and room.get(endpoint, 2 * self.per_destination) > 0
+        ]
+        if not allowed:
+            return []
+        columns = (outbox.id, outbox.status, outbox.claimed_by, outbox.attempts, outbox.endpoint, outbox.message_id)
+        # Per endpoint, its longest-due messages first (so after an outage every waiting message gets its
+        # turn, rather than the oldest one taking every probe): a range of the index (in-flight rows are in
+        # it too, as a claim never moves next_attempt_at), stopping at the batch size. The index predicate
+        # is repeated word for word, so SQLite and PostgreSQL both see that the partial index applies.
+        # Twice as many as wanted: when the first ones fill an endpoint's room, others still get a turn.
+        per_endpoint = [
+            select(*columns, outbox.next_attempt_at)
+            .where(
+                text(OPEN_ROWS),
+                outbox.endpoint == endpoint,
+                outbox.next_attempt_at <= now,
+                due,
+                or_(outbox.ordering_key.is_(None), ~earlier_open),
+            )
+            .order_by(outbox.next_attempt_at, outbox.id)
+            .limit(min(2 * limit, room.get(endpoint, 2 * self.per_destination)))
+            .subquery()
+            for endpoint in allowed
+        ]
+        parts = [select(*part.c).select_from(part) for part in per_endpoint]
+        combined = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
+        picked = session.execute(
+            select(combined.c.id).order_by(combined.c.next_attempt_at, combined.c.id).limit(2 * limit)
+        ).scalars()
+        order = {outbox_id: index for index, outbox_id in enumerate(picked)}
+        if not order:
+            return []
+        query = select(*columns).where(outbox.id.in_(list(order)), due)
         if dialect_of(session) == "postgresql":
+            # Lock what was picked, skipping rows another worker is claiming this moment.
             query = query.with_for_update(skip_locked=True, of=OUTBOX)
-            # Keep the plan an ordered walk of the open-rows index even when the table's statistics are
-            # stale (a fresh or just-filled outbox): a bitmap scan would fetch and sort every due row.
-            session.execute(text("SET LOCAL enable_bitmapscan = off"))
-        candidates = session.execute(query).all()
+        candidates = sorted(session.execute(query).all(), key=lambda found: order[found.id])
         if not candidates:
             return []
 
@@ -664,6 +691,24 @@ class Dispatcher:
                 log.info("circuit breaker for %s closed (was %s)", endpoint, previous)
                 entries.append(_breaker_entry(self.worker_id, now, endpoint, "breaker.closed"))
 
+
+# The distinct endpoints of open rows, by a recursive skip scan of the (endpoint, ...) partial index:
+# one index probe per endpoint, on SQLite and PostgreSQL alike (neither skips through an index by itself).
+# The predicate is OPEN_ROWS word for word, so both planners see that the partial index applies.
+_OPEN_ENDPOINTS = text(
+    """
+    WITH RECURSIVE open_endpoints(endpoint) AS (
+        SELECT MIN(endpoint) FROM outbox WHERE status IN ('pending', 'in_flight')
+        UNION ALL
+        SELECT (
+            SELECT MIN(o.endpoint) FROM outbox AS o
+            WHERE o.status IN ('pending', 'in_flight') AND o.endpoint > e.endpoint
+        )
+        FROM open_endpoints AS e WHERE e.endpoint IS NOT NULL
+    )
+    SELECT endpoint FROM open_endpoints WHERE endpoint IS NOT NULL
+    """
+)
 
 _RELEASE_UNSENT = (
     OUTBOX.update()

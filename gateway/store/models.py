@@ -105,6 +105,15 @@ class OutboxMessage(Base):
             postgresql_where=text(OPEN_ROWS),
             sqlite_where=text(OPEN_ROWS),
         ),
+        # The claim's skip scan over endpoints, and per endpoint the range of its due messages (0007).
+        Index(
+            "ix_outbox_open_endpoint_due",
+            "endpoint",
+            "next_attempt_at",
+            "id",
+            postgresql_where=text(OPEN_ROWS),
+            sqlite_where=text(OPEN_ROWS),
+        ),
         # FIFO per destination and business key: "is an earlier one still open?"
         Index(None, "endpoint", "ordering_key", "id"),
         Index(None, "business_key"),

@@ -10,9 +10,10 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
-from gateway.delivery import Dispatcher, SimulatedClock
+from gateway.delivery import BreakerPolicy, Dispatcher, SimulatedClock, dispatch
+from gateway.delivery import breaker as breakers
 from gateway.store import OutboxMessage
 from tests.delivery.builders import publicatie_message
 from tests.delivery.helpers import CORP_A, CORP_B, dispatcher, put, row, statuses
@@ -123,3 +124,28 @@ async def test_a_batch_of_outcomes_is_recorded_with_one_update_of_the_outbox(
     # One UPDATE claims the batch; one executemany UPDATE records all twenty outcomes.
     assert updates == [(False, 1), (True, 20)]
     assert statuses(database) == {"delivered": 20}
+
+
+async def test_a_backlog_behind_an_open_breaker_is_skipped_and_others_are_claimed(
+    database: TestDatabase, sink: Sink, clock: SimulatedClock, dispatchers: list[Dispatcher]
+) -> None:
+    put(database, clock, [publicatie_message(f"B-{i}") for i in range(300)], CORP_B)  # older, and blocked
+    clock.advance(1)
+    fresh = put(database, clock, [publicatie_message(f"A-{i}") for i in range(3)], CORP_A)
+    with database.transaction() as session:
+        breakers.record_failure(session, CORP_B.endpoint, clock.now(), BreakerPolicy(threshold=1))
+    dispatchers.append(worker := dispatcher(database, sink, clock, batch_size=10))
+    claims = worker._claim()
+    assert sorted(claim.id for claim in claims) == fresh
+
+
+def test_the_claim_finds_endpoints_and_due_messages_through_the_open_rows_index(database: TestDatabase) -> None:
+    """The partial index applies to the skip scan over endpoints (its predicate matches); sequential scans
+    are switched off on PostgreSQL so that a tiny test table does not make the planner prefer one."""
+    with database.transaction() as session:
+        if database.dialect == "postgresql":
+            session.execute(text("SET LOCAL enable_seqscan = off"))
+            plan = session.execute(text("EXPLAIN " + str(dispatch._OPEN_ENDPOINTS))).scalars().all()
+        else:
+            plan = [row[-1] for row in session.execute(text("EXPLAIN QUERY PLAN " + str(dispatch._OPEN_ENDPOINTS)))]
+    assert any("ix_outbox_open_endpoint_due" in line for line in plan), plan
