@@ -5,7 +5,9 @@ One round (`Dispatcher.run_once`) has three steps, each short:
 1. Claim, in one transaction: pick up to `batch_size` due messages — pending ones whose
    `next_attempt_at` has come, and in-flight ones whose worker's lease (`claimed_until`) ran out —
    skipping messages whose endpoint's breaker is open and messages that must wait for an earlier one
-   with the same destination and business key. PostgreSQL locks the picked rows with
+   with the same destination and business key. Endpoints are found by a skip scan of an index and the
+   blocked ones left out before any of their messages is read, so a backlog behind an open breaker
+   costs a claim nothing. PostgreSQL locks the picked rows with
    `FOR UPDATE SKIP LOCKED`, so concurrent workers take different rows without waiting on each other;
    SQLite has one writer at a time (`BEGIN IMMEDIATE`), which makes the same pick-then-update safe.
    The claim marks the rows in flight for this worker until `now + lease` and counts the attempt.
