@@ -841,11 +841,19 @@ class _Flight:
         connections = self.connections.get(claim.endpoint)
         if connections is None:
             connections = self.connections[claim.endpoint] = asyncio.Semaphore(self.dispatcher.per_destination)
+        queued = connections.locked()  # every connection to the endpoint is busy: this one waits
         async with connections:
             # Held back only when the endpoint failed after this claim was made: a claim made since then
             # already went through the store's breaker (which admits a failing endpoint's budget).
             failed_since = self.failing.get(claim.endpoint)
-            if failed_since is None or failed_since < claimed_at or claim.probe or claim.admitted:
+            # A claim that waited for a connection past a quarter of its lease is given back unsent: sent
+            # now, with the delivery timeout (half the lease) on top, it could still be going when its lease
+            # runs out and another worker sends it again.
+            lease = self.dispatcher.lease.total_seconds()
+            waited_too_long = queued and time.monotonic() - claimed_at > lease * 0.25
+            if waited_too_long:
+                result = _unsent(claim, self.dispatcher.clock.now())
+            elif failed_since is None or failed_since < claimed_at or claim.probe or claim.admitted:
                 started = time.monotonic()
                 result = await self.dispatcher._deliver(claim)  # _deliver turns every error into a result
                 self._note(result, started)
