@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import signal
 import tempfile
 import threading
@@ -27,6 +28,7 @@ from gateway.cli.common import open_database
 from gateway.core.settings import get_settings
 from gateway.delivery.outbox import Destination
 from gateway.delivery.worker import WorkerOptions, WorkerPool, run_worker
+from gateway.store.engine import Database, is_transient_db_error, redact_url
 
 
 @dataclass
@@ -82,7 +84,12 @@ def worker(
 
         configure_logging(logging.INFO)
     settings = get_settings(database_url=database_url)
-    database = open_database(settings.database_url)  # checks (or, for SQLite, brings) the schema up to date first
+    stopping = threading.Event()
+    _on_stop_signals(stopping.set)
+    database = _wait_for_database(settings.database_url, stopping)
+    if database is None:
+        click.echo("woonbrug worker: stopped before the database could be reached", err=True)
+        return
     options = WorkerOptions.from_settings(
         settings,
         resolver=resolver or settings.adapter_resolver or RegionAdapters(region_file or settings.region_file),
@@ -105,6 +112,30 @@ def worker(
     click.echo(f"{processes} worker process(es) started: pids {', '.join(str(pid) for pid in pool.pids)}", err=True)
     pool.supervise()
     database.dispose()
+
+
+def _wait_for_database(url: str, stopping: threading.Event) -> Database | None:
+    """The store, once it can be reached: while it cannot, one line per try and a growing pause (a worker
+    started before its database, as an orchestrator often does, waits instead of dying with a traceback).
+    None when a stop comes first. A wrong schema is not waited for: that needs `woonbrug db upgrade`."""
+    failures = 0
+    while not stopping.is_set():
+        try:
+            return open_database(url)  # checks (or, for SQLite, brings) the schema up to date first
+        except click.ClickException:
+            raise
+        except Exception as error:
+            if not is_transient_db_error(error):
+                raise
+            failures += 1
+            pause = min(30.0, 0.5 * 2 ** min(failures - 1, 6)) * (0.75 + random.random() / 4)  # noqa: S311 - jitter
+            click.echo(
+                f"woonbrug worker: the database at {redact_url(url)} cannot be reached "
+                f"({type(error).__name__}); trying again in {pause:.1f}s",
+                err=True,
+            )
+            stopping.wait(pause)
+    return None
 
 
 def _on_stop_signals(stop: Any) -> None:

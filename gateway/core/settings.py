@@ -36,6 +36,10 @@ class DeliverySettings(BaseModel):
     """How the outbox delivers: batches, leases, retries and the circuit breaker per endpoint."""
 
     batch_size: int = Field(20, ge=1, le=1000, description="messages one worker claims at a time")
+    max_in_flight: int = Field(256, ge=1, le=10_000, description="messages one worker has out at once")
+    per_destination: int = Field(
+        64, ge=1, le=1000, description="messages one worker has out at once to one destination (its connection pool)"
+    )
     lease_seconds: float = Field(
         120.0, gt=0, description="how long a claim holds; a dead worker's messages are taken over after it"
     )
@@ -44,8 +48,15 @@ class DeliverySettings(BaseModel):
     backoff_base_seconds: float = Field(2.0, gt=0, description="first retry waits up to this long")
     backoff_cap_seconds: float = Field(600.0, gt=0, description="no retry waits longer than this (unless Retry-After)")
     retry_after_cap_seconds: float = Field(3600.0, gt=0, description="the longest Retry-After honoured")
-    breaker_threshold: int = Field(5, ge=1, description="consecutive transient failures that open a breaker")
+    breaker_threshold: int = Field(5, ge=1, description="transient failures within the window that open a breaker")
     breaker_cooldown_seconds: float = Field(30.0, gt=0, description="how long an open breaker stays open")
+    breaker_window_seconds: float = Field(60.0, gt=0, description="failures older than this no longer count")
+    breaker_slow_seconds: float | None = Field(
+        None, gt=0, description="an answer slower than this counts as a failure for the breaker (unset: never)"
+    )
+    breaker_budget: int = Field(
+        1, ge=1, description="requests out at once, across all workers, to a destination that has started failing"
+    )
 
 
 class Settings(BaseSettings):

@@ -108,10 +108,13 @@ def enqueue(
     }
     statement = insert_ignore(session, OUTBOX, ["idempotency_key", "generation"]).values(values)
     inserted = session.execute(statement.returning(OUTBOX.c.id)).scalar_one_or_none()
-    row = session.scalars(
-        select(OutboxMessage).where(OutboxMessage.idempotency_key == key, OutboxMessage.generation == 0)
-    ).one()
-    if inserted is None:
+    if inserted is not None:
+        # Built from what was just written, not read back: a second round trip per message for nothing.
+        row = OutboxMessage(id=inserted, **values)
+    else:
+        row = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.idempotency_key == key, OutboxMessage.generation == 0)
+        ).one()
         if row.endpoint != destination.endpoint or row.message_id != message.message_id:
             raise DuplicateKeyConflict(
                 f"idempotency key {key!r} is already queued for {row.endpoint} (message {row.message_id}); "

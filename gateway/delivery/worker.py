@@ -45,6 +45,8 @@ class WorkerOptions:
     database_url: str
     resolver: str | AdapterResolver | None = None
     batch_size: int = 20
+    max_in_flight: int = 256
+    per_destination: int = 64
     lease_seconds: float = 120.0
     poll_seconds: float = 0.5
     policy: RetryPolicy = field(default_factory=RetryPolicy)
@@ -59,6 +61,8 @@ class WorkerOptions:
             database_url=settings.database_url,
             resolver=settings.adapter_resolver,
             batch_size=delivery.batch_size,
+            max_in_flight=delivery.max_in_flight,
+            per_destination=delivery.per_destination,
             lease_seconds=delivery.lease_seconds,
             poll_seconds=delivery.poll_seconds,
             policy=RetryPolicy.from_settings(delivery),
@@ -78,6 +82,8 @@ def run_worker(options: WorkerOptions, should_stop: Callable[[], bool], *, worke
         breaker_policy=options.breaker,
         lease_seconds=options.lease_seconds,
         batch_size=options.batch_size,
+        max_in_flight=options.max_in_flight,
+        per_destination=options.per_destination,
     )
 
     async def loop() -> None:

@@ -105,6 +105,15 @@ class OutboxMessage(Base):
             postgresql_where=text(OPEN_ROWS),
             sqlite_where=text(OPEN_ROWS),
         ),
+        # The claim's skip scan over endpoints, and per endpoint the range of its due messages (0007).
+        Index(
+            "ix_outbox_open_endpoint_due",
+            "endpoint",
+            "next_attempt_at",
+            "id",
+            postgresql_where=text(OPEN_ROWS),
+            sqlite_where=text(OPEN_ROWS),
+        ),
         # FIFO per destination and business key: "is an earlier one still open?"
         Index(None, "endpoint", "ordering_key", "id"),
         Index(None, "business_key"),
@@ -179,9 +188,17 @@ class CircuitBreakerRow(Base):
 
     endpoint: Mapped[str] = mapped_column(String(2 * KEY + 1), primary_key=True)
     state: Mapped[str] = mapped_column(String(16), default=BreakerState.CLOSED.value)
-    failures: Mapped[int] = mapped_column(default=0)  # consecutive transient failures
+    failures: Mapped[int] = mapped_column(default=0)  # transient failures (and slow answers) in the window
     # Open: when the cool-down ends. Half-open: when the probe's claim ends (a lost probe frees the slot).
+    # Closed: when the vendor's Retry-After ends (no worker sends before), or None.
     opened_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    window_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)  # of `failures`
+    # The last failure: a success of a request that started before it says nothing about the endpoint now.
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # While failing but not yet open: requests admitted across all workers and not yet recorded, and until
+    # when that count holds (a worker that died with admitted requests frees them with its lease).
+    admitted: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    admitted_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -33,6 +33,7 @@ def dispatcher(
     cooldown: float = 30.0,
     lease: float = 60.0,
     batch_size: int = 20,
+    breaker_policy: BreakerPolicy | None = None,
     **kwargs: Any,
 ) -> Dispatcher:
     return Dispatcher(
@@ -41,7 +42,7 @@ def dispatcher(
         worker_id=worker_id,
         clock=clock,
         policy=RetryPolicy(max_attempts=max_attempts, base_seconds=2.0, cap_seconds=120.0),
-        breaker_policy=BreakerPolicy(threshold=threshold, cooldown_seconds=cooldown),
+        breaker_policy=breaker_policy or BreakerPolicy(threshold=threshold, cooldown_seconds=cooldown),
         lease_seconds=lease,
         batch_size=batch_size,
         rng=random.Random(7),

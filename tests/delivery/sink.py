@@ -11,7 +11,10 @@ each delivery in a `Ledger` (one effect per idempotency key) and taking faults f
 - refuse messages of chosen business keys with 422 until told otherwise (a permanent error whose cause
   is then fixed);
 - answer slowly *after* recording the effect (`delay`), so a worker killed while waiting leaves an
-  effect whose delivery it never recorded: the redelivery must be recognised as a duplicate.
+  effect whose delivery it never recorded: the redelivery must be recognised as a duplicate;
+- hold the answer to chosen business keys (`hold`) until the test calls `release`, and count the
+  requests it is serving at once (`in_progress`, `most_in_progress`), so concurrency limits and "one
+  slow request does not hold the others" are observed at the receiver, without timing.
 
 `SinkResolver` is picklable, so worker processes can build the adapter themselves.
 """
@@ -102,6 +105,10 @@ class Sink:
         self.outage_retry_after = 30
         self.refused_keys: set[str] = set()
         self.requests = 0
+        self.in_progress = 0
+        self.most_in_progress = 0
+        self.held_keys: set[str] = set()
+        self._released = threading.Event()
         self._lock = threading.Lock()
         self._references = itertools.count(1)
         self.app = Starlette(
@@ -123,9 +130,26 @@ class Sink:
     def down(self) -> bool:
         return self.outage_until is not None and self.clock is not None and self.clock.now() < self.outage_until
 
+    def hold(self, *business_keys: str) -> None:
+        """Answer nothing for these payload ids (or every one, with "*") until `release`."""
+        self._released.clear()
+        self.held_keys.update(business_keys)
+
+    def release(self) -> None:
+        self._released.set()
+
     async def _receive(self, request: Request) -> Response:
         with self._lock:
             self.requests += 1
+            self.in_progress += 1
+            self.most_in_progress = max(self.most_in_progress, self.in_progress)
+        try:
+            return await self._answer(request)
+        finally:
+            with self._lock:
+                self.in_progress -= 1
+
+    async def _answer(self, request: Request) -> Response:
         if self.down():
             return Response("maintenance", status_code=503, headers={"Retry-After": str(self.outage_retry_after)})
         fault = await self.faults.apply(b'{"reference":', "application/json")
@@ -135,7 +159,11 @@ class Sink:
         if not key:
             return JSONResponse({"error": "Idempotency-Key header missing"}, status_code=400)
         body: dict[str, Any] = await request.json()
-        if str(body.get("payload", {}).get("id")) in self.refused_keys:
+        business_key = str(body.get("payload", {}).get("id"))
+        if self.held_keys & {business_key, "*"}:
+            # Wait on a thread, so the server's event loop keeps answering everything else.
+            await asyncio.to_thread(self._released.wait, 60)
+        if business_key in self.refused_keys:
             return JSONResponse({"error": "unknown unit for this corporation"}, status_code=422)
         _record, duplicate = self.ledger.record(key, body["type"], body)
         if self.delay:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ from gateway.delivery import breaker, enqueue
 from gateway.delivery.breaker import BreakerPolicy
 from gateway.store import OutboxMessage, audit, migrate
 from tests.delivery.builders import publicatie_message
-from tests.delivery.helpers import CORP_A, put, statuses
+from tests.delivery.helpers import CORP_A, put, statuses, wait_until
 from tests.delivery.sink import Sink
 from tests.store.databases import TestDatabase, sqlite_database
 
@@ -271,3 +272,34 @@ def test_dlq_replay_of_a_superseded_dead_letter_sends_nothing_and_list_says_so(
     assert f"superseded by {newer}" in out
     code, out = _run(database, "dlq", "list", "--json")
     assert [(d["id"], d["superseded_by"]) for d in json.loads(out)] == [(old, newer)]
+
+
+def test_a_worker_started_while_the_database_is_down_says_so_in_one_line_and_waits(tmp_path: Path) -> None:
+    """Nothing listens on port 9 of loopback: the worker waits with backoff, one line per try, and a
+    SIGTERM while it waits ends it cleanly. No traceback, no password."""
+    url = "postgresql+psycopg://woonbrug:s3cret-password@127.0.0.1:9/test?connect_timeout=2"
+    errors = tmp_path / "stderr.txt"
+    with errors.open("w") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gateway.cli", "worker", "--database-url", url],
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+            text=True,
+        )
+        try:
+            wait_until(lambda: errors.read_text().count("cannot be reached") >= 2, 60, "two tries")
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=30) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    lines = errors.read_text().splitlines()
+    tries = [line for line in lines if "cannot be reached" in line]
+    assert len(tries) >= 2
+    assert all("OperationalError" in line and "trying again in" in line for line in tries)
+    assert "Traceback" not in errors.read_text()
+    assert "s3cret-password" not in errors.read_text()
+    assert lines[-1] == "woonbrug worker: stopped before the database could be reached"
