@@ -163,7 +163,10 @@ class RegionPolicy(_Config):
 
     ranking: dict[PublicatieModelCode, RankingRule] = Field(default_factory=_default_ranking)
     voorrang: list[VoorrangTier] = Field(default_factory=_default_voorrang, max_length=10)
+    # Huisvestingswet 2014 art. 14: the share of a gemeente's yearly supply that may go with local
+    # (BIN/KRN) and with regional (BIN/REG) binding, each on its own; gateway.flow.binding holds them.
     binding_share_cap: Decimal = Field(default=Decimal("0.5"), ge=0, le=1)
+    regional_binding_share_cap: Decimal = Field(default=Decimal("0.5"), ge=0, le=1)
     offer_deadline_days: int = Field(default=3, ge=1, le=60)
     refusals_before_sanction: int = Field(default=2, ge=1, le=20)
     end_inschrijving_on_lease: bool = True
@@ -200,10 +203,6 @@ class RegionPolicy(_Config):
             raise LookupError(
                 f"the region has no ranking rule for PUBLICATIEMODEL {model.code} ({model.naam})"
             ) from None
-
-    def binding_share_allows(self, listings_with_binding: int, listings_total: int) -> bool:
-        """Whether one more listing with binding keeps a gemeente's binding share within the cap."""
-        return Decimal(listings_with_binding + 1) <= self.binding_share_cap * (listings_total + 1)
 
     def overrides_as_figures(self) -> dict[int, dict[str, Any]]:
         return {year: override.model_dump(exclude_none=True) for year, override in self.parameter_overrides.items()}

@@ -24,17 +24,18 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from adapters import Capabilities, discover
 from gateway.delivery.clock import SYSTEM_CLOCK, Clock
 from gateway.delivery.outbox import Destination, enqueue
 from gateway.flow import quotas
-from gateway.flow.binding import apply_binding_cap, has_binding_criteria, household_has_binding
+from gateway.flow.binding import BindingDecision, apply_binding_cap, has_binding_criteria, household_has_binding
 from gateway.flow.herkomst import herkomst
-from gateway.flow.parameters import ParameterTable, allocation_date_of, dutch_year_bounds
+from gateway.flow.parameters import ParameterTable, allocation_date_of
 from gateway.flow.policy import CorporatieConfig, RankingRule, RegionConfig
+from gateway.flow.quotas import binding_count
 from gateway.flow.ranking import Reactie, lotingzaad_commitment, new_lotingzaad, rank_kandidaten
 from gateway.flow.records import (
     AanbiedingRecord,
@@ -167,7 +168,8 @@ class FlowService:
             existing = session.get(PublicatieRecord, publicatie_id)
             if existing is not None:
                 return Publicatie.model_validate(existing.document)
-            eenheid, binding = self._apply_binding_cap(session, eenheid, now)
+            decision = self._apply_binding_cap(session, eenheid, now)
+            eenheid = decision.eenheid
             publicatie = Publicatie(
                 id=publicatie_id,
                 id_organisatie=corporatie.id,
@@ -198,7 +200,9 @@ class FlowService:
                     begindatum=publicatie.begindatum,
                     einddatum=publicatie.einddatum,
                     daeb=eenheid.is_daeb,
-                    binding=binding,
+                    binding=decision.binding,
+                    binding_lokaal=decision.lokaal,
+                    binding_regionaal=decision.regionaal,
                     lotingzaad=seed,
                     lotingzaad_commitment=lotingzaad_commitment(seed) if seed else None,
                     correlation_id=message.correlation_id,
@@ -215,26 +219,24 @@ class FlowService:
                 publicatie.id,
                 actor=message.source.tenant,
                 keys=AuditKeys(publicatie.id, correlation_id=message.correlation_id, message_id=message.message_id),
-                detail={"binding": binding, "model": model.code},
+                detail={
+                    "binding": decision.binding,
+                    "binding_lokaal": decision.lokaal,
+                    "binding_regionaal": decision.regionaal,
+                    "binding_warnings": list(decision.warnings),
+                    "model": model.code,
+                },
             )
             self._send(session, message.caused(PublicatieAangeboden, publicatie, self.source), corporatie.id)
         return publicatie
 
-    def _apply_binding_cap(self, session: Session, eenheid: Eenheid, now: datetime) -> tuple[Eenheid, bool]:
-        """Count this Dutch calendar year's listings in the gemeente; `binding.apply_binding_cap` decides."""
+    def _apply_binding_cap(self, session: Session, eenheid: Eenheid, now: datetime) -> BindingDecision:
+        """Count the gemeente's listings of this Dutch calendar year; `binding.apply_binding_cap` decides."""
+        gemeente = eenheid.adres.gemeente.code
         if not has_binding_criteria(eenheid):
-            return eenheid, False
-        year_start, _ = dutch_year_bounds(allocation_date_of(now).year)
-        # This year's listings in the gemeente, and how many of them have binding: one pass over them.
-        binding_count = func.coalesce(func.sum(case((PublicatieRecord.binding.is_(True), 1), else_=0)), 0)
-        total, with_binding = session.execute(
-            select(func.count(), binding_count).where(
-                PublicatieRecord.gemeente == eenheid.adres.gemeente.code, PublicatieRecord.created_at >= year_start
-            )
-        ).one()
-        return apply_binding_cap(
-            eenheid, listings_with_binding=int(with_binding), listings_total=int(total), policy=self.region.policy
-        )
+            return BindingDecision(eenheid, lokaal=False, regionaal=False)
+        count = binding_count(session, allocation_date_of(now).year, gemeente)
+        return apply_binding_cap(eenheid, count, self.region.policy, gemeente=gemeente)
 
     def withdraw_publicatie(self, publicatie_id: str, *, actor: str) -> Publicatie:
         """Withdraw a listing (ING) before allocation; open offers are withdrawn with it."""

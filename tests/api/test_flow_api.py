@@ -169,3 +169,17 @@ def test_every_csv_cell_goes_through_the_formula_neutraliser() -> None:
     )
     text = as_csv(ToewijzingAantallen(items=[row])).decode()
     assert "'=HYPERLINK" in text.splitlines()[1]
+
+
+def test_staff_read_the_binding_caps_running_figure(world: World) -> None:
+    answer = world.get(MUNICIPALITY, "/api/v1/publicaties/binding", params={"jaar": 2026})
+    assert answer.status_code == 200
+    body = answer.json()
+    assert "Huisvestingswet 2014, art. 14" in body["bron"]
+    figures = {(item["gemeente"], item["soort"]): item for item in body["items"]}
+    assert set(figures) == {(g, s) for g in ("GM0202", "GM0268") for s in ("lokaal", "regionaal")}
+    regional = figures[("GM0268", "regionaal")]
+    # One listing in Nijmegen this year, asking for regional binding: the first of the year keeps it.
+    assert (regional["aanbod"], regional["metBinding"], regional["aandeel"], regional["ruimte"]) == (1, 1, 1.0, 0)
+    assert figures[("GM0268", "lokaal")]["metBinding"] == 0
+    assert world.get(PORTAL_A, "/api/v1/publicaties/binding", params={"jaar": 2026}).status_code == 403

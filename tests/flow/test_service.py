@@ -264,11 +264,19 @@ def test_a_lottery_listing_can_be_verified_from_its_seed(
 
 
 def test_binding_criteria_are_dropped_once_the_cap_is_reached(flow: FlowService, db: TestDatabase) -> None:
-    published = [flow.publish_vacancy(vacancy(f"E-{n}")) for n in range(4)]  # every unit asks for BIN/REG
+    """Behaviour changed with issue 17: the first listing of the year keeps its binding (it was stripped),
+    and from then on at most half of the gemeente's listings have it; every drop is audited with its reason."""
+    published = [flow.publish_vacancy(vacancy(f"E-{n}")) for n in range(6)]  # every unit asks for BIN/REG
     with db.session() as session:
-        binding = [session.get(PublicatieRecord, p.id).binding for p in published]  # type: ignore[union-attr]
-    assert binding == [False, True, False, True]  # never more than half of the gemeente's listings
-    assert not Publicatie.model_validate(published[2].model_dump(mode="json")).eenheid.criteria
+        records = [session.get(PublicatieRecord, p.id) for p in published]
+        binding = [(r.binding, r.binding_regionaal, r.binding_lokaal) for r in records if r is not None]
+        audited = search(session, action="publicatie.gepubliceerd")
+    assert [b for b, _, _ in binding] == [True, False, False, True, False, True]
+    assert binding[0] == (True, True, False)
+    assert not Publicatie.model_validate(published[1].model_dump(mode="json")).eenheid.criteria
+    warnings = {entry.entity_id: entry.detail["binding_warnings"] for entry in audited}
+    assert "regionale binding (BIN/REG) dropped from this listing" in warnings[published[1].id][0]
+    assert "the next listing with it publishes without it" in warnings[published[0].id][0]
 
 
 def test_refusal_reasons_are_vera_refusal_codes(vera_dir: Path) -> None:
@@ -283,14 +291,17 @@ def test_refusal_reasons_are_vera_refusal_codes(vera_dir: Path) -> None:
 
 def test_the_binding_cap_counts_the_dutch_calendar_year(db: TestDatabase) -> None:
     """At 23:30 UTC on 31 December it is New Year in the Netherlands: the listings of the old year no
-    longer count towards the cap, so the first listing of the new year gets no binding."""
+    longer count towards the cap. (Issue 17: the first binding listing of a year keeps its binding, so the
+    test publishes two in the old year and shows the new year's first one keeping it.)"""
     clock = SimulatedClock(datetime(2025, 12, 31, 22, 0, tzinfo=UTC))  # 23:00 in the Netherlands
     every_type = Capabilities(encodes=frozenset(MESSAGE_TYPES))
     flow = FlowService(
         db, region(), parameters=default_parameter_table(), clock=clock, capabilities=lambda _adapter: every_type
     )
     flow.publish_vacancy(vacancy("E-old"))
+    second_old = flow.publish_vacancy(vacancy("E-old-2"))
     clock.advance(90 * 60)
     published = flow.publish_vacancy(vacancy("E-new"))
     with db.session() as session:
-        assert session.get(PublicatieRecord, published.id).binding is False  # type: ignore[union-attr]
+        assert session.get(PublicatieRecord, second_old.id).binding is False  # type: ignore[union-attr]
+        assert session.get(PublicatieRecord, published.id).binding is True  # type: ignore[union-attr]

@@ -14,7 +14,10 @@ from gateway.api.deps import Context, read_session
 from gateway.api.errors import NotFound, problem_responses
 from gateway.api.paging import Page, Paging, json_response, page_response
 from gateway.api.publicaties import repository
-from gateway.api.publicaties.schemas import PublicatieAantal, PublicatieAantallen
+from gateway.api.publicaties.schemas import BindingAandeel, BindingAandelen, PublicatieAantal, PublicatieAantallen
+from gateway.flow import quotas
+from gateway.flow.binding import LEGAL_SOURCE, binding_figure
+from gateway.flow.policy import RegionPolicy
 from gateway.tenants.service import Principal, Scope
 from schemas import Publicatie, PublicatieModel, PublicatieStatus
 
@@ -71,6 +74,39 @@ def aantallen(
     return PublicatieAantallen(
         jaar=jaar, items=[PublicatieAantal(gemeente=g, status=s, model=m, aantal=n) for g, s, m, n in rows]
     )
+
+
+@router.get(
+    "/binding",
+    response_model=BindingAandelen,
+    responses=problem_responses(401, 403, 422, 429),
+    summary="The binding cap's running figure per gemeente in a year (figures only)",
+)
+def binding(
+    ctx: Context,
+    _principal: Statistician,
+    jaar: Annotated[int, Query(ge=2000, le=2100)],
+    gemeente: Gemeente = None,
+) -> BindingAandelen:
+    policy = ctx.region.policy if ctx.region is not None else RegionPolicy()
+    with read_session(ctx.db) as session:
+        counts = quotas.binding_counts(session, jaar, gemeente=gemeente)
+    items = []
+    for code, count in counts.items():
+        for soort in ("lokaal", "regionaal"):
+            figure = binding_figure(soort, count, policy)
+            items.append(
+                BindingAandeel(
+                    gemeente=code,
+                    soort=soort,
+                    aanbod=figure.listings,
+                    met_binding=figure.with_binding,
+                    aandeel=float(figure.share) if figure.share is not None else None,
+                    maximum=figure.cap,
+                    ruimte=figure.room,
+                )
+            )
+    return BindingAandelen(jaar=jaar, bron=LEGAL_SOURCE, items=items)
 
 
 @router.get(
