@@ -28,6 +28,7 @@ from enum import StrEnum
 
 from gateway.flow.parameters import ParameterTable, YearParameters, age_on, default_parameter_table
 from gateway.flow.policy import RegionPolicy
+from gateway.flow.sanctions import blocking_sanctie
 from schemas.eenheid import Eenheid
 from schemas.inschrijving import Inschrijving
 from schemas.referentiedata import (
@@ -186,7 +187,9 @@ def inschrijving_active(inschrijving: Inschrijving, allocation_date: date) -> bo
 
 
 def is_aow_household(inschrijving: Inschrijving, parameters: YearParameters, allocation_date: date) -> bool:
-    """Whether the applicant or the co-applicant has reached the AOW age on the allocation date."""
+    """Whether the applicant or the co-applicant is of AOW age on the allocation date, the rule's one
+    reference date (`YearParameters.has_reached_aow_age`; source: Algemene Ouderdomswet art. 7a, SVB
+    "AOW-leeftijd"; passend toewijzen's AOW limits: Woningwet art. 46)."""
     if parameters.has_reached_aow_age(inschrijving.aanvrager.geboortedatum, allocation_date):
         return True
     partner = inschrijving.medeaanvrager
@@ -247,10 +250,7 @@ def check_eligibility(
     reasons: list[RejectionReason] = []
     if not inschrijving_active(inschrijving, allocation_date):
         reasons.append(RejectionReason.INSCHRIJVING_NIET_ACTIEF)
-    blocking = policy.blocking_sanctions
-    if any(
-        s.inschrijving.id == inschrijving.id and s.soort in blocking and s.active_on(allocation_date) for s in sancties
-    ):
+    if blocking_sanctie(sancties, inschrijving.id, blocking=policy.blocking_sanctions, on=allocation_date):
         reasons.append(RejectionReason.GESANCTIONEERD)
 
     persons = inschrijving.huishoudgrootte

@@ -47,7 +47,8 @@ from gateway.flow.records import (
     SanctieRecord,
     ToewijzingRecord,
 )
-from gateway.flow.sanctions import is_refusal_reason, sanction_for
+from gateway.flow.eligibility import RejectionReason
+from gateway.flow.sanctions import blocking_sanctie, is_refusal_reason, sanction_for
 from gateway.flow.transitions import AANBIEDING, KANDIDAAT, PUBLICATIE, IllegalTransition, require
 from gateway.store import audit
 from gateway.store.audit import AuditKeys
@@ -458,6 +459,25 @@ class FlowService:
             if inschrijving.status != OvereenkomstStatus.LOP.code:
                 self._set_kandidaat(candidate, kandidaat, now, status=KandidaatStatus.AFG, afwijzing=["NIET_ACTIEF"])
                 continue
+            sanctie = self._blocking_sanctie(session, candidate.inschrijving_id, now)
+            if sanctie is not None:
+                # A Sanctie imposed after the list was ranked still stops the offer (gateway.flow.sanctions).
+                self._set_kandidaat(
+                    candidate,
+                    kandidaat,
+                    now,
+                    status=KandidaatStatus.AFG,
+                    afwijzing=[RejectionReason.GESANCTIONEERD.value],
+                )
+                self._audit(
+                    session,
+                    "aanbieding.overgeslagen",
+                    "kandidaat",
+                    candidate.id,
+                    keys=_keys(record, inschrijving_id=candidate.inschrijving_id),
+                    detail={"reason": RejectionReason.GESANCTIONEERD.value, "sanctie": sanctie.id},
+                )
+                continue
             aanbieding = Aanbieding(
                 id=flow_id("aan", record.id, candidate.id),
                 publicatie=Sleutel(id=record.id),
@@ -533,6 +553,11 @@ class FlowService:
         inschrijving.weigeringen = 0
         session.flush()
         self._audit(session, "sanctie.opgelegd", "sanctie", sanctie.id, keys=AuditKeys(inschrijving_id=inschrijving.id))
+        if sanctie.soort in self.region.policy.blocking_sanctions and sanctie.active_on(allocation_date_of(now)):
+            # A blocking Sanctie stops the household's open offers too; each goes to the next candidate.
+            for offer in self._open_offers(session, inschrijving_id=inschrijving.id):
+                self._close_offer(session, offer, AanbiedingStatus.ING, AanbiedingDetailStatus.ONT, now)
+                self._offer_next(session, self._publicatie(session, offer.publicatie_id), now)
 
     def accept(self, aanbieding_id: str, *, portal: str | None = None) -> tuple[Toewijzing, list[str]]:
         """The candidate accepts: a Toewijzing is made and written back to the owner's system.
@@ -547,6 +572,12 @@ class FlowService:
             publicatie = Publicatie.model_validate(publicatie_record.document)
             if publicatie.status is not PublicatieStatus.AAN:
                 raise FlowError(f"publicatie {publicatie.id} is {publicatie.status.code}; it cannot be allocated")
+            sanctie = self._blocking_sanctie(session, offer.inschrijving_id, now)
+            if sanctie is not None:
+                raise FlowError(
+                    f"inschrijving {offer.inschrijving_id} has a blocking sanctie ({sanctie.id}) running on "
+                    f"{allocation_date.isoformat()}: the offer cannot be accepted"
+                )
             self._close_offer(session, offer, AanbiedingStatus.TOE, None, now)
             kandidaat_record = session.get(KandidaatRecord, offer.kandidaat_id)
             assert kandidaat_record is not None
@@ -735,6 +766,18 @@ class FlowService:
         if record is None:
             raise FlowError(f"no inschrijving {inschrijving_id}")
         return record
+
+    def _blocking_sanctie(self, session: Session, inschrijving_id: str, now: datetime) -> Sanctie | None:
+        """The blocking Sanctie running on the Inschrijving today, if any (`sanctions.blocking_sanctie`)."""
+        sancties = [
+            Sanctie.model_validate(document)
+            for document in session.scalars(
+                select(SanctieRecord.document).where(SanctieRecord.inschrijving_id == inschrijving_id)
+            )
+        ]
+        return blocking_sanctie(
+            sancties, inschrijving_id, blocking=self.region.policy.blocking_sanctions, on=allocation_date_of(now)
+        )
 
     def _offer(self, session: Session, aanbieding_id: str, portal: str | None) -> AanbiedingRecord:
         offer = session.get(AanbiedingRecord, aanbieding_id, with_for_update=True)

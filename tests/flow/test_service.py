@@ -15,7 +15,14 @@ from adapters import Capabilities
 from gateway.delivery.clock import SimulatedClock
 from gateway.flow.parameters import default_parameter_table
 from gateway.flow.ranking import verify_lottery
-from gateway.flow.records import InschrijvingRecord, KandidaatRecord, PublicatieRecord, ToewijzingRecord
+from gateway.flow.records import (
+    AanbiedingRecord,
+    InschrijvingRecord,
+    KandidaatRecord,
+    PublicatieRecord,
+    SanctieRecord,
+    ToewijzingRecord,
+)
 from gateway.flow.sanctions import REFUSAL_REASONS
 from gateway.flow.service import FlowError, FlowService
 from gateway.flow.transitions import IllegalTransition
@@ -30,6 +37,7 @@ from schemas import (
     OvereenkomstGetekend,
     Publicatie,
     PublicatieModel,
+    Sanctie,
 )
 from tests import factories
 from tests.flow.builders import region
@@ -245,6 +253,119 @@ def test_refusals_lead_to_a_sanction_that_blocks_the_next_listing(
         assert record is not None
         assert record.status == "AFG"
         assert record.afwijzing == ["GESANCTIONEERD"]
+
+
+def _close_all(flow: FlowService, clock: SimulatedClock) -> None:
+    clock.advance(timedelta(days=8).total_seconds())
+    flow.tick()
+
+
+def _offer_on(flow: FlowService, db: TestDatabase, publicatie_id: str) -> AanbiedingRecord:
+    with db.session() as session:
+        [offer] = flow._open_offers(session, publicatie_id=publicatie_id)
+        session.expunge(offer)
+    return offer
+
+
+def _sanction_directly(db: TestDatabase, inschrijving_id: str, **changes: Any) -> None:
+    """A Sanctie recorded beside the flow (as a corporation's own decision would be), after the ranking."""
+    sanctie = Sanctie.model_validate(
+        {
+            "id": f"SAN-{inschrijving_id}",
+            "soort": {"code": "ZWA"},
+            "status": {"code": "DEF"},
+            "begindatum": "2026-03-01",
+            "einddatum": "2026-12-31",
+            "inschrijving": {"id": inschrijving_id},
+            **changes,
+        }
+    )
+    with db.transaction() as session:
+        session.add(
+            SanctieRecord(
+                id=sanctie.id,
+                inschrijving_id=inschrijving_id,
+                document=sanctie.model_dump(mode="json"),
+                created_at=datetime(2026, 3, 1, tzinfo=UTC),
+            )
+        )
+
+
+def test_a_sanction_imposed_for_refusals_withdraws_the_households_other_offers(
+    flow: FlowService, db: TestDatabase, clock: SimulatedClock
+) -> None:
+    first, second = register(flow, 2)
+    listings = [flow.publish_vacancy(vacancy(f"E-{n}")).id for n in range(3)]
+    for publicatie_id in listings:
+        for seeker in (first, second):
+            flow.respond(publicatie_id, seeker)
+    _close_all(flow, clock)
+    assert {_offer_on(flow, db, p).inschrijving_id for p in listings} == {first}
+    flow.refuse(_offer_on(flow, db, listings[0]).id, AanbiedingDetailStatus.GEE)
+    still_open = _offer_on(flow, db, listings[2])
+    flow.refuse(_offer_on(flow, db, listings[1]).id, AanbiedingDetailStatus.GEE)  # the second refusal: a sanction
+    with db.session() as session:
+        withdrawn = session.get(AanbiedingRecord, still_open.id)
+        assert withdrawn is not None
+        assert (withdrawn.status, withdrawn.detail_status) == ("ING", "ONT")
+    assert all(_offer_on(flow, db, p).inschrijving_id == second for p in listings)
+
+
+def test_a_sanctioned_household_is_skipped_when_its_turn_comes(
+    flow: FlowService, db: TestDatabase, clock: SimulatedClock
+) -> None:
+    seekers = register(flow, 3)
+    publicatie = flow.publish_vacancy(vacancy())
+    for seeker in seekers:
+        flow.respond(publicatie.id, seeker)
+    _close_all(flow, clock)
+    _sanction_directly(db, seekers[1])
+    flow.refuse(_offer_on(flow, db, publicatie.id).id, AanbiedingDetailStatus.WBN)
+    assert _offer_on(flow, db, publicatie.id).inschrijving_id == seekers[2]
+    with db.session() as session:
+        skipped = session.scalar(
+            select(KandidaatRecord).where(
+                KandidaatRecord.publicatie_id == publicatie.id, KandidaatRecord.inschrijving_id == seekers[1]
+            )
+        )
+        assert skipped is not None
+        assert (skipped.status, skipped.afwijzing) == ("AFG", ["GESANCTIONEERD"])
+        assert search(session, action="aanbieding.overgeslagen")[0].detail["sanctie"] == f"SAN-{seekers[1]}"
+
+
+@pytest.mark.parametrize(
+    ("begindatum", "einddatum", "status", "blocks"),
+    [
+        ("2026-03-10", "2026-12-31", "DEF", True),  # begins on the allocation day
+        ("2026-01-01", "2026-03-10", "DEF", True),  # ends on the allocation day: still running
+        ("2026-01-01", "2026-03-09", "DEF", False),  # ended the day before
+        ("2026-03-11", "2026-12-31", "DEF", False),  # begins the day after
+        ("2026-01-01", "2026-12-31", "AAN", False),  # only drawn up, not yet definitive
+    ],
+)
+def test_a_blocking_sanction_stops_the_acceptance(
+    flow: FlowService,
+    db: TestDatabase,
+    clock: SimulatedClock,
+    begindatum: str,
+    einddatum: str,
+    status: str,
+    blocks: bool,
+) -> None:
+    [seeker] = register(flow, 1)
+    publicatie = flow.publish_vacancy(vacancy())
+    flow.respond(publicatie.id, seeker)
+    _close_all(flow, clock)  # the allocation day is 10 March 2026
+    _sanction_directly(db, seeker, begindatum=begindatum, einddatum=einddatum, status={"code": status})
+    offer = _offer_on(flow, db, publicatie.id)
+    if blocks:
+        with pytest.raises(FlowError, match="blocking sanctie"):
+            flow.accept(offer.id)
+        with db.session() as session:
+            assert session.scalar(select(func.count()).select_from(ToewijzingRecord)) == 0
+    else:
+        toewijzing, _ = flow.accept(offer.id)
+        assert toewijzing.inschrijving.id == seeker
 
 
 def test_a_lottery_listing_can_be_verified_from_its_seed(
