@@ -32,6 +32,7 @@ from gateway.delivery.clock import SYSTEM_CLOCK, Clock
 from gateway.delivery.outbox import Destination, enqueue
 from gateway.flow import quotas
 from gateway.flow.binding import BindingDecision, apply_binding_cap, has_binding_criteria, household_has_binding
+from gateway.flow.eligibility import RejectionReason
 from gateway.flow.herkomst import herkomst
 from gateway.flow.parameters import ParameterTable, allocation_date_of
 from gateway.flow.policy import CorporatieConfig, RankingRule, RegionConfig
@@ -47,7 +48,6 @@ from gateway.flow.records import (
     SanctieRecord,
     ToewijzingRecord,
 )
-from gateway.flow.eligibility import RejectionReason
 from gateway.flow.sanctions import blocking_sanctie, is_refusal_reason, sanction_for
 from gateway.flow.transitions import AANBIEDING, KANDIDAAT, PUBLICATIE, IllegalTransition, require
 from gateway.store import audit
