@@ -106,6 +106,21 @@ class RankingRule(StrEnum):
     """First responder first (earliest Kandidaat.reactiedatum)."""
 
 
+class TieBreaker(StrEnum):
+    """What decides between candidates equal on voorrang and on the publicatiemodel's own key."""
+
+    INSCHRIJFDATUM = "inschrijfdatum"
+    """Earlier Inschrijving.begindatum first (registered longer, in time, not in the database)."""
+    REACTIEDATUM = "reactiedatum"
+    """Earlier response first."""
+    LOTING = "loting"
+    """The listing's lot (gateway.flow.lottery): settles every tie, so nothing after it counts."""
+
+
+def _default_tie_breakers() -> list[TieBreaker]:
+    return [TieBreaker.INSCHRIJFDATUM, TieBreaker.LOTING]
+
+
 class VoorrangTier(StrEnum):
     """A voorrang tier. Codes are VERA's (EENHEIDCRITERIUMSOORT, with its detailsoort where it has one)."""
 
@@ -163,6 +178,7 @@ class RegionPolicy(_Config):
 
     ranking: dict[PublicatieModelCode, RankingRule] = Field(default_factory=_default_ranking)
     voorrang: list[VoorrangTier] = Field(default_factory=_default_voorrang, max_length=10)
+    tie_breakers: list[TieBreaker] = Field(default_factory=_default_tie_breakers, max_length=3)
     # Huisvestingswet 2014 art. 14: the share of a gemeente's yearly supply that may go with local
     # (BIN/KRN) and with regional (BIN/REG) binding, each on its own; gateway.flow.binding holds them.
     binding_share_cap: Decimal = Field(default=Decimal("0.5"), ge=0, le=1)
@@ -181,7 +197,7 @@ class RegionPolicy(_Config):
     senioren_min_age: int = Field(default=55, ge=40, le=90)
     parameter_overrides: dict[int, ParameterOverride] = Field(default_factory=dict)
 
-    @field_validator("voorrang", "passend_exceptions", "blocking_sanctions", "exclusive_doelgroepen")
+    @field_validator("voorrang", "tie_breakers", "passend_exceptions", "blocking_sanctions", "exclusive_doelgroepen")
     @classmethod
     def _no_duplicates(cls, values: list[Any]) -> list[Any]:
         _unique(values)

@@ -34,10 +34,11 @@ from gateway.flow import quotas
 from gateway.flow.binding import BindingDecision, apply_binding_cap, has_binding_criteria, household_has_binding
 from gateway.flow.eligibility import RejectionReason
 from gateway.flow.herkomst import herkomst
+from gateway.flow.lottery import lotingzaad_commitment, new_lotingzaad, trekking
 from gateway.flow.parameters import ParameterTable, allocation_date_of
-from gateway.flow.policy import CorporatieConfig, RankingRule, RegionConfig
+from gateway.flow.policy import CorporatieConfig, RegionConfig
 from gateway.flow.quotas import binding_count
-from gateway.flow.ranking import Reactie, lotingzaad_commitment, new_lotingzaad, rank_kandidaten
+from gateway.flow.ranking import Reactie, rank_kandidaten
 from gateway.flow.records import (
     AanbiedingRecord,
     EenheidRecord,
@@ -129,12 +130,16 @@ class FlowService:
         clock: Clock = SYSTEM_CLOCK,
         capabilities: Callable[[str], Capabilities] | None = None,
         response_window: timedelta = timedelta(days=7),
+        lotingzaad_source: Callable[[], str] = new_lotingzaad,
     ) -> None:
         self.db = db
         self.region = region
         self.parameters = region.parameter_table(parameters)
         self.clock = clock
         self.response_window = response_window
+        # Where each listing's secret lot seed comes from: the operating system's randomness, or a seeded
+        # source for a reproducible demo (gateway.flow.lottery.seeded_lotingzaad_source).
+        self._lotingzaad_source = lotingzaad_source
         self._capabilities = capabilities or _capabilities_from_registry()
         self.source = MessageSource(tenant=region.region.id, system="woonbrug")
 
@@ -171,6 +176,10 @@ class FlowService:
                 return Publicatie.model_validate(existing.document)
             decision = self._apply_binding_cap(session, eenheid, now)
             eenheid = decision.eenheid
+            # Every listing gets a secret: a lottery ranks by its lot, the others break ties with it. Its
+            # commitment is published now, before anyone can respond (gateway.flow.lottery).
+            seed = self._lotingzaad_source()
+            commitment = lotingzaad_commitment(seed)
             publicatie = Publicatie(
                 id=publicatie_id,
                 id_organisatie=corporatie.id,
@@ -179,8 +188,8 @@ class FlowService:
                 begindatum=now,
                 einddatum=now + self.response_window,
                 eenheden=[eenheid],
+                lotingzaad_commitment=commitment,
             )
-            seed = new_lotingzaad() if rule is RankingRule.LOTING else None
             session.merge(
                 EenheidRecord(
                     id=eenheid.id,
@@ -205,7 +214,7 @@ class FlowService:
                     binding_lokaal=decision.lokaal,
                     binding_regionaal=decision.regionaal,
                     lotingzaad=seed,
-                    lotingzaad_commitment=lotingzaad_commitment(seed) if seed else None,
+                    lotingzaad_commitment=commitment,
                     correlation_id=message.correlation_id,
                     document=publicatie.model_dump(mode="json"),
                     created_at=now,
@@ -226,6 +235,8 @@ class FlowService:
                     "binding_regionaal": decision.regionaal,
                     "binding_warnings": list(decision.warnings),
                     "model": model.code,
+                    "ranking": rule.value,
+                    "lotingzaad_commitment": commitment,
                 },
             )
             self._send(session, message.caused(PublicatieAangeboden, publicatie, self.source), corporatie.id)
@@ -431,6 +442,22 @@ class FlowService:
             lijst = result.kandidatenlijst
             record.kandidatenlijst = lijst.model_dump(mode="json")
             self._set_publicatie_status(record, publicatie, PublicatieStatus.AAN, now)
+            if record.lotingzaad is not None and record.lotingzaad_commitment is not None:
+                # The draw is done: reveal the secret with the closed response list it was drawn over.
+                self._audit(
+                    session,
+                    "loting.getrokken",
+                    "publicatie",
+                    publicatie_id,
+                    keys=_keys(record),
+                    detail=trekking(
+                        publicatie_id,
+                        commitment=record.lotingzaad_commitment,
+                        lotingzaad=record.lotingzaad,
+                        reacties=result.reacties,
+                        kandidaten=[],
+                    ),
+                )
             self._audit(
                 session,
                 "kandidatenlijst.vrijgegeven",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,8 +14,8 @@ from sqlalchemy import func, select
 
 from adapters import Capabilities
 from gateway.delivery.clock import SimulatedClock
+from gateway.flow.lottery import lotingzaad_commitment, verify_trekking
 from gateway.flow.parameters import default_parameter_table
-from gateway.flow.ranking import verify_lottery
 from gateway.flow.records import (
     AanbiedingRecord,
     InschrijvingRecord,
@@ -26,13 +27,13 @@ from gateway.flow.records import (
 from gateway.flow.sanctions import REFUSAL_REASONS
 from gateway.flow.service import FlowError, FlowService
 from gateway.flow.transitions import IllegalTransition
+from gateway.flow.trekkingen import published_trekking
 from gateway.store.audit import search
 from gateway.store.models import OutboxMessage
 from schemas import (
     MESSAGE_TYPES,
     AanbiedingDetailStatus,
     EenheidVrijgekomen,
-    Kandidatenlijst,
     MessageSource,
     OvereenkomstGetekend,
     Publicatie,
@@ -368,20 +369,52 @@ def test_a_blocking_sanction_stops_the_acceptance(
         assert toewijzing.inschrijving.id == seeker
 
 
-def test_a_lottery_listing_can_be_verified_from_its_seed(
+def test_a_lottery_is_committed_at_publication_and_verified_after_the_draw(
     flow: FlowService, db: TestDatabase, clock: SimulatedClock
 ) -> None:
     publicatie = flow.publish_vacancy(vacancy(model=PublicatieModel.LOT))
-    for seeker in register(flow, 5):
-        flow.respond(publicatie.id, seeker)
+    commitment = publicatie.lotingzaad_commitment
+    assert commitment is not None
     with db.session() as session:
-        commitment = session.get(PublicatieRecord, publicatie.id).lotingzaad_commitment  # type: ignore[union-attr]
+        record = session.get(PublicatieRecord, publicatie.id)
+        assert record is not None
+        assert record.lotingzaad is not None
+        assert lotingzaad_commitment(record.lotingzaad) == commitment
+        # The commitment goes out with the listing's message and into the audit log; the secret does not.
+        sent = session.scalar(select(OutboxMessage).where(OutboxMessage.type == "publicatie.aangeboden"))
+        assert sent is not None
+        assert sent.payload["payload"]["lotingzaadCommitment"] == commitment
+        assert record.lotingzaad not in json.dumps(sent.payload)
+        [published] = search(session, action="publicatie.gepubliceerd")
+        assert published.detail["lotingzaad_commitment"] == commitment
+        assert record.lotingzaad not in json.dumps(published.detail)
+        before = published_trekking(session, record)
+        assert before is not None
+        assert (before["commitment"], before["lotingzaad"], before["reacties"]) == (commitment, None, [])
+    seekers = register(flow, 5)
+    for seeker in seekers:
+        flow.respond(publicatie.id, seeker)
+    withdrawn = flow.respond(publicatie.id, register_one(flow, "I-late"))
+    flow.withdraw_response(withdrawn.id)  # withdrawn before closing: not part of the draw
     clock.advance(timedelta(days=8).total_seconds())
     flow.tick()
     with db.session() as session:
-        lijst = Kandidatenlijst.model_validate(session.get(PublicatieRecord, publicatie.id).kandidatenlijst)  # type: ignore[union-attr]
-    assert len(lijst.kandidaten) == 5
-    assert verify_lottery(lijst, commitment) == []
+        record = session.get(PublicatieRecord, publicatie.id)
+        assert record is not None
+        draw = published_trekking(session, record)
+        [revealed] = search(session, action="loting.getrokken")
+    assert draw is not None
+    assert draw["lotingzaad"] == record.lotingzaad  # revealed after the draw, in the audit log and the record
+    assert revealed.detail["lotingzaad"] == record.lotingzaad
+    assert len(draw["reacties"]) == 5
+    assert withdrawn.id not in draw["reacties"]
+    assert len(draw["kandidaten"]) == 5
+    assert verify_trekking(draw) == []
+
+
+def register_one(flow: FlowService, inschrijving_id: str) -> str:
+    flow.register(factories.inschrijving(id=inschrijving_id, begindatum="2024-01-01"), portal=PORTAL)
+    return inschrijving_id
 
 
 def test_binding_criteria_are_dropped_once_the_cap_is_reached(flow: FlowService, db: TestDatabase) -> None:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from gateway.api.auth import require
 from gateway.api.common import GEMEENTE_PATTERN, IdPath, check_code, code_enum
@@ -18,6 +18,7 @@ from gateway.api.publicaties.schemas import BindingAandeel, BindingAandelen, Pub
 from gateway.flow import quotas
 from gateway.flow.binding import LEGAL_SOURCE, binding_figure
 from gateway.flow.policy import RegionPolicy
+from gateway.flow.trekkingen import published_trekking
 from gateway.tenants.service import Principal, Scope
 from schemas import Publicatie, PublicatieModel, PublicatieStatus
 
@@ -126,3 +127,18 @@ async def get_publicatie(ctx: Context, principal: Reader, publicatie_id: IdPath)
     if document is None:
         raise NotFound("there is no publicatie with this id")
     return json_response(document)
+
+
+@router.get(
+    "/{publicatie_id}/loting",
+    responses=problem_responses(401, 403, 404, 422, 429),
+    summary="The listing's draw: commitment (from publication), revealed secret and closed response list "
+    "(after the draw), each candidate's lot number; check it with docs/verify_lottery.py",
+)
+def get_loting(ctx: Context, principal: Reader, publicatie_id: IdPath) -> Response:
+    with read_session(ctx.db) as session:
+        record = repository.record_of(session, publicatie_id, principal)
+        draw = published_trekking(session, record) if record is not None else None
+    if draw is None:
+        raise NotFound("there is no publicatie with a lottery commitment with this id")
+    return JSONResponse(draw)
