@@ -10,9 +10,11 @@ The rules, in the order they are checked (all are checked; every failing rule gi
 - household size (adults + children) within the unit's minimum/maximum;
 - the applicant's age on the allocation date within the unit's minimum/maximum;
 - household income within the unit's minimum/maximum income;
-- DAEB units: income at or below the DAEB income limit (single- or multi-person);
+- DAEB units: income at or below the DAEB income limit (single- or multi-person), unless the
+  corporation's DAEB free room takes this household (`free_room.daeb`, gateway.flow.free_room);
 - passend toewijzen: a household at or below its passend income limit only gets a rekenhuur at or
-  below the aftoppingsgrens for its size, unless the region allows a recorded exception for the case;
+  below the aftoppingsgrens for its size, unless the region allows a recorded exception for the case
+  or the corporation's passend free room takes it (`free_room.passend`);
 - a unit whose doelgroep the region reserves (e.g. JON, SEN) only goes to that doelgroep.
 
 No I/O, no clock: the allocation date is an argument. Reason texts never contain personal data.
@@ -26,6 +28,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from gateway.flow.free_room import NO_ROOM, FreeRoom
 from gateway.flow.parameters import ParameterTable, YearParameters, age_on, default_parameter_table
 from gateway.flow.policy import RegionPolicy
 from gateway.flow.sanctions import blocking_sanctie
@@ -167,6 +170,8 @@ class Eligibility:
     is_ouderenhuishouden: bool
     rekeninkomen: Decimal
     rekenhuur: Decimal
+    uses_passend_room: bool = False  # eligible only through the corporation's passend free room
+    uses_daeb_room: bool = False  # eligible only through the corporation's DAEB free room
 
     @property
     def eligible(self) -> bool:
@@ -237,13 +242,15 @@ def check_eligibility(
     allocation_date: date,
     sancties: Iterable[Sanctie] = (),
     passend_exception: PassendheidDetailSoort | None = None,
+    free_room: FreeRoom = NO_ROOM,
 ) -> Eligibility:
     """Whether `inschrijving` may rent `eenheid` on `allocation_date`, with every reason if not.
 
     `parameters` must be the allocation date's year (`ParameterTable.for_date`); a mismatch is a
     ValueError, because figures from the wrong year would silently decide. `sancties` may hold any
     sanctions; only those on this Inschrijving count. `passend_exception` is the exception (BIJ, HER,
-    HHV) recorded for this household and unit; it only counts when the region allows it.
+    HHV) recorded for this household and unit; it only counts when the region allows it. `free_room`:
+    whether the corporation's year has room for one more letting outside the passend or DAEB norm.
     """
     if parameters.year != allocation_date.year:
         raise ValueError(f"parameters of {parameters.year} used for an allocation on {allocation_date.isoformat()}")
@@ -270,8 +277,12 @@ def check_eligibility(
         reasons.append(RejectionReason.INKOMEN_TE_LAAG)
     if voorwaarden.maximuminkomen is not None and income > voorwaarden.maximuminkomen:
         reasons.append(RejectionReason.INKOMEN_TE_HOOG)
+    uses_daeb_room = uses_passend_room = False
     if eenheid.is_daeb and income > parameters.daeb_income_limit(persons):
-        reasons.append(RejectionReason.DAEB_INKOMENSGRENS)
+        if free_room.daeb:
+            uses_daeb_room = True
+        else:
+            reasons.append(RejectionReason.DAEB_INKOMENSGRENS)
 
     aow = is_aow_household(inschrijving, parameters, allocation_date)
     passend = passend_test(parameters, persons, income, eenheid.rekenhuur, aow)
@@ -279,6 +290,8 @@ def check_eligibility(
     if passend.passendheidsoort is PassendheidSoort.NIE:
         if passend_exception is not None and passend_exception in policy.passend_exceptions:
             detail = passend_exception
+        elif free_room.passend:
+            uses_passend_room = True
         else:
             reasons.append(RejectionReason.NIET_PASSEND)
 
@@ -298,4 +311,6 @@ def check_eligibility(
         is_ouderenhuishouden=aow,
         rekeninkomen=income,
         rekenhuur=eenheid.rekenhuur,
+        uses_passend_room=uses_passend_room,
+        uses_daeb_room=uses_daeb_room,
     )

@@ -187,6 +187,10 @@ class RegionPolicy(_Config):
     refusals_before_sanction: int = Field(default=2, ge=1, le=20)
     end_inschrijving_on_lease: bool = True
     passend_exceptions: list[PassendheidDetailCode] = Field(default_factory=list)
+    # Free room (gateway.flow.free_room): non-passend lettings per corporation and year, at most the 5% the
+    # Woningwet (art. 46) leaves; DAEB lettings above the income limit, 7.5%, or 15% where the region agreed it.
+    passend_free_share: Decimal = Field(default=Decimal("0.05"), ge=0, le=Decimal("0.05"))
+    daeb_free_share: Decimal = Field(default=Decimal("0.075"), ge=0, le=Decimal("0.15"))
     blocking_sanctions: list[SanctieSoortCode] = Field(
         default_factory=lambda: [SanctieSoort.MIL, SanctieSoort.NOS, SanctieSoort.ZWA]
     )

@@ -33,6 +33,7 @@ from datetime import date, datetime
 from typing import Any
 
 from gateway.flow.eligibility import Eligibility, RejectionReason, check_eligibility, household_in_doelgroep
+from gateway.flow.free_room import NO_ROOM, FreeRoom
 from gateway.flow.lottery import LOT_CRITERIUM, lotingzaad_commitment, lotnummer, reacties_digest
 from gateway.flow.parameters import DUTCH_TIME, YearParameters, age_in_months, allocation_date_of
 from gateway.flow.policy import RankingRule, RegionConfig, RegionPolicy, TieBreaker, VoorrangTier
@@ -340,13 +341,16 @@ def rank_kandidaten(
     sancties: Iterable[Sanctie] = (),
     lotingzaad: str | None = None,
     passend_exceptions: Mapping[str, PassendheidDetailSoort] | None = None,
+    free_room: FreeRoom = NO_ROOM,
 ) -> RankingResult:
     """Check every response's eligibility and rank the eligible ones for `publicatie`'s unit.
 
     `parameters` must belong to `allocation_date`'s year; `vastgesteld_op` is the moment the list is
     fixed (recorded on the Kandidatenlijst). `lotingzaad` is the listing's secret drawn at publication
     (a lottery listing needs it; other listings break ties with it). `passend_exceptions` maps an
-    Inschrijving id to the exception recorded for it. The result does not depend on the order of `reacties`.
+    Inschrijving id to the exception recorded for it; `free_room` is the owning corporation's room this
+    year outside the passend and DAEB norms (gateway.flow.free_room). The result does not depend on the
+    order of `reacties`.
     """
     policy = region.policy
     rule = policy.rule_for(publicatie.model)
@@ -383,6 +387,7 @@ def rank_kandidaten(
             allocation_date=allocation_date,
             sancties=sancties_by_id.get(inschrijving.id, ()),
             passend_exception=exceptions.get(inschrijving.id),
+            free_room=free_room,
         )
         if not outcome.eligible:
             rejected.append(Rejection(reactie.kandidaat, outcome.reasons))

@@ -33,6 +33,7 @@ from gateway.delivery.outbox import Destination, enqueue
 from gateway.flow import quotas
 from gateway.flow.binding import BindingDecision, apply_binding_cap, has_binding_criteria, household_has_binding
 from gateway.flow.eligibility import RejectionReason
+from gateway.flow.free_room import FreeRoom, free_room
 from gateway.flow.herkomst import herkomst
 from gateway.flow.lottery import lotingzaad_commitment, new_lotingzaad, trekking
 from gateway.flow.parameters import ParameterTable, allocation_date_of
@@ -106,6 +107,13 @@ class TickResult:
 
     windows_closed: list[str] = field(default_factory=list)
     offers_expired: list[str] = field(default_factory=list)
+
+
+PASSEND_EXCEPTION_ACTION = "passend.uitzondering"
+
+
+def _room_used(passend: bool, daeb: bool) -> list[str]:
+    return [name for name, used in (("passend", passend), ("daeb", daeb)) if used]
 
 
 def _keys(record: PublicatieRecord, **others: str) -> AuditKeys:
@@ -411,6 +419,8 @@ class FlowService:
                 vastgesteld_op=now,
                 sancties=sancties,
                 lotingzaad=record.lotingzaad,
+                passend_exceptions=self._passend_exceptions(session, publicatie_id),
+                free_room=self._free_room(session, record.corporatie, allocation_date.year),
             )
             by_id = {k.id: k for k, _ in rows}
             for ranked in result.kandidatenlijst.kandidaten:
@@ -429,6 +439,7 @@ class FlowService:
                         "is_ouderenhuishouden": outcome.is_ouderenhuishouden,
                         "rekeninkomen": str(outcome.rekeninkomen),
                         "rekenhuur": str(outcome.rekenhuur),
+                        "vrije_ruimte": _room_used(outcome.uses_passend_room, outcome.uses_daeb_room),
                     },
                 )
             for rejection in result.rejected:
@@ -485,6 +496,23 @@ class FlowService:
             kandidaat = Kandidaat.model_validate(candidate.document)
             if inschrijving.status != OvereenkomstStatus.LOP.code:
                 self._set_kandidaat(candidate, kandidaat, now, status=KandidaatStatus.AFG, afwijzing=["NIET_ACTIEF"])
+                continue
+            if not self._room_still_there(session, record.corporatie, candidate, now):
+                # The free room this household needed was used by lettings since the ranking.
+                self._set_kandidaat(
+                    candidate, kandidaat, now, status=KandidaatStatus.AFG, afwijzing=["GEEN_VRIJE_RUIMTE"]
+                )
+                self._audit(
+                    session,
+                    "aanbieding.overgeslagen",
+                    "kandidaat",
+                    candidate.id,
+                    keys=_keys(record, inschrijving_id=candidate.inschrijving_id),
+                    detail={
+                        "reason": "GEEN_VRIJE_RUIMTE",
+                        "vrije_ruimte": (candidate.eligibility or {}).get("vrije_ruimte"),
+                    },
+                )
                 continue
             sanctie = self._blocking_sanctie(session, candidate.inschrijving_id, now)
             if sanctie is not None:
@@ -599,6 +627,12 @@ class FlowService:
             publicatie = Publicatie.model_validate(publicatie_record.document)
             if publicatie.status is not PublicatieStatus.AAN:
                 raise FlowError(f"publicatie {publicatie.id} is {publicatie.status.code}; it cannot be allocated")
+            offered = session.get(KandidaatRecord, offer.kandidaat_id)
+            if offered is not None and not self._room_still_there(session, publicatie.id_organisatie, offered, now):
+                raise FlowError(
+                    f"the free room of corporatie {publicatie.id_organisatie} this year is used up: aanbieding "
+                    f"{aanbieding_id} needed it and cannot be accepted"
+                )
             sanctie = self._blocking_sanctie(session, offer.inschrijving_id, now)
             if sanctie is not None:
                 raise FlowError(
@@ -793,6 +827,52 @@ class FlowService:
         if record is None:
             raise FlowError(f"no inschrijving {inschrijving_id}")
         return record
+
+    def grant_passend_exception(
+        self, publicatie_id: str, inschrijving_id: str, soort: PassendheidDetailSoort, *, actor: str, reden: str
+    ) -> None:
+        """Staff record the region's own passend exception (BIJ, HER, HHV, as `policy.passend_exceptions`
+        allows) for one household on one listing, before its window closes; audited with the reason."""
+        if soort not in self.region.policy.passend_exceptions:
+            allowed = ", ".join(code.code for code in self.region.policy.passend_exceptions) or "none"
+            raise FlowError(f"the region allows no passend exception {soort.code} (allowed: {allowed})")
+        if not reden.strip():
+            raise FlowError("a passend exception needs its reason")
+        with self.db.transaction() as session:
+            record = self._publicatie(session, publicatie_id)
+            if record.status != PublicatieStatus.GEP.code:
+                raise FlowError(f"publicatie {publicatie_id} is no longer open: exceptions are recorded before ranking")
+            self._inschrijving(session, inschrijving_id)
+            self._audit(
+                session,
+                PASSEND_EXCEPTION_ACTION,
+                "publicatie",
+                publicatie_id,
+                actor=actor,
+                keys=_keys(record, inschrijving_id=inschrijving_id),
+                detail={"passendheiddetailsoort": soort.code, "reden": reden},
+            )
+
+    def _passend_exceptions(self, session: Session, publicatie_id: str) -> dict[str, PassendheidDetailSoort]:
+        """The exceptions staff recorded on the listing, by Inschrijving id (the latest counts)."""
+        return {
+            str(entry.inschrijving_id): PassendheidDetailSoort.from_code(entry.detail["passendheiddetailsoort"])
+            for entry in audit.search(session, publicatie_id=publicatie_id, action=PASSEND_EXCEPTION_ACTION)
+            if entry.inschrijving_id is not None
+        }
+
+    def _free_room(self, session: Session, corporatie: str, year: int) -> FreeRoom:
+        policy = self.region.policy
+        counts = quotas.shares(session, year, corporatie=corporatie)
+        return free_room(counts, passend_share=policy.passend_free_share, daeb_share=policy.daeb_free_share)
+
+    def _room_still_there(self, session: Session, corporatie: str, candidate: KandidaatRecord, now: datetime) -> bool:
+        """Whether the free room a candidate was ranked through (if any) is still there now."""
+        used = (candidate.eligibility or {}).get("vrije_ruimte") or []
+        if not used:
+            return True
+        room = self._free_room(session, corporatie, allocation_date_of(now).year)
+        return ("passend" not in used or room.passend) and ("daeb" not in used or room.daeb)
 
     def _blocking_sanctie(self, session: Session, inschrijving_id: str, now: datetime) -> Sanctie | None:
         """The blocking Sanctie running on the Inschrijving today, if any (`sanctions.blocking_sanctie`)."""
