@@ -10,10 +10,13 @@ How the gateway holds that cap (one rule, here):
 - The year's supply of a gemeente is its listings published in the Dutch calendar year (the count the
   reports and the API show: `gateway.flow.parameters.dutch_year_bounds`). Local and regional binding are
   counted apart, each against its own cap; a listing with both uses a place under each.
-- A listing keeps a kind of binding while the listings with that kind, this one included, stay within
-  the budget `max(1, floor(cap x listings so far, this one included))`: the share holds for the year as
-  soon as the gemeente has `1 / cap` listings (2 at 50%), and the first binding listing of a gemeente's
-  year is never stripped (a cap of 0 allows none).
+- The year's supply is not known until the year ends, so the budget is taken over the expected supply
+  when that is larger than the listings so far: the gemeente's `verwacht_aanbod` in the region file, else
+  its listings of the year before. A listing keeps a kind of binding while the listings with that kind,
+  this one included, stay within `max(1, floor(cap x max(listings so far with this one, expected)))`:
+  listings early in the year are not stripped for want of the later ones, the share holds for the year
+  whenever the supply reaches the expected one, and the first binding listing of a gemeente's year is
+  never stripped (a cap of 0 allows none). Without an expectation the budget grows with the listings.
 - Past the budget the listing publishes without that kind of binding, and never silently: the decision
   carries a warning for staff (audited with the listing). When a listing takes the last place of the
   budget the decision already warns that the next one with that binding will publish without it.
@@ -61,6 +64,7 @@ class BindingCount:
     listings: int = 0
     lokaal: int = 0
     regionaal: int = 0
+    expected: int = 0  # the year's expected supply (verwacht_aanbod, else last year's listings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,13 +124,16 @@ def binding_figure(soort: str, count: BindingCount, policy: RegionPolicy) -> Bin
     """The running figure of `soort` ("lokaal" or "regionaal") for a gemeente's year so far."""
     cap = policy.binding_share_cap if soort == "lokaal" else policy.regional_binding_share_cap
     with_binding = count.lokaal if soort == "lokaal" else count.regionaal
-    return BindingFigure(soort, count.listings, with_binding, cap, binding_budget(cap, count.listings))
+    return BindingFigure(
+        soort, count.listings, with_binding, cap, binding_budget(cap, max(count.listings, count.expected))
+    )
 
 
 def apply_binding_cap(eenheid: Eenheid, count: BindingCount, policy: RegionPolicy, *, gemeente: str) -> BindingDecision:
     """Decide which binding the unit's listing keeps, given the gemeente's listings this year before it."""
     wants_lokaal, wants_regionaal = binding_kinds(eenheid)
     listings = count.listings + 1
+    supply = max(listings, count.expected)
     keep: dict[EenheidCriteriumDetailSoort, bool] = {}
     warnings: list[str] = []
     for detail, wanted, name, cap, used in (
@@ -141,14 +148,14 @@ def apply_binding_cap(eenheid: Eenheid, count: BindingCount, policy: RegionPolic
     ):
         if not wanted:
             continue
-        budget = binding_budget(cap, listings)
+        budget = binding_budget(cap, supply)
         if used + 1 <= budget:
             keep[detail] = True
             if used + 1 == budget:
                 warnings.append(
-                    f"gemeente {gemeente}: {name} now on {used + 1} of {listings} listings this year, the cap of "
-                    f"{cap:.0%} allows no more until more listings are published; the next listing with it "
-                    "publishes without it"
+                    f"gemeente {gemeente}: {name} now on {used + 1} of {listings} listings this year (expected "
+                    f"supply {supply}), the cap of {cap:.0%} allows no more until more listings are published; "
+                    "the next listing with it publishes without it"
                 )
         else:
             keep[detail] = False

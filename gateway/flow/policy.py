@@ -238,6 +238,9 @@ class GemeenteConfig(_Config):
 
     code: GemeenteCode
     naam: Name
+    # The housing expected to become available in a year (listings), for the binding cap of the
+    # Huisvestingswet 2014 art. 14; left out: the gemeente's listings of the year before.
+    verwacht_aanbod: int | None = Field(default=None, ge=1, le=1_000_000)
 
 
 class CorporatieConfig(_Config):
@@ -274,6 +277,11 @@ class RegionConfig(_Config):
     @property
     def gemeente_codes(self) -> frozenset[str]:
         return frozenset(g.code for g in self.gemeenten)
+
+    @property
+    def verwacht_aanbod(self) -> dict[str, int]:
+        """The expected yearly supply of the gemeenten that state one."""
+        return {g.code: g.verwacht_aanbod for g in self.gemeenten if g.verwacht_aanbod is not None}
 
     def corporatie(self, corporatie_id: str) -> CorporatieConfig:
         for corporatie in self.corporaties:

@@ -159,9 +159,7 @@ def _flag_count(column: Any) -> Any:
     return func.coalesce(func.sum(case((column.is_(True), 1), else_=0)), 0)
 
 
-def binding_counts(session: Session, year: int, *, gemeente: str | None = None) -> dict[str, BindingCount]:
-    """Per gemeente, its listings published in the Dutch calendar year `year`, with local and with
-    regional binding: the supply the binding cap is a share of (the count the reports and API show)."""
+def _listings_by_gemeente(session: Session, year: int, gemeente: str | None) -> Any:
     p = PublicatieRecord
     start, end = dutch_year_bounds(year)
     query = (
@@ -172,11 +170,33 @@ def binding_counts(session: Session, year: int, *, gemeente: str | None = None) 
     )
     if gemeente is not None:
         query = query.where(p.gemeente == gemeente)
-    return {
-        str(g): BindingCount(int(n), int(lokaal), int(regionaal)) for g, n, lokaal, regionaal in session.execute(query)
-    }
+    return session.execute(query)
 
 
-def binding_count(session: Session, year: int, gemeente: str) -> BindingCount:
-    """One gemeente's `binding_counts` (zero when it has no listings this year yet)."""
-    return binding_counts(session, year, gemeente=gemeente).get(gemeente, BindingCount())
+def binding_counts(
+    session: Session, year: int, *, gemeente: str | None = None, verwacht_aanbod: Mapping[str, int] | None = None
+) -> dict[str, BindingCount]:
+    """Per gemeente, its listings published in the Dutch calendar year `year`, with local and with
+    regional binding: the supply the binding cap is a share of (the count the reports and API show).
+    `expected` is the gemeente's `verwacht_aanbod` when given, else its listings of the year before."""
+    configured = verwacht_aanbod or {}
+    previous = {str(g): int(n) for g, n, _, _ in _listings_by_gemeente(session, year - 1, gemeente)}
+    out: dict[str, BindingCount] = {}
+    for g, n, lokaal, regionaal in _listings_by_gemeente(session, year, gemeente):
+        code = str(g)
+        out[code] = BindingCount(int(n), int(lokaal), int(regionaal), configured.get(code, previous.get(code, 0)))
+    return out
+
+
+def binding_count(
+    session: Session, year: int, gemeente: str, *, verwacht_aanbod: Mapping[str, int] | None = None
+) -> BindingCount:
+    """One gemeente's `binding_counts` (no listings yet this year: zero, with the expected supply)."""
+    found = binding_counts(session, year, gemeente=gemeente, verwacht_aanbod=verwacht_aanbod).get(gemeente)
+    if found is not None:
+        return found
+    configured = (verwacht_aanbod or {}).get(gemeente)
+    if configured is None:
+        previous = [int(n) for _, n, _, _ in _listings_by_gemeente(session, year - 1, gemeente)]
+        configured = previous[0] if previous else 0
+    return BindingCount(expected=configured)

@@ -255,7 +255,9 @@ class FlowService:
         gemeente = eenheid.adres.gemeente.code
         if not has_binding_criteria(eenheid):
             return BindingDecision(eenheid, lokaal=False, regionaal=False)
-        count = binding_count(session, allocation_date_of(now).year, gemeente)
+        count = binding_count(
+            session, allocation_date_of(now).year, gemeente, verwacht_aanbod=self.region.verwacht_aanbod
+        )
         return apply_binding_cap(eenheid, count, self.region.policy, gemeente=gemeente)
 
     def withdraw_publicatie(self, publicatie_id: str, *, actor: str) -> Publicatie:

@@ -132,6 +132,21 @@ def test_a_year_of_listings_ends_within_the_cap() -> None:
     assert (count.listings, count.lokaal) == (13, 6)
 
 
+def test_an_expected_supply_spreads_the_budget_over_the_year() -> None:
+    # Six listings expected: three may have local binding, even when they are the year's first three.
+    count = BindingCount(expected=6)
+    kept = []
+    for _ in range(4):
+        decision = apply_binding_cap(unit(criteria=[BIN_KRN]), count, RegionPolicy(), gemeente="GM0202")
+        kept.append(decision.lokaal)
+        count = BindingCount(count.listings + 1, count.lokaal + int(decision.lokaal), 0, expected=6)
+    assert kept == [True, True, True, False]
+    # More listings than expected: the actual supply counts.
+    assert apply_binding_cap(
+        unit(criteria=[BIN_KRN]), BindingCount(9, 4, 0, expected=6), RegionPolicy(), gemeente="G"
+    ).lokaal
+
+
 def test_the_running_figure_staff_see() -> None:
     figure = binding_figure("lokaal", BindingCount(listings=7, lokaal=2, regionaal=3), RegionPolicy())
     assert (figure.listings, figure.with_binding, figure.budget, figure.room) == (7, 2, 3, 1)

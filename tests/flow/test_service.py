@@ -417,9 +417,33 @@ def register_one(flow: FlowService, inschrijving_id: str) -> str:
     return inschrijving_id
 
 
-def test_binding_criteria_are_dropped_once_the_cap_is_reached(flow: FlowService, db: TestDatabase) -> None:
+def _without_expected_supply(db: TestDatabase, clock: SimulatedClock) -> FlowService:
+    config = region()
+    gemeenten = [g.model_copy(update={"verwacht_aanbod": None}) for g in config.gemeenten]
+    every_type = Capabilities(encodes=frozenset(MESSAGE_TYPES))
+    return FlowService(
+        db,
+        config.model_copy(update={"gemeenten": gemeenten}),
+        parameters=default_parameter_table(),
+        clock=clock,
+        capabilities=lambda _adapter: every_type,
+    )
+
+
+def test_with_an_expected_supply_early_listings_keep_their_binding(flow: FlowService, db: TestDatabase) -> None:
+    """Nijmegen expects 12 listings a year (demo region file): half of those may have regional binding,
+    so the year's first six keep it although they come first; the seventh does not."""
+    published = [flow.publish_vacancy(vacancy(f"E-{n}")) for n in range(7)]
+    with db.session() as session:
+        binding = [session.get(PublicatieRecord, p.id).binding for p in published]  # type: ignore[union-attr]
+    assert binding == [True] * 6 + [False]
+
+
+def test_binding_criteria_are_dropped_once_the_cap_is_reached(db: TestDatabase, clock: SimulatedClock) -> None:
     """Behaviour changed with issue 17: the first listing of the year keeps its binding (it was stripped),
-    and from then on at most half of the gemeente's listings have it; every drop is audited with its reason."""
+    and from then on at most half of the gemeente's listings have it; every drop is audited with its reason.
+    (No expected supply and no listings the year before: the budget grows with the listings.)"""
+    flow = _without_expected_supply(db, clock)
     published = [flow.publish_vacancy(vacancy(f"E-{n}")) for n in range(6)]  # every unit asks for BIN/REG
     with db.session() as session:
         records = [session.get(PublicatieRecord, p.id) for p in published]
@@ -448,10 +472,7 @@ def test_the_binding_cap_counts_the_dutch_calendar_year(db: TestDatabase) -> Non
     longer count towards the cap. (Issue 17: the first binding listing of a year keeps its binding, so the
     test publishes two in the old year and shows the new year's first one keeping it.)"""
     clock = SimulatedClock(datetime(2025, 12, 31, 22, 0, tzinfo=UTC))  # 23:00 in the Netherlands
-    every_type = Capabilities(encodes=frozenset(MESSAGE_TYPES))
-    flow = FlowService(
-        db, region(), parameters=default_parameter_table(), clock=clock, capabilities=lambda _adapter: every_type
-    )
+    flow = _without_expected_supply(db, clock)
     flow.publish_vacancy(vacancy("E-old"))
     second_old = flow.publish_vacancy(vacancy("E-old-2"))
     clock.advance(90 * 60)

@@ -90,8 +90,9 @@ def binding(
     gemeente: Gemeente = None,
 ) -> BindingAandelen:
     policy = ctx.region.policy if ctx.region is not None else RegionPolicy()
+    expected = ctx.region.verwacht_aanbod if ctx.region is not None else {}
     with read_session(ctx.db) as session:
-        counts = quotas.binding_counts(session, jaar, gemeente=gemeente)
+        counts = quotas.binding_counts(session, jaar, gemeente=gemeente, verwacht_aanbod=expected)
     items = []
     for code, count in counts.items():
         for soort in ("lokaal", "regionaal"):
@@ -105,6 +106,7 @@ def binding(
                     aandeel=float(figure.share) if figure.share is not None else None,
                     maximum=figure.cap,
                     ruimte=figure.room,
+                    verwacht_aanbod=count.expected or None,
                 )
             )
     return BindingAandelen(jaar=jaar, bron=LEGAL_SOURCE, items=items)

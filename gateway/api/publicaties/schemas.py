@@ -36,6 +36,9 @@ class BindingAandeel(CamelModel):
     aandeel: float | None = Field(description="met_binding / aanbod")
     maximum: Decimal = Field(description="the region's cap, a share of the yearly supply")
     ruimte: int = Field(ge=0, description="listings with this binding the cap takes now; more listings raise it")
+    verwacht_aanbod: int | None = Field(
+        default=None, description="the year's expected supply the cap is taken over (region file, else last year)"
+    )
 
 
 class BindingAandelen(CamelModel):
