@@ -26,6 +26,9 @@ class Publicatie(CanonicalModel):
     begindatum: Tijdstip
     einddatum: Tijdstip
     eenheden: list[Eenheid] = Field(min_length=1, max_length=50)
+    # Not a VERA field (kept in extra-attributen by the VERA adapter): the SHA-256 of the listing's secret
+    # lot seed, published before anyone responds (see gateway.flow.lottery).
+    lotingzaad_commitment: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     vera_overig: VeraOverig = None
 
     @field_validator("model", "detail_model")

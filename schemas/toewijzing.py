@@ -51,8 +51,8 @@ class Toewijzing(CanonicalModel):
             if "passendheiddetailsoort" not in info.data:
                 return value
             soort, detail = value, info.data["passendheiddetailsoort"]
+        # A NIE toewijzing without a detail is a letting in the corporation's 5% free room (Woningwet art. 46),
+        # which needs no reason; a detail (BIJ, HER, HHV) names a recorded exception.
         if detail is not None and soort is not PassendheidSoort.NIE:
             raise ValueError("passendheiddetailsoort is only recorded for a non-passend (NIE) toewijzing")
-        if soort is PassendheidSoort.NIE and detail is None:
-            raise ValueError("a non-passend (NIE) toewijzing needs its passendheiddetailsoort (the exception)")
         return value

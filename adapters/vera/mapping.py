@@ -161,7 +161,7 @@ RESOURCES: dict[str, Resource] = {
             {"GEP": "publicatie.aangeboden", "ING": "publicatie.ingetrokken", "AFG": "publicatie.afgerond"},
             discriminator="status",
             updates=frozenset({"publicatie.ingetrokken", "publicatie.afgerond"}),
-            extras=("eenheden[*].lift",),
+            extras=("eenheden[*].lift", "lotingzaadCommitment"),
         ),
         Resource(
             "eenheden",

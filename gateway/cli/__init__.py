@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "serve": "gateway.cli.serve_cmd:serve",
     "translate": "gateway.cli.adapters_cmd:translate",
     "validate-config": "gateway.cli.config_cmd:validate_config",
+    "verify-lottery": "gateway.cli.lottery_cmd:verify_lottery",
     "worker": "gateway.cli.worker_cmd:worker",
 }
 

@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 
 from gateway.core.clock import SimulatedClock
 from gateway.demo.population import seekers, vacancies
-from gateway.demo.world import DEMO_START, DemoWorld, demo_world
+from gateway.demo.world import DEMO_SEED, DEMO_START, DemoWorld, demo_world
 from gateway.flow import quotas
 from gateway.flow.publication import gemeente_of, rekenhuur_of
 from gateway.flow.records import (
@@ -69,7 +69,7 @@ class DemoOptions:
     accept: float = 0.55  # chance an offered candidate accepts ...
     refuse: float = 0.30  # ... refuses; otherwise the deadline passes
     days: int = 60
-    seed: int = 20260302
+    seed: int = DEMO_SEED
 
 
 async def run_demo(
@@ -78,7 +78,7 @@ async def run_demo(
     """Run the demo region end to end in `workdir` and return its summary; `progress` hears each step."""
     options = options or DemoOptions()
     clock = SimulatedClock(DEMO_START)
-    with demo_world(workdir, clock=clock) as world:
+    with demo_world(workdir, clock=clock, seed=options.seed) as world:
         try:
             return await _run(world, clock, options, progress=progress)
         finally:

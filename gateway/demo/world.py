@@ -25,6 +25,7 @@ from adapters.soap_erp.simulator import ErpSimulator
 from adapters.vera.simulator import DEFAULT_API_KEY, VeraSimulator
 from gateway.core.clock import Clock, SimulatedClock
 from gateway.delivery.dispatch import Dispatcher
+from gateway.flow.lottery import seeded_lotingzaad_source
 from gateway.flow.parameters import default_parameter_table
 from gateway.flow.policy import DEMO_REGION, RegionConfig, load_region
 from gateway.flow.service import FlowService
@@ -33,9 +34,10 @@ from gateway.region import RegionResolver
 from gateway.store import migrate
 from gateway.store.engine import Database
 
-__all__ = ["DEMO_REGION", "DEMO_START", "DemoWorld", "demo_world"]
+__all__ = ["DEMO_REGION", "DEMO_SEED", "DEMO_START", "DemoWorld", "demo_world"]
 
 DEMO_START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+DEMO_SEED = 20260302
 
 
 @dataclass
@@ -66,8 +68,13 @@ def simulator_overrides(vera_url: str, erp_url: str, drop_folder: Path) -> dict[
 
 
 @contextmanager
-def demo_world(workdir: Path, *, clock: Clock | None = None, fresh: bool = True) -> Iterator[DemoWorld]:
-    """Start the simulators and wire the gateway to them; a fresh SQLite database under `workdir`."""
+def demo_world(
+    workdir: Path, *, clock: Clock | None = None, fresh: bool = True, seed: int = DEMO_SEED
+) -> Iterator[DemoWorld]:
+    """Start the simulators and wire the gateway to them; a fresh SQLite database under `workdir`.
+
+    `seed` also fixes the listings' secret lot seeds (a demo only: in a real region they come from the
+    operating system's randomness), so the same seed gives the same rankings."""
     workdir.mkdir(parents=True, exist_ok=True)
     if fresh:
         for leftover in ("woonbrug.sqlite", "woonbrug.sqlite-wal", "woonbrug.sqlite-shm"):
@@ -95,6 +102,7 @@ def demo_world(workdir: Path, *, clock: Clock | None = None, fresh: bool = True)
             parameters=default_parameter_table(),
             clock=clock,
             capabilities=lambda adapter: registry.get(adapter).capabilities,
+            lotingzaad_source=seeded_lotingzaad_source(seed),
         )
         yield DemoWorld(
             workdir=workdir,

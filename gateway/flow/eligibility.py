@@ -13,9 +13,11 @@ The rules, in the order they are checked (all are checked; every failing rule gi
 - the unit's VERA selection criteria (EENHEIDCRITERIUMSOORT INK income, LEE the applicant's age, PER
   household size, with aantalOndergrens / aantalBovengrens / aantalExact; toepassing SEL or none): the
   same reasons as the voorwaarden (a unit with a sorting criterium, SOR, is held before publication);
-- DAEB units: income at or below the DAEB income limit (single- or multi-person);
+- DAEB units: income at or below the DAEB income limit (single- or multi-person), unless the
+  corporation's DAEB free room takes this household (`free_room.daeb`, gateway.flow.free_room);
 - passend toewijzen: a household at or below its passend income limit only gets a rekenhuur at or
-  below the aftoppingsgrens for its size, unless the region allows a recorded exception for the case;
+  below the aftoppingsgrens for its size, unless the region allows a recorded exception for the case
+  or the corporation's passend free room takes it (`free_room.passend`);
 - a unit whose doelgroep the region reserves (e.g. JON, SEN) only goes to that doelgroep.
 
 No I/O, no clock: the allocation date is an argument. Reason texts never contain personal data.
@@ -29,9 +31,11 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from gateway.flow.free_room import NO_ROOM, FreeRoom
 from gateway.flow.parameters import ParameterTable, YearParameters, age_on, default_parameter_table
 from gateway.flow.policy import RegionPolicy
 from gateway.flow.publication import BOUNDED_CRITERIA, rekenhuur_of
+from gateway.flow.sanctions import blocking_sanctie
 from schemas.eenheid import Eenheid, Eenheidcriterium
 from schemas.inschrijving import Inschrijving
 from schemas.referentiedata import (
@@ -227,6 +231,8 @@ class Eligibility:
     is_ouderenhuishouden: bool
     rekeninkomen: Decimal
     rekenhuur: Decimal
+    uses_passend_room: bool = False  # eligible only through the corporation's passend free room
+    uses_daeb_room: bool = False  # eligible only through the corporation's DAEB free room
 
     @property
     def eligible(self) -> bool:
@@ -247,7 +253,9 @@ def inschrijving_active(inschrijving: Inschrijving, allocation_date: date) -> bo
 
 
 def is_aow_household(inschrijving: Inschrijving, parameters: YearParameters, allocation_date: date) -> bool:
-    """Whether the applicant or the co-applicant has reached the AOW age on the allocation date."""
+    """Whether the applicant or the co-applicant is of AOW age on the allocation date, the rule's one
+    reference date (`YearParameters.has_reached_aow_age`; source: Algemene Ouderdomswet art. 7a, SVB
+    "AOW-leeftijd"; passend toewijzen's AOW limits: Woningwet art. 46)."""
     if parameters.has_reached_aow_age(inschrijving.aanvrager.geboortedatum, allocation_date):
         return True
     partner = inschrijving.medeaanvrager
@@ -295,23 +303,22 @@ def check_eligibility(
     allocation_date: date,
     sancties: Iterable[Sanctie] = (),
     passend_exception: PassendheidDetailSoort | None = None,
+    free_room: FreeRoom = NO_ROOM,
 ) -> Eligibility:
     """Whether `inschrijving` may rent `eenheid` on `allocation_date`, with every reason if not.
 
     `parameters` must be the allocation date's year (`ParameterTable.for_date`); a mismatch is a
     ValueError, because figures from the wrong year would silently decide. `sancties` may hold any
     sanctions; only those on this Inschrijving count. `passend_exception` is the exception (BIJ, HER,
-    HHV) recorded for this household and unit; it only counts when the region allows it.
+    HHV) recorded for this household and unit; it only counts when the region allows it. `free_room`:
+    whether the corporation's year has room for one more letting outside the passend or DAEB norm.
     """
     if parameters.year != allocation_date.year:
         raise ValueError(f"parameters of {parameters.year} used for an allocation on {allocation_date.isoformat()}")
     reasons: list[RejectionReason] = []
     if not inschrijving_active(inschrijving, allocation_date):
         reasons.append(RejectionReason.INSCHRIJVING_NIET_ACTIEF)
-    blocking = policy.blocking_sanctions
-    if any(
-        s.inschrijving.id == inschrijving.id and s.soort in blocking and s.active_on(allocation_date) for s in sancties
-    ):
+    if blocking_sanctie(sancties, inschrijving.id, blocking=policy.blocking_sanctions, on=allocation_date):
         reasons.append(RejectionReason.GESANCTIONEERD)
 
     persons = inschrijving.huishoudgrootte
@@ -332,8 +339,12 @@ def check_eligibility(
     if voorwaarden.maximuminkomen is not None and income > voorwaarden.maximuminkomen:
         reasons.append(RejectionReason.INKOMEN_TE_HOOG)
     reasons.extend(_criteria_reasons(eenheid, persons, income, inschrijving, allocation_date))
+    uses_daeb_room = uses_passend_room = False
     if eenheid.is_daeb and income > parameters.daeb_income_limit(persons):
-        reasons.append(RejectionReason.DAEB_INKOMENSGRENS)
+        if free_room.daeb:
+            uses_daeb_room = True
+        else:
+            reasons.append(RejectionReason.DAEB_INKOMENSGRENS)
 
     aow = is_aow_household(inschrijving, parameters, allocation_date)
     passend = passend_test(parameters, persons, income, rekenhuur_of(eenheid), aow)
@@ -341,6 +352,8 @@ def check_eligibility(
     if passend.passendheidsoort is PassendheidSoort.NIE:
         if passend_exception is not None and passend_exception in policy.passend_exceptions:
             detail = passend_exception
+        elif free_room.passend:
+            uses_passend_room = True
         else:
             reasons.append(RejectionReason.NIET_PASSEND)
 
@@ -360,4 +373,6 @@ def check_eligibility(
         is_ouderenhuishouden=aow,
         rekeninkomen=income,
         rekenhuur=rekenhuur_of(eenheid),
+        uses_passend_room=uses_passend_room,
+        uses_daeb_room=uses_daeb_room,
     )

@@ -32,6 +32,7 @@ __all__ = [
     "ParameterTable",
     "ParameterYearMissing",
     "YearParameters",
+    "add_months",
     "age_in_months",
     "age_on",
     "allocation_date_of",
@@ -105,6 +106,17 @@ def age_in_months(birth: date, on: date) -> int:
     return months
 
 
+def add_months(day: date, months: int) -> date:
+    """`months` later, on the same day of the month; when that month is shorter, the first day of the next
+    month (the convention of `age_in_months`: `age_in_months(birth, add_months(birth, n)) == n`)."""
+    year, month_index = divmod(day.month - 1 + months, 12)
+    year += day.year
+    try:
+        return day.replace(year=year, month=month_index + 1)
+    except ValueError:
+        return date(year + (month_index + 1) // 12, (month_index + 1) % 12 + 1, 1)
+
+
 def age_on(birth: date, on: date) -> int:
     """Completed years of age on `on` (the allocation date, not today)."""
     return age_in_months(birth, on) // 12
@@ -167,18 +179,24 @@ class YearParameters(BaseModel):
     def aow_age_in_months(self) -> int:
         return self.aow_age_years * 12 + self.aow_age_months
 
-    def has_reached_aow_age(self, birth: date, on: date) -> bool:
-        """Whether a person born on `birth` has reached the AOW age on `on` (a day in this year).
+    def aow_date(self, birth: date) -> date:
+        """The day a person born on `birth` reaches the AOW age (pensioengerechtigde leeftijd).
 
-        The AOW age is set per calendar year: someone reaches it when their age meets the age of the
-        year they are in. So a person is AOW-aged on `on` when they meet this year's age, or met the
-        previous year's (lower) age before this year began (born early 1957: 66 years and 10 months in
-        December 2023, AOW-aged in January 2024 although not yet 67).
+        Algemene Ouderdomswet art. 7a sets the AOW age per calendar year, and a person reaches it on the
+        day their age meets the age of the year that day falls in (SVB: the AOW date follows from the
+        birth date). With this year's and the previous year's age: someone who met the previous year's
+        age in that year keeps that day (born 15 February 1957: 66 years and 10 months on 15 December
+        2023); everyone else reaches it on the day they meet this year's age.
         """
-        if age_in_months(birth, on) >= self.aow_age_in_months:
-            return True
-        previous = self.aow_age_previous_years * 12 + self.aow_age_previous_months
-        return age_in_months(birth, date(self.year - 1, 12, 31)) >= previous
+        previous = add_months(birth, self.aow_age_previous_years * 12 + self.aow_age_previous_months)
+        if previous.year < self.year:
+            return previous
+        return add_months(birth, self.aow_age_in_months)
+
+    def has_reached_aow_age(self, birth: date, on: date) -> bool:
+        """Whether a person born on `birth` is of AOW age on `on`, the allocation date: the one reference
+        date of the rule (their `aow_date` is on or before it)."""
+        return self.aow_date(birth) <= on
 
 
 class ParameterYearMissing(LookupError):

@@ -106,6 +106,21 @@ class RankingRule(StrEnum):
     """First responder first (earliest Kandidaat.reactiedatum)."""
 
 
+class TieBreaker(StrEnum):
+    """What decides between candidates equal on voorrang and on the publicatiemodel's own key."""
+
+    INSCHRIJFDATUM = "inschrijfdatum"
+    """Earlier Inschrijving.begindatum first (registered longer, in time, not in the database)."""
+    REACTIEDATUM = "reactiedatum"
+    """Earlier response first."""
+    LOTING = "loting"
+    """The listing's lot (gateway.flow.lottery): settles every tie, so nothing after it counts."""
+
+
+def _default_tie_breakers() -> list[TieBreaker]:
+    return [TieBreaker.INSCHRIJFDATUM, TieBreaker.LOTING]
+
+
 class VoorrangTier(StrEnum):
     """A voorrang tier. Codes are VERA's (EENHEIDCRITERIUMSOORT, with its detailsoort where it has one)."""
 
@@ -163,11 +178,19 @@ class RegionPolicy(_Config):
 
     ranking: dict[PublicatieModelCode, RankingRule] = Field(default_factory=_default_ranking)
     voorrang: list[VoorrangTier] = Field(default_factory=_default_voorrang, max_length=10)
+    tie_breakers: list[TieBreaker] = Field(default_factory=_default_tie_breakers, max_length=3)
+    # Huisvestingswet 2014 art. 14: the share of a gemeente's yearly supply that may go with local
+    # (BIN/KRN) and with regional (BIN/REG) binding, each on its own; gateway.flow.binding holds them.
     binding_share_cap: Decimal = Field(default=Decimal("0.5"), ge=0, le=1)
+    regional_binding_share_cap: Decimal = Field(default=Decimal("0.5"), ge=0, le=1)
     offer_deadline_days: int = Field(default=3, ge=1, le=60)
     refusals_before_sanction: int = Field(default=2, ge=1, le=20)
     end_inschrijving_on_lease: bool = True
     passend_exceptions: list[PassendheidDetailCode] = Field(default_factory=list)
+    # Free room (gateway.flow.free_room): non-passend lettings per corporation and year, at most the 5% the
+    # Woningwet (art. 46) leaves; DAEB lettings above the income limit, 7.5%, or 15% where the region agreed it.
+    passend_free_share: Decimal = Field(default=Decimal("0.05"), ge=0, le=Decimal("0.05"))
+    daeb_free_share: Decimal = Field(default=Decimal("0.075"), ge=0, le=Decimal("0.15"))
     blocking_sanctions: list[SanctieSoortCode] = Field(
         default_factory=lambda: [SanctieSoort.MIL, SanctieSoort.NOS, SanctieSoort.ZWA]
     )
@@ -178,7 +201,7 @@ class RegionPolicy(_Config):
     senioren_min_age: int = Field(default=55, ge=40, le=90)
     parameter_overrides: dict[int, ParameterOverride] = Field(default_factory=dict)
 
-    @field_validator("voorrang", "passend_exceptions", "blocking_sanctions", "exclusive_doelgroepen")
+    @field_validator("voorrang", "tie_breakers", "passend_exceptions", "blocking_sanctions", "exclusive_doelgroepen")
     @classmethod
     def _no_duplicates(cls, values: list[Any]) -> list[Any]:
         _unique(values)
@@ -201,10 +224,6 @@ class RegionPolicy(_Config):
                 f"the region has no ranking rule for PUBLICATIEMODEL {model.code} ({model.naam})"
             ) from None
 
-    def binding_share_allows(self, listings_with_binding: int, listings_total: int) -> bool:
-        """Whether one more listing with binding keeps a gemeente's binding share within the cap."""
-        return Decimal(listings_with_binding + 1) <= self.binding_share_cap * (listings_total + 1)
-
     def overrides_as_figures(self) -> dict[int, dict[str, Any]]:
         return {year: override.model_dump(exclude_none=True) for year, override in self.parameter_overrides.items()}
 
@@ -219,6 +238,9 @@ class GemeenteConfig(_Config):
 
     code: GemeenteCode
     naam: Name
+    # The housing expected to become available in a year (listings), for the binding cap of the
+    # Huisvestingswet 2014 art. 14; left out: the gemeente's listings of the year before.
+    verwacht_aanbod: int | None = Field(default=None, ge=1, le=1_000_000)
 
 
 class CorporatieConfig(_Config):
@@ -255,6 +277,11 @@ class RegionConfig(_Config):
     @property
     def gemeente_codes(self) -> frozenset[str]:
         return frozenset(g.code for g in self.gemeenten)
+
+    @property
+    def verwacht_aanbod(self) -> dict[str, int]:
+        """The expected yearly supply of the gemeenten that state one."""
+        return {g.code: g.verwacht_aanbod for g in self.gemeenten if g.verwacht_aanbod is not None}
 
     def corporatie(self, corporatie_id: str) -> CorporatieConfig:
         for corporatie in self.corporaties:

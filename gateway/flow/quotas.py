@@ -3,8 +3,9 @@
 - DAEB target share: of DAEB lettings, the share let to households within the DAEB income limit
   (norm: at least 92.5%).
 - Passend share: PAS / (PAS + NIE) — lettings where the passend test applied and held (norm: at least 95%).
-- Binding share: of lettings, the share that went to a household through local or regional binding
-  (cap: the region's `binding_share_cap`, by default at most half).
+- Binding share of lettings: the share that went to a household through local or regional binding (a
+  report figure). The legal cap is not on lettings but on listings (a share of the gemeente's yearly
+  supply, local and regional apart): `binding_count` counts those, `gateway.flow.binding` decides.
 
 `warnings_for` is asked before an allocation is stored: it loads the shares, and `quota_warnings` (pure)
 names every norm the allocation would break with it. The flow records the warnings; it does not refuse.
@@ -23,14 +24,17 @@ from typing import Any, Literal
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from gateway.flow.parameters import YearParameters
+from gateway.flow.binding import BindingCount
+from gateway.flow.parameters import YearParameters, dutch_year_bounds
 from gateway.flow.policy import RegionPolicy
-from gateway.flow.records import ToewijzingRecord
+from gateway.flow.records import PublicatieRecord, ToewijzingRecord
 
 __all__ = [
     "DAEB_NORM",
     "PASSEND_NORM",
     "Shares",
+    "binding_count",
+    "binding_counts",
     "in_daeb_doelgroep",
     "lettings_by",
     "quota_warnings",
@@ -148,6 +152,51 @@ def quota_warnings(record: ToewijzingRecord, before: Mapping[str, Shares], polic
             out.append(f"{scope} {key}: DAEB target share {after.daeb_share:.1%} below the 92.5% norm")
         if record.passendheidsoort == "NIE" and after.passend_share is not None and after.passend_share < PASSEND_NORM:
             out.append(f"{scope} {key}: passend share {after.passend_share:.1%} below the 95% norm")
-        if record.binding and after.binding_share is not None and after.binding_share > policy.binding_share_cap:
-            out.append(f"{scope} {key}: binding share {after.binding_share:.1%} above the cap")
     return out
+
+
+def _flag_count(column: Any) -> Any:
+    return func.coalesce(func.sum(case((column.is_(True), 1), else_=0)), 0)
+
+
+def _listings_by_gemeente(session: Session, year: int, gemeente: str | None) -> Any:
+    p = PublicatieRecord
+    start, end = dutch_year_bounds(year)
+    query = (
+        select(p.gemeente, func.count(), _flag_count(p.binding_lokaal), _flag_count(p.binding_regionaal))
+        .where(p.created_at >= start, p.created_at < end)
+        .group_by(p.gemeente)
+        .order_by(p.gemeente)
+    )
+    if gemeente is not None:
+        query = query.where(p.gemeente == gemeente)
+    return session.execute(query)
+
+
+def binding_counts(
+    session: Session, year: int, *, gemeente: str | None = None, verwacht_aanbod: Mapping[str, int] | None = None
+) -> dict[str, BindingCount]:
+    """Per gemeente, its listings published in the Dutch calendar year `year`, with local and with
+    regional binding: the supply the binding cap is a share of (the count the reports and API show).
+    `expected` is the gemeente's `verwacht_aanbod` when given, else its listings of the year before."""
+    configured = verwacht_aanbod or {}
+    previous = {str(g): int(n) for g, n, _, _ in _listings_by_gemeente(session, year - 1, gemeente)}
+    out: dict[str, BindingCount] = {}
+    for g, n, lokaal, regionaal in _listings_by_gemeente(session, year, gemeente):
+        code = str(g)
+        out[code] = BindingCount(int(n), int(lokaal), int(regionaal), configured.get(code, previous.get(code, 0)))
+    return out
+
+
+def binding_count(
+    session: Session, year: int, gemeente: str, *, verwacht_aanbod: Mapping[str, int] | None = None
+) -> BindingCount:
+    """One gemeente's `binding_counts` (no listings yet this year: zero, with the expected supply)."""
+    found = binding_counts(session, year, gemeente=gemeente, verwacht_aanbod=verwacht_aanbod).get(gemeente)
+    if found is not None:
+        return found
+    configured = (verwacht_aanbod or {}).get(gemeente)
+    if configured is None:
+        previous = [int(n) for _, n, _, _ in _listings_by_gemeente(session, year - 1, gemeente)]
+        configured = previous[0] if previous else 0
+    return BindingCount(expected=configured)

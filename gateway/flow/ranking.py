@@ -11,31 +11,22 @@ Order of the ranking, per candidate:
 2. the sort key of the listing's publicatiemodel, as the region configures it:
    inschrijfduur (earlier Inschrijving.begindatum first), loting (lower lot number first) or
    reactiedatum (earlier Kandidaat.reactiedatum first).
-3. ties: the Inschrijving id, compared as text (Unicode code points), lower first.
+3. ties: the region's tie-breakers in order (`policy.tie_breakers`, by default inschrijfdatum, then the
+   lottery), never a database id. A lot number settles every tie, so nothing after it counts. Only a
+   listing drawn without a lotingzaad (published before every listing had one) falls back to the
+   Kandidaat id, a hash that says nothing about who registered first.
 
 Each Kandidaat gets positie 1..n and a `rangschikking`: the criteria above with the candidate's value
 and a Dutch explanation for staff. Ineligible responses are not ranked; they come back separately with
 their reason codes. A second response from the same Inschrijving is rejected (DUBBELE_REACTIE); the
 first (earliest reactiedatum, then lowest Kandidaat id) counts.
 
-The lottery is verifiable. Its seed, `lotingzaad`, is 32 random bytes written as 64 lower-case hex
-characters, drawn when the listing is published (`new_lotingzaad`); its SHA-256 (`lotingzaad_commitment`)
-is published with the listing, so the seed is fixed before anyone responds. The seed is stored on the
-Kandidatenlijst after the draw, and anyone can recompute every lot number:
-
-    lotnummer = HMAC-SHA256(key = bytes.fromhex(lotingzaad), message = inschrijving_id as UTF-8), in hex
-
-(in Python: `hmac.new(bytes.fromhex(seed), id.encode(), hashlib.sha256).hexdigest()`). Within a voorrang
-group, the lower lot number (compared as text, which for equal-length hex is numeric order) goes first.
-`verify_lottery` performs that check on a released Kandidatenlijst.
+The lottery (and the tie-breaking lot) is `gateway.flow.lottery`: committed at publication, drawn over
+the closed list of responses, revealed after the draw, recomputable by anyone.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
-import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -49,8 +40,10 @@ from gateway.flow.eligibility import (
     household_in_doelgroep,
     selection_criteria,
 )
+from gateway.flow.free_room import NO_ROOM, FreeRoom
+from gateway.flow.lottery import LOT_CRITERIUM, lotingzaad_commitment, lotnummer, reacties_digest
 from gateway.flow.parameters import DUTCH_TIME, YearParameters, age_in_months, allocation_date_of
-from gateway.flow.policy import RankingRule, RegionConfig, RegionPolicy, VoorrangTier
+from gateway.flow.policy import RankingRule, RegionConfig, RegionPolicy, TieBreaker, VoorrangTier
 from gateway.flow.publication import gemeente_of
 from schemas.base import Sleutel
 from schemas.eenheid import Eenheid
@@ -71,15 +64,9 @@ __all__ = [
     "RankingResult",
     "Reactie",
     "Rejection",
-    "lotingzaad_commitment",
-    "lotnummer",
-    "new_lotingzaad",
     "rank_kandidaten",
-    "verify_lottery",
     "voorrang_matches",
 ]
-
-_SEED = re.compile(r"^[0-9a-f]{64}$")
 
 # Voorrangsregeling statuses that do not (yet, or any longer) give priority.
 _NOT_GRANTED = frozenset({VoorrangsregelingStatus.AAN, VoorrangsregelingStatus.AFG, VoorrangsregelingStatus.VER})
@@ -126,56 +113,10 @@ class RankingResult:
     kandidatenlijst: Kandidatenlijst
     rejected: tuple[Rejection, ...]
     eligibility: Mapping[str, Eligibility]
-
-
-# --- the lottery ---------------------------------------------------------------------------------------
-
-
-def new_lotingzaad() -> str:
-    """Draw a fresh seed: 32 random bytes as 64 hex characters. The one impure function here."""
-    return secrets.token_hex(32)
-
-
-def _seed_bytes(lotingzaad: str) -> bytes:
-    if not _SEED.match(lotingzaad):
-        raise ValueError("a lotingzaad is 64 lower-case hexadecimal characters (32 bytes)")
-    return bytes.fromhex(lotingzaad)
-
-
-def lotingzaad_commitment(lotingzaad: str) -> str:
-    """SHA-256 of the seed's bytes, in hex: published with the listing before anyone can respond."""
-    return hashlib.sha256(_seed_bytes(lotingzaad)).hexdigest()
-
-
-def lotnummer(lotingzaad: str, inschrijving_id: str) -> str:
-    """The lot number: HMAC-SHA256 keyed with the seed's bytes over the Inschrijving id (UTF-8), in hex."""
-    return hmac.new(_seed_bytes(lotingzaad), inschrijving_id.encode("utf-8"), hashlib.sha256).hexdigest()
-
-
-def verify_lottery(lijst: Kandidatenlijst, commitment: str | None = None) -> list[str]:
-    """Recompute a released lottery from its seed. Returns the problems found; an empty list is a pass.
-
-    Checks the seed against the published `commitment` (when given), every candidate's lot number
-    against HMAC-SHA256(seed, inschrijving id), and that within each voorrang group the positions follow
-    the lot numbers (lower first, equal lots by inschrijving id).
-    """
-    if lijst.lotingzaad is None:
-        return ["the kandidatenlijst has no lotingzaad: it was not drawn by lot"]
-    problems = []
-    if commitment is not None and not hmac.compare_digest(lotingzaad_commitment(lijst.lotingzaad), commitment):
-        problems.append("the lotingzaad does not match the commitment published with the listing")
-    previous: tuple[tuple[str, ...], str, str] | None = None
-    for kandidaat in lijst.kandidaten:
-        recorded = [c.waarde for c in kandidaat.rangschikking if c.criterium == "lotnummer"]
-        expected = lotnummer(lijst.lotingzaad, kandidaat.inschrijving.id)
-        if recorded != [expected]:
-            problems.append(f"positie {kandidaat.positie}: recorded lot number differs from the recomputed one")
-        group = tuple(c.waarde for c in kandidaat.rangschikking if c.criterium == "voorrang")
-        current = (group, expected, kandidaat.inschrijving.id)
-        if previous is not None and previous[0] == group and previous[1:] > current[1:]:
-            problems.append(f"positie {kandidaat.positie}: placed after a higher lot number in its voorrang group")
-        previous = current
-    return problems
+    reacties: tuple[str, ...] = ()
+    """The Kandidaat ids of the responses standing at closing, sorted: what the draw depends on."""
+    reacties_digest: str | None = None
+    """Their SHA-256 (`gateway.flow.lottery.reacties_digest`); None when the list was drawn without a lotingzaad."""
 
 
 # --- voorrang ------------------------------------------------------------------------------------------
@@ -320,46 +261,54 @@ class _Explainer:
             return f"Doelgroep: huishouden hoort bij de doelgroep van de woning ({groups}); gaat voor."
         return f"Doelgroep: huishouden hoort niet bij de doelgroep van de woning ({groups})."
 
-    def inschrijfduur(self, inschrijving: Inschrijving) -> Rangschikkingscriterium:
+    def inschrijfduur(self, inschrijving: Inschrijving, *, tie_break: bool = False) -> Rangschikkingscriterium:
         since = inschrijving.begindatum
+        lead = "Bij gelijke stand op de criteria hierboven: i" if tie_break else "I"
         return Rangschikkingscriterium(
             criterium="inschrijfduur",
             waarde=since.isoformat(),
             omschrijving=(
-                f"Ingeschreven sinds {_dutch_date(since)}: {_duration(since, self.allocation_date)} op "
+                f"{lead}ngeschreven sinds {_dutch_date(since)}: {_duration(since, self.allocation_date)} op "
                 f"{_dutch_date(self.allocation_date)}. Langste inschrijfduur gaat voor."
             ),
         )
 
-    def lot(self, lot: str) -> Rangschikkingscriterium:
+    def lot(self, lot: str, *, tie_break: bool) -> Rangschikkingscriterium:
+        rule = (
+            "Bij gelijke stand op de criteria hierboven beslist het lot"
+            if tie_break
+            else "Loting: het laagste lotnummer gaat voor"
+        )
         return Rangschikkingscriterium(
-            criterium="lotnummer",
+            criterium=LOT_CRITERIUM,
             waarde=lot,
             omschrijving=(
-                "Loting: lotnummer = HMAC-SHA256(lotingzaad, inschrijvingsnummer); het laagste lotnummer "
-                "gaat voor. Na te rekenen met het lotingzaad op de kandidatenlijst."
+                f"{rule}. Lotnummer = HMAC-SHA256(lotingzaad, reactiesDigest + ':' + kandidaatnummer); het "
+                "lotingzaad lag vast (en was gepubliceerd als hash) voordat iemand reageerde, de lijst van "
+                "reacties pas bij sluiting. Na te rekenen met docs/verify_lottery.py."
             ),
         )
 
-    def reactiedatum(self, kandidaat: Kandidaat) -> Rangschikkingscriterium:
+    def reactiedatum(self, kandidaat: Kandidaat, *, tie_break: bool = False) -> Rangschikkingscriterium:
         moment = kandidaat.reactiedatum
         local = moment.astimezone(DUTCH_TIME)
         return Rangschikkingscriterium(
             criterium="reactiedatum",
             waarde=moment.isoformat().replace("+00:00", "Z"),
             omschrijving=(
-                f"Gereageerd op {_dutch_date(local.date())} om {local:%H:%M:%S} (Nederlandse tijd). "
+                f"{'Bij gelijke stand op de criteria hierboven: g' if tie_break else 'G'}ereageerd op "
+                f"{_dutch_date(local.date())} om {local:%H:%M:%S} (Nederlandse tijd). "
                 "Eerste reactie gaat voor."
             ),
         )
 
-    def volgorde(self, inschrijving_id: str) -> Rangschikkingscriterium:
+    def volgorde(self, kandidaat_id: str) -> Rangschikkingscriterium:
         return Rangschikkingscriterium(
             criterium="volgorde",
-            waarde=inschrijving_id,
+            waarde=kandidaat_id,
             omschrijving=(
-                "Gelijke stand op alle voorgaande criteria: het laagste inschrijvingsnummer "
-                "(in tekenvolgorde) gaat voor."
+                "Gelijke stand op alle voorgaande criteria en geen lotingzaad bij deze publicatie: het "
+                "kandidaatnummer (een hash, geen volgorde van inschrijven) beslist."
             ),
         )
 
@@ -400,28 +349,33 @@ def rank_kandidaten(
     sancties: Iterable[Sanctie] = (),
     lotingzaad: str | None = None,
     passend_exceptions: Mapping[str, PassendheidDetailSoort] | None = None,
+    free_room: FreeRoom = NO_ROOM,
 ) -> RankingResult:
     """Check every response's eligibility and rank the eligible ones for `publicatie`'s unit.
 
     `parameters` must belong to `allocation_date`'s year; `vastgesteld_op` is the moment the list is
-    fixed (recorded on the Kandidatenlijst). A lottery listing needs the `lotingzaad` drawn at
-    publication. `passend_exceptions` maps an Inschrijving id to the exception recorded for it.
-    The result does not depend on the order of `reacties`.
+    fixed (recorded on the Kandidatenlijst). `lotingzaad` is the listing's secret drawn at publication
+    (a lottery listing needs it; other listings break ties with it). `passend_exceptions` maps an
+    Inschrijving id to the exception recorded for it; `free_room` is the owning corporation's room this
+    year outside the passend and DAEB norms (gateway.flow.free_room). The result does not depend on the
+    order of `reacties`.
     """
     policy = region.policy
     rule = policy.rule_for(publicatie.model)
-    if rule is RankingRule.LOTING:
-        if lotingzaad is None:
-            raise ValueError("a lottery needs the lotingzaad fixed at publication, before the draw")
-        _seed_bytes(lotingzaad)
-    elif lotingzaad is not None:
-        raise ValueError(f"a lotingzaad was given for a listing ranked by {rule.value}")
+    if lotingzaad is not None:
+        lotingzaad_commitment(lotingzaad)  # a malformed secret is an error here, not a wrong draw
+    elif rule is RankingRule.LOTING:
+        raise ValueError("a lottery needs the lotingzaad fixed at publication, before the draw")
     eenheid = publicatie.eenheid
     exceptions = passend_exceptions or {}
     sancties_by_id: dict[str, list[Sanctie]] = {}
     for sanctie in sancties:
         sancties_by_id.setdefault(sanctie.inschrijving.id, []).append(sanctie)
 
+    reacties = list(reacties)
+    standing = tuple(sorted({r.kandidaat.id for r in reacties}))
+    digest = reacties_digest(standing) if lotingzaad is not None else None
+    sort_keys = _sort_keys(rule, policy.tie_breakers, has_lot=lotingzaad is not None)
     responses, rejected = _first_responses(reacties, publicatie.id)
     tiers = [tier for tier in policy.voorrang if _tier_applies(tier, eenheid)]
     region_gemeenten = region.gemeente_codes
@@ -441,24 +395,25 @@ def rank_kandidaten(
             allocation_date=allocation_date,
             sancties=sancties_by_id.get(inschrijving.id, ()),
             passend_exception=exceptions.get(inschrijving.id),
+            free_room=free_room,
         )
         if not outcome.eligible:
             rejected.append(Rejection(reactie.kandidaat, outcome.reasons))
             continue
         eligibility[reactie.kandidaat.id] = outcome
         matched = tuple(check(inschrijving) for check in checks)
-        lot: str | None = None
-        model_key: Any
-        if rule is RankingRule.INSCHRIJFDUUR:
-            model_key = inschrijving.begindatum
-        elif rule is RankingRule.REACTIEDATUM:
-            model_key = reactie.kandidaat.reactiedatum
-        else:
-            assert lotingzaad is not None
-            lot = model_key = lotnummer(lotingzaad, inschrijving.id)
+        lot = lotnummer(lotingzaad, digest, reactie.kandidaat.id) if lotingzaad is not None and digest else None
+        values: list[Any] = []
+        for sort_key in sort_keys:
+            if sort_key is TieBreaker.INSCHRIJFDATUM:
+                values.append(inschrijving.begindatum)
+            elif sort_key is TieBreaker.REACTIEDATUM:
+                values.append(reactie.kandidaat.reactiedatum)
+            else:
+                values.append(lot)
         # `not m`: a matched tier (False) sorts before an unmatched one (True).
-        primary = (tuple(not m for m in matched), model_key)
-        rows.append(((primary, inschrijving.id), reactie, matched, lot))
+        primary = (tuple(not m for m in matched), tuple(values))
+        rows.append(((primary, reactie.kandidaat.id), reactie, matched, lot))
     rows.sort(key=lambda row: row[0])
 
     explain = _Explainer(region, eenheid, allocation_date)
@@ -474,18 +429,19 @@ def rank_kandidaten(
     kandidaten: list[Kandidaat] = []
     for index, (key, reactie, matched, lot) in enumerate(rows):
         criteria = [explain.voorrang(tier, m) for tier, m in zip(tiers, matched, strict=True)]
-        if rule is RankingRule.INSCHRIJFDUUR:
-            criteria.append(explain.inschrijfduur(reactie.inschrijving))
-        elif rule is RankingRule.REACTIEDATUM:
-            criteria.append(explain.reactiedatum(reactie.kandidaat))
-        else:
-            assert lot is not None
-            criteria.append(explain.lot(lot))
+        for position, sort_key in enumerate(sort_keys):
+            if sort_key is TieBreaker.INSCHRIJFDATUM:
+                criteria.append(explain.inschrijfduur(reactie.inschrijving, tie_break=position > 0))
+            elif sort_key is TieBreaker.REACTIEDATUM:
+                criteria.append(explain.reactiedatum(reactie.kandidaat, tie_break=position > 0))
+            else:
+                assert lot is not None
+                criteria.append(explain.lot(lot, tie_break=position > 0))
         tied = (index > 0 and rows[index - 1][0][0] == key[0]) or (
             index + 1 < len(rows) and rows[index + 1][0][0] == key[0]
         )
         if tied:
-            criteria.append(explain.volgorde(reactie.inschrijving.id))
+            criteria.append(explain.volgorde(reactie.kandidaat.id))
         criteria.extend(selection_texts)
         outcome = eligibility[reactie.kandidaat.id]
         kandidaten.append(
@@ -507,4 +463,23 @@ def rank_kandidaten(
         kandidaten=kandidaten,
     )
     rejected.sort(key=lambda r: r.kandidaat.id)
-    return RankingResult(lijst, tuple(rejected), eligibility)
+    return RankingResult(lijst, tuple(rejected), eligibility, standing if digest else (), digest)
+
+
+_RULE_KEY = {
+    RankingRule.INSCHRIJFDUUR: TieBreaker.INSCHRIJFDATUM,
+    RankingRule.REACTIEDATUM: TieBreaker.REACTIEDATUM,
+    RankingRule.LOTING: TieBreaker.LOTING,
+}
+
+
+def _sort_keys(rule: RankingRule, tie_breakers: Iterable[TieBreaker], *, has_lot: bool) -> list[TieBreaker]:
+    """The publicatiemodel's key, then the region's tie-breakers not yet used, up to the lot (which
+    settles every tie). Without a lotingzaad the lot is left out."""
+    keys = [_RULE_KEY[rule]]
+    for breaker in tie_breakers:
+        if keys[-1] is TieBreaker.LOTING:
+            break
+        if breaker not in keys and (breaker is not TieBreaker.LOTING or has_lot):
+            keys.append(breaker)
+    return keys

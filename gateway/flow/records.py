@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.store.base import Base, JSONDocument, UTCDateTime
@@ -54,7 +54,10 @@ class PublicatieRecord(Base):
     begindatum: Mapped[datetime] = mapped_column(UTCDateTime)
     einddatum: Mapped[datetime] = mapped_column(UTCDateTime)
     daeb: Mapped[bool]
-    binding: Mapped[bool]  # the listing gives priority to local or regional ties (counts against the cap)
+    binding: Mapped[bool]  # the listing gives priority to local or regional ties
+    # Which kind it kept, each counted against its own cap (gateway.flow.binding).
+    binding_lokaal: Mapped[bool] = mapped_column(default=False, server_default=false())
+    binding_regionaal: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The lottery seed is drawn at publication and kept secret until the draw; its SHA-256 commitment
     # is public from the start, so anyone can check afterwards that the seed was not chosen later.
     lotingzaad: Mapped[str | None] = mapped_column(String(64), default=None)

@@ -1,15 +1,21 @@
-"""Sanctions for refused offers: which refusal reasons count, and when refusals add up to a Sanctie.
+"""Sanctions: which refusal reasons count, when refusals add up to a Sanctie, and whether a Sanctie blocks.
+
+A Sanctie of a soort the region lists as blocking (`policy.blocking_sanctions`), definitive (DEF) and
+running on the day, stops everything the flow would give that Inschrijving on that day: it is not ranked
+(eligibility), not offered a home when its turn comes, its open offers are withdrawn when the Sanctie is
+imposed, and it cannot accept an offer. `blocking_sanctie` is that one test.
 
 Pure: the flow service counts the refusals on the registration and stores what `sanction_for` returns.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 
 from schemas import AanbiedingDetailStatus, Sanctie, SanctieSoort, SanctieStatus, Sleutel
 
-__all__ = ["REFUSAL_REASONS", "SANCTION_DAYS", "is_refusal_reason", "sanction_for"]
+__all__ = ["REFUSAL_REASONS", "SANCTION_DAYS", "blocking_sanctie", "is_refusal_reason", "sanction_for"]
 
 # The AANBIEDINGDETAILSTATUS codes VERA files under a refusal (parent AANBIEDINGSTATUS.GEW); the others
 # belong to a withdrawal (ING). tests/flow/test_service.py checks this set against VERA's CSV.
@@ -44,3 +50,14 @@ def sanction_for(
         einddatum=today + timedelta(days=SANCTION_DAYS),
         inschrijving=Sleutel(id=inschrijving_id),
     )
+
+
+def blocking_sanctie(
+    sancties: Iterable[Sanctie], inschrijving_id: str, *, blocking: Collection[SanctieSoort], on: date
+) -> Sanctie | None:
+    """The first Sanctie on `inschrijving_id` of a blocking soort that is running on `on` (begin and end day
+    included, status DEF), or None. Sanctions on other registrations are ignored."""
+    for sanctie in sancties:
+        if sanctie.inschrijving.id == inschrijving_id and sanctie.soort in blocking and sanctie.active_on(on):
+            return sanctie
+    return None

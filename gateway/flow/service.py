@@ -27,20 +27,24 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from adapters import Capabilities, discover
 from gateway.core.clock import SYSTEM_CLOCK, Clock
 from gateway.delivery.outbox import Destination, enqueue
 from gateway.flow import quotas
-from gateway.flow.binding import apply_binding_cap, has_binding_criteria, household_has_binding
+from gateway.flow.binding import BindingDecision, apply_binding_cap, has_binding_criteria, household_has_binding
+from gateway.flow.eligibility import RejectionReason
+from gateway.flow.free_room import FreeRoom, free_room
 from gateway.flow.herkomst import herkomst
-from gateway.flow.parameters import ParameterTable, allocation_date_of, dutch_year_bounds
-from gateway.flow.policy import CorporatieConfig, RankingRule, RegionConfig
+from gateway.flow.lottery import lotingzaad_commitment, new_lotingzaad, trekking
+from gateway.flow.parameters import ParameterTable, allocation_date_of
+from gateway.flow.policy import CorporatieConfig, RegionConfig
 from gateway.flow.publication import describe as describe_publication_problems
 from gateway.flow.publication import gemeente_of, owner_of, publication_problems
-from gateway.flow.ranking import Reactie, lotingzaad_commitment, new_lotingzaad, rank_kandidaten
+from gateway.flow.quotas import binding_count
+from gateway.flow.ranking import Reactie, rank_kandidaten
 from gateway.flow.records import (
     AanbiedingRecord,
     EenheidRecord,
@@ -51,7 +55,7 @@ from gateway.flow.records import (
     SanctieRecord,
     ToewijzingRecord,
 )
-from gateway.flow.sanctions import is_refusal_reason, sanction_for
+from gateway.flow.sanctions import blocking_sanctie, is_refusal_reason, sanction_for
 from gateway.flow.transitions import AANBIEDING, KANDIDAAT, PUBLICATIE, IllegalTransition, require
 from gateway.store import audit
 from gateway.store.audit import AuditKeys
@@ -110,6 +114,13 @@ class TickResult:
     offers_expired: list[str] = field(default_factory=list)
 
 
+PASSEND_EXCEPTION_ACTION = "passend.uitzondering"
+
+
+def _room_used(passend: bool, daeb: bool) -> list[str]:
+    return [name for name, used in (("passend", passend), ("daeb", daeb)) if used]
+
+
 def _keys(record: PublicatieRecord, **others: str) -> AuditKeys:
     """Audit keys of a step on a listing: the publicatie and the flow's correlation id, plus `others`."""
     return AuditKeys(publicatie_id=record.id, correlation_id=record.correlation_id, **others)
@@ -132,12 +143,16 @@ class FlowService:
         clock: Clock = SYSTEM_CLOCK,
         capabilities: Callable[[str], Capabilities] | None = None,
         response_window: timedelta = timedelta(days=7),
+        lotingzaad_source: Callable[[], str] = new_lotingzaad,
     ) -> None:
         self.db = db
         self.region = region
         self.parameters = region.parameter_table(parameters)
         self.clock = clock
         self.response_window = response_window
+        # Where each listing's secret lot seed comes from: the operating system's randomness, or a seeded
+        # source for a reproducible demo (gateway.flow.lottery.seeded_lotingzaad_source).
+        self._lotingzaad_source = lotingzaad_source
         self._capabilities = capabilities or _capabilities_from_registry()
         self.source = MessageSource(tenant=region.region.id, system="woonbrug")
 
@@ -175,7 +190,12 @@ class FlowService:
             existing = session.get(PublicatieRecord, publicatie_id)
             if existing is not None:
                 return Publicatie.model_validate(existing.document)
-            eenheid, binding = self._apply_binding_cap(session, eenheid, now)
+            decision = self._apply_binding_cap(session, eenheid, now)
+            eenheid = decision.eenheid
+            # Every listing gets a secret: a lottery ranks by its lot, the others break ties with it. Its
+            # commitment is published now, before anyone can respond (gateway.flow.lottery).
+            seed = self._lotingzaad_source()
+            commitment = lotingzaad_commitment(seed)
             publicatie = Publicatie(
                 id=publicatie_id,
                 id_organisatie=corporatie.id,
@@ -184,8 +204,8 @@ class FlowService:
                 begindatum=now,
                 einddatum=now + self.response_window,
                 eenheden=[eenheid],
+                lotingzaad_commitment=commitment,
             )
-            seed = new_lotingzaad() if rule is RankingRule.LOTING else None
             session.merge(
                 EenheidRecord(
                     id=eenheid.id,
@@ -206,9 +226,11 @@ class FlowService:
                     begindatum=publicatie.begindatum,
                     einddatum=publicatie.einddatum,
                     daeb=eenheid.is_daeb,
-                    binding=binding,
+                    binding=decision.binding,
+                    binding_lokaal=decision.lokaal,
+                    binding_regionaal=decision.regionaal,
                     lotingzaad=seed,
-                    lotingzaad_commitment=lotingzaad_commitment(seed) if seed else None,
+                    lotingzaad_commitment=commitment,
                     correlation_id=message.correlation_id,
                     document=publicatie.model_dump(mode="json"),
                     created_at=now,
@@ -223,26 +245,28 @@ class FlowService:
                 publicatie.id,
                 actor=message.source.tenant,
                 keys=AuditKeys(publicatie.id, correlation_id=message.correlation_id, message_id=message.message_id),
-                detail={"binding": binding, "model": model.code},
+                detail={
+                    "binding": decision.binding,
+                    "binding_lokaal": decision.lokaal,
+                    "binding_regionaal": decision.regionaal,
+                    "binding_warnings": list(decision.warnings),
+                    "model": model.code,
+                    "ranking": rule.value,
+                    "lotingzaad_commitment": commitment,
+                },
             )
             self._send(session, message.caused(PublicatieAangeboden, publicatie, self.source), corporatie.id)
         return publicatie
 
-    def _apply_binding_cap(self, session: Session, eenheid: Eenheid, now: datetime) -> tuple[Eenheid, bool]:
-        """Count this Dutch calendar year's listings in the gemeente; `binding.apply_binding_cap` decides."""
+    def _apply_binding_cap(self, session: Session, eenheid: Eenheid, now: datetime) -> BindingDecision:
+        """Count the gemeente's listings of this Dutch calendar year; `binding.apply_binding_cap` decides."""
+        gemeente = gemeente_of(eenheid).code
         if not has_binding_criteria(eenheid):
-            return eenheid, False
-        year_start, _ = dutch_year_bounds(allocation_date_of(now).year)
-        # This year's listings in the gemeente, and how many of them have binding: one pass over them.
-        binding_count = func.coalesce(func.sum(case((PublicatieRecord.binding.is_(True), 1), else_=0)), 0)
-        total, with_binding = session.execute(
-            select(func.count(), binding_count).where(
-                PublicatieRecord.gemeente == gemeente_of(eenheid).code, PublicatieRecord.created_at >= year_start
-            )
-        ).one()
-        return apply_binding_cap(
-            eenheid, listings_with_binding=int(with_binding), listings_total=int(total), policy=self.region.policy
+            return BindingDecision(eenheid, lokaal=False, regionaal=False)
+        count = binding_count(
+            session, allocation_date_of(now).year, gemeente, verwacht_aanbod=self.region.verwacht_aanbod
         )
+        return apply_binding_cap(eenheid, count, self.region.policy, gemeente=gemeente)
 
     def withdraw_publicatie(self, publicatie_id: str, *, actor: str) -> Publicatie:
         """Withdraw a listing (ING) before allocation; open offers are withdrawn with it."""
@@ -405,6 +429,8 @@ class FlowService:
                 vastgesteld_op=now,
                 sancties=sancties,
                 lotingzaad=record.lotingzaad,
+                passend_exceptions=self._passend_exceptions(session, publicatie_id),
+                free_room=self._free_room(session, record.corporatie, allocation_date.year),
             )
             by_id = {k.id: k for k, _ in rows}
             for ranked in result.kandidatenlijst.kandidaten:
@@ -423,6 +449,7 @@ class FlowService:
                         "is_ouderenhuishouden": outcome.is_ouderenhuishouden,
                         "rekeninkomen": str(outcome.rekeninkomen),
                         "rekenhuur": str(outcome.rekenhuur),
+                        "vrije_ruimte": _room_used(outcome.uses_passend_room, outcome.uses_daeb_room),
                     },
                 )
             for rejection in result.rejected:
@@ -436,6 +463,22 @@ class FlowService:
             lijst = result.kandidatenlijst
             record.kandidatenlijst = lijst.model_dump(mode="json")
             self._set_publicatie_status(record, publicatie, PublicatieStatus.AAN, now)
+            if record.lotingzaad is not None and record.lotingzaad_commitment is not None:
+                # The draw is done: reveal the secret with the closed response list it was drawn over.
+                self._audit(
+                    session,
+                    "loting.getrokken",
+                    "publicatie",
+                    publicatie_id,
+                    keys=_keys(record),
+                    detail=trekking(
+                        publicatie_id,
+                        commitment=record.lotingzaad_commitment,
+                        lotingzaad=record.lotingzaad,
+                        reacties=result.reacties,
+                        kandidaten=[],
+                    ),
+                )
             self._audit(
                 session,
                 "kandidatenlijst.vrijgegeven",
@@ -463,6 +506,42 @@ class FlowService:
             kandidaat = Kandidaat.model_validate(candidate.document)
             if inschrijving.status != OvereenkomstStatus.LOP.code:
                 self._set_kandidaat(candidate, kandidaat, now, status=KandidaatStatus.AFG, afwijzing=["NIET_ACTIEF"])
+                continue
+            if not self._room_still_there(session, record.corporatie, candidate, now):
+                # The free room this household needed was used by lettings since the ranking.
+                self._set_kandidaat(
+                    candidate, kandidaat, now, status=KandidaatStatus.AFG, afwijzing=["GEEN_VRIJE_RUIMTE"]
+                )
+                self._audit(
+                    session,
+                    "aanbieding.overgeslagen",
+                    "kandidaat",
+                    candidate.id,
+                    keys=_keys(record, inschrijving_id=candidate.inschrijving_id),
+                    detail={
+                        "reason": "GEEN_VRIJE_RUIMTE",
+                        "vrije_ruimte": (candidate.eligibility or {}).get("vrije_ruimte"),
+                    },
+                )
+                continue
+            sanctie = self._blocking_sanctie(session, candidate.inschrijving_id, now)
+            if sanctie is not None:
+                # A Sanctie imposed after the list was ranked still stops the offer (gateway.flow.sanctions).
+                self._set_kandidaat(
+                    candidate,
+                    kandidaat,
+                    now,
+                    status=KandidaatStatus.AFG,
+                    afwijzing=[RejectionReason.GESANCTIONEERD.value],
+                )
+                self._audit(
+                    session,
+                    "aanbieding.overgeslagen",
+                    "kandidaat",
+                    candidate.id,
+                    keys=_keys(record, inschrijving_id=candidate.inschrijving_id),
+                    detail={"reason": RejectionReason.GESANCTIONEERD.value, "sanctie": sanctie.id},
+                )
                 continue
             aanbieding = Aanbieding(
                 id=flow_id("aan", record.id, candidate.id),
@@ -539,6 +618,11 @@ class FlowService:
         inschrijving.weigeringen = 0
         session.flush()
         self._audit(session, "sanctie.opgelegd", "sanctie", sanctie.id, keys=AuditKeys(inschrijving_id=inschrijving.id))
+        if sanctie.soort in self.region.policy.blocking_sanctions and sanctie.active_on(allocation_date_of(now)):
+            # A blocking Sanctie stops the household's open offers too; each goes to the next candidate.
+            for offer in self._open_offers(session, inschrijving_id=inschrijving.id):
+                self._close_offer(session, offer, AanbiedingStatus.ING, AanbiedingDetailStatus.ONT, now)
+                self._offer_next(session, self._publicatie(session, offer.publicatie_id), now)
 
     def accept(self, aanbieding_id: str, *, portal: str | None = None) -> tuple[Toewijzing, list[str]]:
         """The candidate accepts: a Toewijzing is made and written back to the owner's system.
@@ -553,6 +637,18 @@ class FlowService:
             publicatie = Publicatie.model_validate(publicatie_record.document)
             if publicatie.status is not PublicatieStatus.AAN:
                 raise FlowError(f"publicatie {publicatie.id} is {publicatie.status.code}; it cannot be allocated")
+            offered = session.get(KandidaatRecord, offer.kandidaat_id)
+            if offered is not None and not self._room_still_there(session, publicatie.id_organisatie, offered, now):
+                raise FlowError(
+                    f"the free room of corporatie {publicatie.id_organisatie} this year is used up: aanbieding "
+                    f"{aanbieding_id} needed it and cannot be accepted"
+                )
+            sanctie = self._blocking_sanctie(session, offer.inschrijving_id, now)
+            if sanctie is not None:
+                raise FlowError(
+                    f"inschrijving {offer.inschrijving_id} has a blocking sanctie ({sanctie.id}) running on "
+                    f"{allocation_date.isoformat()}: the offer cannot be accepted"
+                )
             self._close_offer(session, offer, AanbiedingStatus.TOE, None, now)
             kandidaat_record = session.get(KandidaatRecord, offer.kandidaat_id)
             assert kandidaat_record is not None
@@ -741,6 +837,64 @@ class FlowService:
         if record is None:
             raise FlowError(f"no inschrijving {inschrijving_id}")
         return record
+
+    def grant_passend_exception(
+        self, publicatie_id: str, inschrijving_id: str, soort: PassendheidDetailSoort, *, actor: str, reden: str
+    ) -> None:
+        """Staff record the region's own passend exception (BIJ, HER, HHV, as `policy.passend_exceptions`
+        allows) for one household on one listing, before its window closes; audited with the reason."""
+        if soort not in self.region.policy.passend_exceptions:
+            allowed = ", ".join(code.code for code in self.region.policy.passend_exceptions) or "none"
+            raise FlowError(f"the region allows no passend exception {soort.code} (allowed: {allowed})")
+        if not reden.strip():
+            raise FlowError("a passend exception needs its reason")
+        with self.db.transaction() as session:
+            record = self._publicatie(session, publicatie_id)
+            if record.status != PublicatieStatus.GEP.code:
+                raise FlowError(f"publicatie {publicatie_id} is no longer open: exceptions are recorded before ranking")
+            self._inschrijving(session, inschrijving_id)
+            self._audit(
+                session,
+                PASSEND_EXCEPTION_ACTION,
+                "publicatie",
+                publicatie_id,
+                actor=actor,
+                keys=_keys(record, inschrijving_id=inschrijving_id),
+                detail={"passendheiddetailsoort": soort.code, "reden": reden},
+            )
+
+    def _passend_exceptions(self, session: Session, publicatie_id: str) -> dict[str, PassendheidDetailSoort]:
+        """The exceptions staff recorded on the listing, by Inschrijving id (the latest counts)."""
+        return {
+            str(entry.inschrijving_id): PassendheidDetailSoort.from_code(entry.detail["passendheiddetailsoort"])
+            for entry in audit.search(session, publicatie_id=publicatie_id, action=PASSEND_EXCEPTION_ACTION)
+            if entry.inschrijving_id is not None
+        }
+
+    def _free_room(self, session: Session, corporatie: str, year: int) -> FreeRoom:
+        policy = self.region.policy
+        counts = quotas.shares(session, year, corporatie=corporatie)
+        return free_room(counts, passend_share=policy.passend_free_share, daeb_share=policy.daeb_free_share)
+
+    def _room_still_there(self, session: Session, corporatie: str, candidate: KandidaatRecord, now: datetime) -> bool:
+        """Whether the free room a candidate was ranked through (if any) is still there now."""
+        used = (candidate.eligibility or {}).get("vrije_ruimte") or []
+        if not used:
+            return True
+        room = self._free_room(session, corporatie, allocation_date_of(now).year)
+        return ("passend" not in used or room.passend) and ("daeb" not in used or room.daeb)
+
+    def _blocking_sanctie(self, session: Session, inschrijving_id: str, now: datetime) -> Sanctie | None:
+        """The blocking Sanctie running on the Inschrijving today, if any (`sanctions.blocking_sanctie`)."""
+        sancties = [
+            Sanctie.model_validate(document)
+            for document in session.scalars(
+                select(SanctieRecord.document).where(SanctieRecord.inschrijving_id == inschrijving_id)
+            )
+        ]
+        return blocking_sanctie(
+            sancties, inschrijving_id, blocking=self.region.policy.blocking_sanctions, on=allocation_date_of(now)
+        )
 
     def _offer(self, session: Session, aanbieding_id: str, portal: str | None) -> AanbiedingRecord:
         offer = session.get(AanbiedingRecord, aanbieding_id, with_for_update=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gateway.flow.lottery import verify_trekking
 from tests import factories
 from tests.api.world import ADMIN, CORP_A, CORP_B, MUNICIPALITY, PORTAL_A, PORTAL_B, World
 
@@ -169,3 +170,36 @@ def test_every_csv_cell_goes_through_the_formula_neutraliser() -> None:
     )
     text = as_csv(ToewijzingAantallen(items=[row])).decode()
     assert "'=HYPERLINK" in text.splitlines()[1]
+
+
+def test_staff_read_the_binding_caps_running_figure(world: World) -> None:
+    answer = world.get(MUNICIPALITY, "/api/v1/publicaties/binding", params={"jaar": 2026})
+    assert answer.status_code == 200
+    body = answer.json()
+    assert "Huisvestingswet 2014, art. 14" in body["bron"]
+    figures = {(item["gemeente"], item["soort"]): item for item in body["items"]}
+    assert set(figures) == {(g, s) for g in ("GM0202", "GM0268") for s in ("lokaal", "regionaal")}
+    regional = figures[("GM0268", "regionaal")]
+    # One listing in Nijmegen this year, asking for regional binding: the first of the year keeps it; the
+    # cap is taken over the 12 listings Nijmegen expects (region file), so five more may have it.
+    assert (regional["aanbod"], regional["metBinding"], regional["aandeel"], regional["ruimte"]) == (1, 1, 1.0, 5)
+    assert regional["verwachtAanbod"] == 12
+    assert figures[("GM0268", "lokaal")]["metBinding"] == 0
+    assert world.get(PORTAL_A, "/api/v1/publicaties/binding", params={"jaar": 2026}).status_code == 403
+
+
+def test_the_listing_carries_its_commitment_and_the_draw_can_be_read_and_checked(world: World) -> None:
+    listing = world.publicatie[CORP_B]
+    commitment = world.get(CORP_B, f"/api/v1/publicaties/{listing}").json()["lotingzaadCommitment"]
+    draw = world.get(CORP_B, f"/api/v1/publicaties/{listing}/loting")
+    assert draw.status_code == 200
+    body = draw.json()
+    assert body["commitment"] == commitment
+    assert body["lotingzaad"] is not None  # the window closed and the list was drawn: the secret is revealed
+    assert sorted(body["reacties"]) == sorted(world.kandidaat[(listing, seeker)] for seeker in ("I-1", "I-3"))
+    assert verify_trekking(body) == []
+    assert world.get(ADMIN, f"/api/v1/publicaties/{listing}/loting").status_code == 200
+    # A municipality reads figures, not candidate lists: the draw names kandidaten, so it is not theirs.
+    assert world.get(MUNICIPALITY, f"/api/v1/publicaties/{listing}/loting").status_code == 403
+    # A corporation reads only its own listings' draws.
+    assert world.get(CORP_A, f"/api/v1/publicaties/{listing}/loting").status_code == 404

@@ -29,7 +29,7 @@ def finished(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     clock = SimulatedClock(DEMO_START)
 
     async def go() -> dict[str, Any]:
-        with demo_world(workdir, clock=clock) as world:
+        with demo_world(workdir, clock=clock, seed=OPTIONS.seed) as world:
             try:
                 result = await demo_run._run(world, clock, OPTIONS)
             finally:

@@ -267,3 +267,22 @@ def test_the_dutch_calendar_year_starts_at_midnight_in_amsterdam() -> None:
     new_year = datetime(2025, 12, 31, 23, 30, tzinfo=UTC)
     assert start <= new_year < end
     assert allocation_date_of(new_year).year == 2026  # the same year the lettings' `jaar` gets
+
+
+@pytest.mark.parametrize(
+    ("birth", "year", "aow_date"),
+    [
+        (date(1957, 2, 15), 2024, date(2023, 12, 15)),  # met 2023's 66y10m in 2023: keeps that day
+        (date(1957, 2, 28), 2024, date(2023, 12, 28)),
+        (date(1957, 3, 1), 2024, date(2024, 3, 1)),  # 66y10m would fall in 2024, where 67 applies
+        (date(1958, 4, 10), 2025, date(2025, 4, 10)),
+        (date(1958, 2, 29 - 1), 2025, date(2025, 2, 28)),
+        (date(1960, 2, 29), 2027, date(2027, 3, 1)),  # born on leap day: 67 completes on 1 March
+    ],
+)
+def test_the_aow_date_follows_from_the_birth_date(birth: date, year: int, aow_date: date) -> None:
+    """One rule with one reference date: AOW-aged on the allocation date when the AOW date is on or before it."""
+    figures = default_parameter_table().for_year(min(year, 2026)).model_copy(update={"year": year})
+    assert figures.aow_date(birth) == aow_date
+    assert figures.has_reached_aow_age(birth, aow_date)
+    assert not figures.has_reached_aow_age(birth, date.fromordinal(aow_date.toordinal() - 1))

@@ -108,6 +108,7 @@ def test_policy_defaults() -> None:
     }
     assert policy.voorrang == [VoorrangTier.URG, VoorrangTier.BIN_KRN, VoorrangTier.BIN_REG, VoorrangTier.DOE]
     assert policy.binding_share_cap == Decimal("0.5")
+    assert policy.regional_binding_share_cap == Decimal("0.5")
     assert policy.offer_deadline_days == 3
     assert policy.end_inschrijving_on_lease is True
     assert policy.passend_exceptions == []  # exceptions only when the region says so
@@ -118,15 +119,6 @@ def test_policy_defaults() -> None:
 def test_a_model_without_a_rule_is_an_error_when_ranking() -> None:
     with pytest.raises(LookupError, match="no ranking rule for PUBLICATIEMODEL OPT"):
         RegionPolicy().rule_for(PublicatieModel.OPT)
-
-
-@pytest.mark.parametrize(
-    ("with_binding", "total", "allowed"),
-    [(0, 0, False), (0, 1, True), (1, 1, False), (1, 3, True), (2, 3, False), (2, 5, True), (3, 5, False)],
-)
-def test_binding_share_cap_at_most_half(with_binding: int, total: int, allowed: bool) -> None:
-    # One more listing with binding must keep (with_binding + 1) / (total + 1) at or below 0.5.
-    assert RegionPolicy().binding_share_allows(with_binding, total) is allowed
 
 
 def test_every_error_in_a_broken_file_is_reported_with_path_and_line(tmp_path: Path) -> None:

@@ -12,17 +12,18 @@ from typing import Any
 import pytest
 
 from gateway.flow.eligibility import RejectionReason
-from gateway.flow.parameters import default_parameter_table
-from gateway.flow.policy import RegionConfig, VoorrangTier, parse_region
-from gateway.flow.ranking import (
-    RankingResult,
-    Reactie,
+from gateway.flow.lottery import (
     lotingzaad_commitment,
     lotnummer,
     new_lotingzaad,
-    rank_kandidaten,
-    verify_lottery,
+    reacties_digest,
+    seeded_lotingzaad_source,
+    trekking,
+    verify_trekking,
 )
+from gateway.flow.parameters import default_parameter_table
+from gateway.flow.policy import RegionConfig, TieBreaker, VoorrangTier, parse_region
+from gateway.flow.ranking import RankingResult, Reactie, rank_kandidaten
 from schemas import Eenheid, Kandidaat, Publicatie, Sanctie
 from schemas.privacy import personal_values
 from schemas.referentiedata import PassendheidDetailSoort, PassendheidSoort
@@ -113,30 +114,58 @@ def test_eerste_reageerder_ranks_by_response_time() -> None:
     assert _order(result) == ["I-0002", "I-0001", "I-0003"]
     first = result.kandidatenlijst.kandidaten[0]
     assert _criteria(first)["reactiedatum"] == ["2026-03-02T09:00:01Z"]
-    assert "10:00:01 (Nederlandse tijd)" in first.rangschikking[-1].omschrijving
+    explained = {c.criterium: c.omschrijving for c in first.rangschikking}
+    assert "10:00:01 (Nederlandse tijd)" in explained["reactiedatum"]
+    # The region's tie-breaker follows the model's key, and says that it only counts on a tie.
+    assert explained["inschrijfduur"].startswith("Bij gelijke stand op de criteria hierboven")
 
 
-def _independent_lot(seed: str, inschrijving_id: str) -> str:
-    # The documented formula, written out again: HMAC-SHA256 keyed by the seed bytes over the id.
-    return hmac.new(bytes.fromhex(seed), inschrijving_id.encode("utf-8"), hashlib.sha256).hexdigest()
+def _independent_lot(seed: str, kandidaat_ids: list[str], kandidaat_id: str) -> str:
+    # The documented formula, written out again: SHA-256 over the sorted, line-feed-joined response list,
+    # then HMAC-SHA256 keyed by the seed bytes over "digest:kandidaat id".
+    digest = hashlib.sha256("\n".join(sorted(kandidaat_ids)).encode()).hexdigest()
+    return hmac.new(bytes.fromhex(seed), f"{digest}:{kandidaat_id}".encode(), hashlib.sha256).hexdigest()
 
 
-def test_lottery_can_be_recomputed_by_anyone_from_its_seed() -> None:
+def _trekking(result: RankingResult, seed: str = SEED) -> dict[str, Any]:
+    lijst = result.kandidatenlijst.model_dump(mode="json")
+    return trekking(
+        "pub-1",
+        commitment=lotingzaad_commitment(seed),
+        lotingzaad=lijst["lotingzaad"],
+        reacties=result.reacties,
+        kandidaten=lijst["kandidaten"],
+    )
+
+
+def test_lottery_can_be_recomputed_by_anyone_from_its_seed_and_the_closed_responses() -> None:
     reacties = [_reactie(n, begindatum=f"20{10 + n % 10}-01-01") for n in range(1, 41)]
     result = _rank(listing(_plain_unit(), "LOT"), reacties, lotingzaad=SEED)
     lijst = result.kandidatenlijst
     assert lijst.lotingzaad == SEED
-    expected = sorted((r.inschrijving.id for r in reacties), key=lambda i: _independent_lot(SEED, i))
+    ids = [r.kandidaat.id for r in reacties]
+    assert result.reacties == tuple(sorted(ids))
+    expected = sorted((r.inschrijving.id for r in reacties), key=lambda i: _independent_lot(SEED, ids, "K" + i[1:]))
     assert _order(result) == expected
     for kandidaat in lijst.kandidaten:
-        assert _criteria(kandidaat)["lotnummer"] == [_independent_lot(SEED, kandidaat.inschrijving.id)]
-    assert verify_lottery(lijst, commitment=hashlib.sha256(bytes.fromhex(SEED)).hexdigest()) == []
+        assert _criteria(kandidaat)["lotnummer"] == [_independent_lot(SEED, ids, kandidaat.id)]
+    assert verify_trekking(_trekking(result)) == []
+
+
+def test_the_draw_depends_on_the_closed_list_of_responses() -> None:
+    """The secret is fixed at publication, but nobody can know the lots before the window closes: one
+    more (or one fewer) response changes every lot number."""
+    reacties = [_reactie(n) for n in range(1, 21)]
+    full = _rank(listing(_plain_unit(), "LOT"), reacties, lotingzaad=SEED)
+    fewer = _rank(listing(_plain_unit(), "LOT"), reacties[1:], lotingzaad=SEED)
+    lots = {k.id: _criteria(k)["lotnummer"] for k in full.kandidatenlijst.kandidaten}
+    assert all(lots[k.id] != _criteria(k)["lotnummer"] for k in fewer.kandidatenlijst.kandidaten)
 
 
 def test_lot_numbers_ignore_inschrijfduur() -> None:
     reacties = [_reactie(n, begindatum=f"20{10 + n}-01-01") for n in range(1, 9)]
     by_lot = _order(_rank(listing(_plain_unit(), "LOT"), reacties, lotingzaad=SEED))
-    by_duur = _order(_rank(listing(_plain_unit(), "AAN"), reacties))
+    by_duur = _order(_rank(listing(_plain_unit(), "AAN"), reacties, lotingzaad=SEED))
     assert by_lot != by_duur
 
 
@@ -148,32 +177,42 @@ def test_another_seed_gives_another_draw() -> None:
 
 
 def test_a_tampered_lottery_fails_verification() -> None:
-    lijst = _rank(listing(_plain_unit(), "LOT"), [_reactie(n) for n in range(1, 6)], lotingzaad=SEED).kandidatenlijst
-    assert verify_lottery(lijst, commitment=lotingzaad_commitment("ab" * 32)) == [
-        "the lotingzaad does not match the commitment published with the listing"
-    ]
+    result = _rank(listing(_plain_unit(), "LOT"), [_reactie(n) for n in range(1, 6)], lotingzaad=SEED)
+    draw = _trekking(result)
+    # A redrawn seed: the revealed secret no longer matches what was committed at publication.
+    redrawn = {**draw, "lotingzaad": "ab" * 32}
+    problems = verify_trekking(redrawn)
+    assert problems[0] == "the lotingzaad does not match the commitment published with the listing"
+    assert sum("differs from the recomputed one" in p for p in problems) == len(draw["kandidaten"])
     # Swap the first two candidates (keeping positions consecutive): the order no longer follows the lots.
-    first, second, *rest = lijst.kandidaten
-    swapped = [second.model_copy(update={"positie": 1}), first.model_copy(update={"positie": 2}), *rest]
-    problems = verify_lottery(lijst.model_copy(update={"kandidaten": swapped}))
-    assert problems == ["positie 2: placed after a higher lot number in its voorrang group"]
-    # Another seed on the list: every recorded lot number is now wrong.
-    reseeded = lijst.model_copy(update={"lotingzaad": "ab" * 32})
-    assert len(verify_lottery(reseeded)) >= len(lijst.kandidaten)
+    first, second, *rest = draw["kandidaten"]
+    swapped = {**draw, "kandidaten": [{**second, "positie": 1}, {**first, "positie": 2}, *rest]}
+    assert verify_trekking(swapped) == ["positie 2: placed after a higher lot number with equal criteria before it"]
+    # A changed response list (one response left out, digest recomputed to match): every lot changes.
+    dropped = [r for r in draw["reacties"] if r != draw["kandidaten"][-1]["id"]]
+    changed = {**draw, "reacties": dropped, "reactiesDigest": reacties_digest(dropped)}
+    changed_problems = verify_trekking(changed)
+    assert f"kandidaat {draw['kandidaten'][-1]['id']} is not in the response list" in changed_problems[-2]
+    assert sum("differs from the recomputed one" in p for p in changed_problems) == len(draw["kandidaten"])
+    # The list changed but the digest kept: said as such.
+    assert verify_trekking({**draw, "reacties": dropped})[0] == "the response list does not match its published digest"
+    # One lot number edited.
+    edited = json.loads(json.dumps(draw))
+    edited["kandidaten"][0]["rangschikking"][-1]["waarde"] = "0" * 64
+    assert verify_trekking(edited) == ["positie 1: recorded lot number differs from the recomputed one"]
 
 
-def test_a_list_without_seed_is_no_lottery() -> None:
-    lijst = _rank(listing(_plain_unit(), "AAN"), [_reactie(1)]).kandidatenlijst
-    assert verify_lottery(lijst) == ["the kandidatenlijst has no lotingzaad: it was not drawn by lot"]
+def test_a_record_without_a_revealed_seed_is_no_draw() -> None:
+    assert verify_trekking({"publicatie": "pub-1", "commitment": "00" * 32, "lotingzaad": None}) == [
+        "no lotingzaad revealed: the draw has not taken place or the record is incomplete"
+    ]
 
 
-def test_a_lottery_needs_its_seed_and_only_a_lottery_takes_one() -> None:
+def test_a_lottery_needs_its_seed() -> None:
     with pytest.raises(ValueError, match="lotingzaad fixed at publication"):
         _rank(listing(_plain_unit(), "LOT"), [_reactie(1)])
     with pytest.raises(ValueError, match="64 lower-case hexadecimal"):
         _rank(listing(_plain_unit(), "LOT"), [_reactie(1)], lotingzaad="ABC")
-    with pytest.raises(ValueError, match="ranked by inschrijfduur"):
-        _rank(listing(_plain_unit(), "AAN"), [_reactie(1)], lotingzaad=SEED)
 
 
 def test_seed_helpers() -> None:
@@ -181,7 +220,10 @@ def test_seed_helpers() -> None:
     assert len(seed) == 64
     assert seed != new_lotingzaad()
     assert lotingzaad_commitment(seed) == hashlib.sha256(bytes.fromhex(seed)).hexdigest()
-    assert lotnummer(SEED, "I-1") == _independent_lot(SEED, "I-1")
+    assert lotnummer(SEED, reacties_digest(["K-1"]), "K-1") == _independent_lot(SEED, ["K-1"], "K-1")
+    demo, again = seeded_lotingzaad_source(7), seeded_lotingzaad_source(7)
+    assert [demo() for _ in range(3)] == [again() for _ in range(3)]
+    assert seeded_lotingzaad_source(8)() != seeded_lotingzaad_source(7)()
 
 
 def test_a_model_the_region_has_no_rule_for_is_refused() -> None:
@@ -192,26 +234,65 @@ def test_a_model_the_region_has_no_rule_for_is_refused() -> None:
 # --- ties ----------------------------------------------------------------------------------------------
 
 
-def test_ties_are_broken_by_inschrijving_id_and_explained() -> None:
+def test_ties_are_broken_by_the_regions_rule_inschrijfdatum_then_the_lot_never_by_id() -> None:
+    """Issue 17: ties went to the lowest Inschrijving id. Now: equal inschrijfdatum goes to the lot."""
     reacties = [
-        _reactie(0, inschrijving_id="B-1", begindatum="2019-01-01"),
-        _reactie(1, inschrijving_id="A-2", begindatum="2019-01-01"),
-        _reactie(2, inschrijving_id="C-3", begindatum="2012-01-01"),
+        _reactie(0, inschrijving_id="B-1", kandidaat_id="K-b", begindatum="2019-01-01"),
+        _reactie(1, inschrijving_id="A-2", kandidaat_id="K-a", begindatum="2019-01-01"),
+        _reactie(2, inschrijving_id="C-3", kandidaat_id="K-c", begindatum="2012-01-01"),
     ]
-    result = _rank(listing(_plain_unit(), "AAN"), reacties)
-    assert _order(result) == ["C-3", "A-2", "B-1"]
-    untied, tied_a, tied_b = result.kandidatenlijst.kandidaten
+    result = _rank(listing(_plain_unit(), "AAN"), reacties, lotingzaad=SEED)
+    ids = ["K-a", "K-b", "K-c"]
+    tied = sorted(["A-2", "B-1"], key=lambda i: _independent_lot(SEED, ids, {"A-2": "K-a", "B-1": "K-b"}[i]))
+    assert _order(result) == ["C-3", *tied]
+    untied, tied_a, _ = result.kandidatenlijst.kandidaten
+    assert [c.criterium for c in tied_a.rangschikking] == ["voorrang", "inschrijfduur", "lotnummer"]
+    assert "Bij gelijke stand op de criteria hierboven beslist het lot" in tied_a.rangschikking[-1].omschrijving
     assert "volgorde" not in _criteria(untied)
-    assert _criteria(tied_a)["volgorde"] == ["A-2"]
-    assert _criteria(tied_b)["volgorde"] == ["B-1"]
-    assert "laagste inschrijvingsnummer" in tied_a.rangschikking[-1].omschrijving
+    assert verify_trekking(_trekking(result)) == []
+    # Whatever the ids: renaming the households does not change who wins the tie.
+    renamed = [
+        _reactie(0, inschrijving_id="Z-9", kandidaat_id="K-b", begindatum="2019-01-01"),
+        _reactie(1, inschrijving_id="A-0", kandidaat_id="K-a", begindatum="2019-01-01"),
+        _reactie(2, inschrijving_id="C-3", kandidaat_id="K-c", begindatum="2012-01-01"),
+    ]
+    again = _rank(listing(_plain_unit(), "AAN"), renamed, lotingzaad=SEED)
+    assert [k.id for k in again.kandidatenlijst.kandidaten] == [k.id for k in result.kandidatenlijst.kandidaten]
 
 
-def test_equal_response_times_fall_back_to_inschrijving_id_as_text() -> None:
+def test_first_responders_tie_on_the_second_goes_to_inschrijfdatum_then_the_lot() -> None:
     same = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    reacties = [_reactie(n, inschrijving_id=f"I-{n}", reactie_at=same) for n in (9, 11, 10)]
-    # Text order, documented: "I-10" < "I-11" < "I-9".
-    assert _order(_rank(listing(_plain_unit(), "EER"), reacties)) == ["I-10", "I-11", "I-9"]
+    reacties = [
+        _reactie(9, reactie_at=same, begindatum="2020-01-01"),
+        _reactie(10, reactie_at=same, begindatum="2016-01-01"),
+        _reactie(11, reactie_at=same, begindatum="2020-01-01"),
+    ]
+    result = _rank(listing(_plain_unit(), "EER"), reacties, lotingzaad=SEED)
+    assert _order(result)[0] == "I-0010"  # registered longest
+    names = [c.criterium for c in result.kandidatenlijst.kandidaten[0].rangschikking]
+    assert names == ["voorrang", "reactiedatum", "inschrijfduur", "lotnummer"]
+    assert verify_trekking(_trekking(result)) == []
+
+
+def test_the_region_chooses_its_tie_breakers() -> None:
+    same_day = [_reactie(n, begindatum="2019-01-01") for n in range(1, 6)]
+    config = region()
+    lot_only = config.model_copy(
+        update={"policy": config.policy.model_copy(update={"tie_breakers": [TieBreaker.LOTING]})}
+    )
+    result = _rank(listing(_plain_unit(), "EER"), same_day, lot_only, lotingzaad=SEED)
+    names = [c.criterium for c in result.kandidatenlijst.kandidaten[0].rangschikking]
+    assert names == ["voorrang", "reactiedatum", "lotnummer"]
+
+
+def test_without_a_seed_a_tie_falls_back_to_the_kandidaat_id_not_the_registration() -> None:
+    """Only for a listing published before every listing had a secret: the Kandidaat id (a hash in the
+    flow) decides, and says so."""
+    same = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    reacties = [_reactie(n, kandidaat_id=f"K-{n}", reactie_at=same, begindatum="2020-01-01") for n in (9, 11, 10)]
+    result = _rank(listing(_plain_unit(), "EER"), reacties)
+    assert [k.id for k in result.kandidatenlijst.kandidaten] == ["K-10", "K-11", "K-9"]
+    assert "geen lotingzaad" in result.kandidatenlijst.kandidaten[0].rangschikking[-1].omschrijving
 
 
 # --- voorrang ------------------------------------------------------------------------------------------
@@ -346,7 +427,7 @@ def test_voorrang_order_also_holds_in_a_lottery() -> None:
     reacties.append(_reactie(99, voorrangsregelingen=_urgentie()))
     result = _rank(listing(_plain_unit(), "LOT"), reacties, lotingzaad=SEED)
     assert _order(result)[0] == "I-0099"
-    assert verify_lottery(result.kandidatenlijst) == []
+    assert verify_trekking(_trekking(result)) == []
 
 
 # --- eligibility inside ranking ------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,23 +14,31 @@ from sqlalchemy import func, select
 
 from adapters import Capabilities
 from gateway.core.clock import SimulatedClock
+from gateway.flow.lottery import lotingzaad_commitment, verify_trekking
 from gateway.flow.parameters import default_parameter_table
-from gateway.flow.ranking import verify_lottery
-from gateway.flow.records import InschrijvingRecord, KandidaatRecord, PublicatieRecord, ToewijzingRecord
+from gateway.flow.records import (
+    AanbiedingRecord,
+    InschrijvingRecord,
+    KandidaatRecord,
+    PublicatieRecord,
+    SanctieRecord,
+    ToewijzingRecord,
+)
 from gateway.flow.sanctions import REFUSAL_REASONS
 from gateway.flow.service import FlowError, FlowService
 from gateway.flow.transitions import IllegalTransition
+from gateway.flow.trekkingen import published_trekking
 from gateway.store.audit import search
 from gateway.store.models import OutboxMessage
 from schemas import (
     MESSAGE_TYPES,
     AanbiedingDetailStatus,
     EenheidVrijgekomen,
-    Kandidatenlijst,
     MessageSource,
     OvereenkomstGetekend,
     Publicatie,
     PublicatieModel,
+    Sanctie,
 )
 from tests import factories
 from tests.flow.builders import region
@@ -247,28 +256,205 @@ def test_refusals_lead_to_a_sanction_that_blocks_the_next_listing(
         assert record.afwijzing == ["GESANCTIONEERD"]
 
 
-def test_a_lottery_listing_can_be_verified_from_its_seed(
+def _close_all(flow: FlowService, clock: SimulatedClock) -> None:
+    clock.advance(timedelta(days=8).total_seconds())
+    flow.tick()
+
+
+def _offer_on(flow: FlowService, db: TestDatabase, publicatie_id: str) -> AanbiedingRecord:
+    with db.session() as session:
+        [offer] = flow._open_offers(session, publicatie_id=publicatie_id)
+        session.expunge(offer)
+    return offer
+
+
+def _sanction_directly(db: TestDatabase, inschrijving_id: str, **changes: Any) -> None:
+    """A Sanctie recorded beside the flow (as a corporation's own decision would be), after the ranking."""
+    sanctie = Sanctie.model_validate(
+        {
+            "id": f"SAN-{inschrijving_id}",
+            "soort": {"code": "ZWA"},
+            "status": {"code": "DEF"},
+            "begindatum": "2026-03-01",
+            "einddatum": "2026-12-31",
+            "inschrijving": {"id": inschrijving_id},
+            **changes,
+        }
+    )
+    with db.transaction() as session:
+        session.add(
+            SanctieRecord(
+                id=sanctie.id,
+                inschrijving_id=inschrijving_id,
+                document=sanctie.model_dump(mode="json"),
+                created_at=datetime(2026, 3, 1, tzinfo=UTC),
+            )
+        )
+
+
+def test_a_sanction_imposed_for_refusals_withdraws_the_households_other_offers(
+    flow: FlowService, db: TestDatabase, clock: SimulatedClock
+) -> None:
+    first, second = register(flow, 2)
+    listings = [flow.publish_vacancy(vacancy(f"E-{n}")).id for n in range(3)]
+    for publicatie_id in listings:
+        for seeker in (first, second):
+            flow.respond(publicatie_id, seeker)
+    _close_all(flow, clock)
+    assert {_offer_on(flow, db, p).inschrijving_id for p in listings} == {first}
+    flow.refuse(_offer_on(flow, db, listings[0]).id, AanbiedingDetailStatus.GEE)
+    still_open = _offer_on(flow, db, listings[2])
+    flow.refuse(_offer_on(flow, db, listings[1]).id, AanbiedingDetailStatus.GEE)  # the second refusal: a sanction
+    with db.session() as session:
+        withdrawn = session.get(AanbiedingRecord, still_open.id)
+        assert withdrawn is not None
+        assert (withdrawn.status, withdrawn.detail_status) == ("ING", "ONT")
+    assert all(_offer_on(flow, db, p).inschrijving_id == second for p in listings)
+
+
+def test_a_sanctioned_household_is_skipped_when_its_turn_comes(
+    flow: FlowService, db: TestDatabase, clock: SimulatedClock
+) -> None:
+    seekers = register(flow, 3)
+    publicatie = flow.publish_vacancy(vacancy())
+    for seeker in seekers:
+        flow.respond(publicatie.id, seeker)
+    _close_all(flow, clock)
+    _sanction_directly(db, seekers[1])
+    flow.refuse(_offer_on(flow, db, publicatie.id).id, AanbiedingDetailStatus.WBN)
+    assert _offer_on(flow, db, publicatie.id).inschrijving_id == seekers[2]
+    with db.session() as session:
+        skipped = session.scalar(
+            select(KandidaatRecord).where(
+                KandidaatRecord.publicatie_id == publicatie.id, KandidaatRecord.inschrijving_id == seekers[1]
+            )
+        )
+        assert skipped is not None
+        assert (skipped.status, skipped.afwijzing) == ("AFG", ["GESANCTIONEERD"])
+        assert search(session, action="aanbieding.overgeslagen")[0].detail["sanctie"] == f"SAN-{seekers[1]}"
+
+
+@pytest.mark.parametrize(
+    ("begindatum", "einddatum", "status", "blocks"),
+    [
+        ("2026-03-10", "2026-12-31", "DEF", True),  # begins on the allocation day
+        ("2026-01-01", "2026-03-10", "DEF", True),  # ends on the allocation day: still running
+        ("2026-01-01", "2026-03-09", "DEF", False),  # ended the day before
+        ("2026-03-11", "2026-12-31", "DEF", False),  # begins the day after
+        ("2026-01-01", "2026-12-31", "AAN", False),  # only drawn up, not yet definitive
+    ],
+)
+def test_a_blocking_sanction_stops_the_acceptance(
+    flow: FlowService,
+    db: TestDatabase,
+    clock: SimulatedClock,
+    begindatum: str,
+    einddatum: str,
+    status: str,
+    blocks: bool,
+) -> None:
+    [seeker] = register(flow, 1)
+    publicatie = flow.publish_vacancy(vacancy())
+    flow.respond(publicatie.id, seeker)
+    _close_all(flow, clock)  # the allocation day is 10 March 2026
+    _sanction_directly(db, seeker, begindatum=begindatum, einddatum=einddatum, status={"code": status})
+    offer = _offer_on(flow, db, publicatie.id)
+    if blocks:
+        with pytest.raises(FlowError, match="blocking sanctie"):
+            flow.accept(offer.id)
+        with db.session() as session:
+            assert session.scalar(select(func.count()).select_from(ToewijzingRecord)) == 0
+    else:
+        toewijzing, _ = flow.accept(offer.id)
+        assert toewijzing.inschrijving.id == seeker
+
+
+def test_a_lottery_is_committed_at_publication_and_verified_after_the_draw(
     flow: FlowService, db: TestDatabase, clock: SimulatedClock
 ) -> None:
     publicatie = flow.publish_vacancy(vacancy(model=PublicatieModel.LOT))
-    for seeker in register(flow, 5):
-        flow.respond(publicatie.id, seeker)
+    commitment = publicatie.lotingzaad_commitment
+    assert commitment is not None
     with db.session() as session:
-        commitment = session.get(PublicatieRecord, publicatie.id).lotingzaad_commitment  # type: ignore[union-attr]
+        record = session.get(PublicatieRecord, publicatie.id)
+        assert record is not None
+        assert record.lotingzaad is not None
+        assert lotingzaad_commitment(record.lotingzaad) == commitment
+        # The commitment goes out with the listing's message and into the audit log; the secret does not.
+        sent = session.scalar(select(OutboxMessage).where(OutboxMessage.type == "publicatie.aangeboden"))
+        assert sent is not None
+        assert sent.payload["payload"]["lotingzaadCommitment"] == commitment
+        assert record.lotingzaad not in json.dumps(sent.payload)
+        [published] = search(session, action="publicatie.gepubliceerd")
+        assert published.detail["lotingzaad_commitment"] == commitment
+        assert record.lotingzaad not in json.dumps(published.detail)
+        before = published_trekking(session, record)
+        assert before is not None
+        assert (before["commitment"], before["lotingzaad"], before["reacties"]) == (commitment, None, [])
+    seekers = register(flow, 5)
+    for seeker in seekers:
+        flow.respond(publicatie.id, seeker)
+    withdrawn = flow.respond(publicatie.id, register_one(flow, "I-late"))
+    flow.withdraw_response(withdrawn.id)  # withdrawn before closing: not part of the draw
     clock.advance(timedelta(days=8).total_seconds())
     flow.tick()
     with db.session() as session:
-        lijst = Kandidatenlijst.model_validate(session.get(PublicatieRecord, publicatie.id).kandidatenlijst)  # type: ignore[union-attr]
-    assert len(lijst.kandidaten) == 5
-    assert verify_lottery(lijst, commitment) == []
+        record = session.get(PublicatieRecord, publicatie.id)
+        assert record is not None
+        draw = published_trekking(session, record)
+        [revealed] = search(session, action="loting.getrokken")
+    assert draw is not None
+    assert draw["lotingzaad"] == record.lotingzaad  # revealed after the draw, in the audit log and the record
+    assert revealed.detail["lotingzaad"] == record.lotingzaad
+    assert len(draw["reacties"]) == 5
+    assert withdrawn.id not in draw["reacties"]
+    assert len(draw["kandidaten"]) == 5
+    assert verify_trekking(draw) == []
 
 
-def test_binding_criteria_are_dropped_once_the_cap_is_reached(flow: FlowService, db: TestDatabase) -> None:
-    published = [flow.publish_vacancy(vacancy(f"E-{n}")) for n in range(4)]  # every unit asks for BIN/REG
+def register_one(flow: FlowService, inschrijving_id: str) -> str:
+    flow.register(factories.inschrijving(id=inschrijving_id, begindatum="2024-01-01"), portal=PORTAL)
+    return inschrijving_id
+
+
+def _without_expected_supply(db: TestDatabase, clock: SimulatedClock) -> FlowService:
+    config = region()
+    gemeenten = [g.model_copy(update={"verwacht_aanbod": None}) for g in config.gemeenten]
+    every_type = Capabilities(encodes=frozenset(MESSAGE_TYPES))
+    return FlowService(
+        db,
+        config.model_copy(update={"gemeenten": gemeenten}),
+        parameters=default_parameter_table(),
+        clock=clock,
+        capabilities=lambda _adapter: every_type,
+    )
+
+
+def test_with_an_expected_supply_early_listings_keep_their_binding(flow: FlowService, db: TestDatabase) -> None:
+    """Nijmegen expects 12 listings a year (demo region file): half of those may have regional binding,
+    so the year's first six keep it although they come first; the seventh does not."""
+    published = [flow.publish_vacancy(vacancy(f"E-{n}")) for n in range(7)]
     with db.session() as session:
         binding = [session.get(PublicatieRecord, p.id).binding for p in published]  # type: ignore[union-attr]
-    assert binding == [False, True, False, True]  # never more than half of the gemeente's listings
-    assert not Publicatie.model_validate(published[2].model_dump(mode="json")).eenheid.criteria
+    assert binding == [True] * 6 + [False]
+
+
+def test_binding_criteria_are_dropped_once_the_cap_is_reached(db: TestDatabase, clock: SimulatedClock) -> None:
+    """Behaviour changed with issue 17: the first listing of the year keeps its binding (it was stripped),
+    and from then on at most half of the gemeente's listings have it; every drop is audited with its reason.
+    (No expected supply and no listings the year before: the budget grows with the listings.)"""
+    flow = _without_expected_supply(db, clock)
+    published = [flow.publish_vacancy(vacancy(f"E-{n}")) for n in range(6)]  # every unit asks for BIN/REG
+    with db.session() as session:
+        records = [session.get(PublicatieRecord, p.id) for p in published]
+        binding = [(r.binding, r.binding_regionaal, r.binding_lokaal) for r in records if r is not None]
+        audited = search(session, action="publicatie.gepubliceerd")
+    assert [b for b, _, _ in binding] == [True, False, False, True, False, True]
+    assert binding[0] == (True, True, False)
+    assert not Publicatie.model_validate(published[1].model_dump(mode="json")).eenheid.criteria
+    warnings = {entry.entity_id: entry.detail["binding_warnings"] for entry in audited}
+    assert "regionale binding (BIN/REG) dropped from this listing" in warnings[published[1].id][0]
+    assert "the next listing with it publishes without it" in warnings[published[0].id][0]
 
 
 def test_refusal_reasons_are_vera_refusal_codes(vera_dir: Path) -> None:
@@ -283,14 +469,14 @@ def test_refusal_reasons_are_vera_refusal_codes(vera_dir: Path) -> None:
 
 def test_the_binding_cap_counts_the_dutch_calendar_year(db: TestDatabase) -> None:
     """At 23:30 UTC on 31 December it is New Year in the Netherlands: the listings of the old year no
-    longer count towards the cap, so the first listing of the new year gets no binding."""
+    longer count towards the cap. (Issue 17: the first binding listing of a year keeps its binding, so the
+    test publishes two in the old year and shows the new year's first one keeping it.)"""
     clock = SimulatedClock(datetime(2025, 12, 31, 22, 0, tzinfo=UTC))  # 23:00 in the Netherlands
-    every_type = Capabilities(encodes=frozenset(MESSAGE_TYPES))
-    flow = FlowService(
-        db, region(), parameters=default_parameter_table(), clock=clock, capabilities=lambda _adapter: every_type
-    )
+    flow = _without_expected_supply(db, clock)
     flow.publish_vacancy(vacancy("E-old"))
+    second_old = flow.publish_vacancy(vacancy("E-old-2"))
     clock.advance(90 * 60)
     published = flow.publish_vacancy(vacancy("E-new"))
     with db.session() as session:
-        assert session.get(PublicatieRecord, published.id).binding is False  # type: ignore[union-attr]
+        assert session.get(PublicatieRecord, second_old.id).binding is False  # type: ignore[union-attr]
+        assert session.get(PublicatieRecord, published.id).binding is True  # type: ignore[union-attr]

@@ -237,10 +237,11 @@ def test_eenheid_of_another_corporation_names_eenheden() -> None:
     assert locs(error) == [("eenheden",)]
 
 
-def test_nie_toewijzing_without_detail_soort_names_the_detail_soort() -> None:
-    error = refused(factories.toewijzing, passendheidsoort={"code": "NIE"})
-    assert locs(error) == [("passendheiddetailsoort",)]
-    assert "NIE" in error.errors()[0]["msg"]
+def test_nie_toewijzing_without_detail_soort_is_a_letting_in_the_free_room() -> None:
+    # Issue 17: the 5% free room of passend toewijzen (Woningwet art. 46) needs no reason code, so a
+    # non-passend toewijzing without passendheiddetailsoort is accepted (it was refused).
+    nie = factories.toewijzing(passendheidsoort={"code": "NIE"})
+    assert nie.passendheiddetailsoort is None
 
 
 def test_detail_soort_only_for_nie() -> None:

@@ -14,7 +14,7 @@ from gateway.store.engine import Database
 from gateway.store.paging import PageRequest, fetch_page, where_given
 from gateway.tenants.service import Principal, Role
 
-__all__ = ["aantallen", "document_of", "page_of", "read_document"]
+__all__ = ["aantallen", "document_of", "page_of", "read_document", "record_of"]
 
 
 def _visible(query: Select[Any], principal: Principal) -> Select[Any]:
@@ -88,3 +88,11 @@ def aantallen(session: Session, year: int, gemeente: str | None) -> list[tuple[s
     if gemeente is not None:
         query = query.where(PublicatieRecord.gemeente == gemeente)
     return [(g, s, m, int(n)) for g, s, m, n in session.execute(query).all()]
+
+
+def record_of(session: Session, publicatie_id: str, principal: Principal) -> PublicatieRecord | None:
+    """The stored listing row, if the principal may see it."""
+    record: PublicatieRecord | None = session.scalar(
+        _visible(select(PublicatieRecord).where(PublicatieRecord.id == publicatie_id), principal)
+    )
+    return record
