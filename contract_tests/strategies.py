@@ -139,6 +139,9 @@ M = TypeVar("M", bound=BaseModel)
 # every offset below converts to UTC without leaving the calendar.
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)
+# Messages speak of days from here on, and their codes are those VERA holds valid from this day without
+# an end: a message refuses a code that is not valid on its own date (`Message` validation).
+MESSAGES_FROM = date(2027, 1, 1)
 _OFFSETS = (UTC, timezone(timedelta(hours=1)), timezone(timedelta(hours=2)), timezone(-timedelta(hours=5, minutes=30)))
 _MAX_BEDRAG = Decimal("999999999.99")
 
@@ -227,8 +230,19 @@ def _build(model: type[M], **fields: st.SearchStrategy[Any]) -> st.SearchStrateg
 
 @functools.cache
 def codes(codelijst: type[E]) -> st.SearchStrategy[E]:
-    """Any member of a VERA code list."""
-    return st.sampled_from(list(codelijst))
+    """Any member of a VERA code list (of a dated list: one valid on every day a message may speak of)."""
+    return st.sampled_from(_current(list(codelijst)))
+
+
+def _current(members: list[E]) -> list[E]:
+    """The members valid from MESSAGES_FROM on for good (all of them for a plain enum)."""
+    current = [
+        member
+        for member in members
+        if not isinstance(member, Codelijst)
+        or any((begin is None or begin <= MESSAGES_FROM) and end is None for begin, end in member.periods)
+    ]
+    return current or members
 
 
 @functools.cache
@@ -358,7 +372,7 @@ def energieprestaties() -> st.SearchStrategy[Energieprestatie]:
 
 def children(codelijst: type[C], parent: Codelijst) -> st.SearchStrategy[C | None]:
     """No detail code, or one that VERA allows under `parent`."""
-    allowed = [member for member in codelijst if member.belongs_under(parent)]
+    allowed = _current([member for member in codelijst if member.belongs_under(parent)])
     return st.none() | st.sampled_from(allowed) if allowed else st.none()
 
 
@@ -707,6 +721,6 @@ def messages(message_type: type[Message] | None = None) -> st.SearchStrategy[Mes
         correlation_id=identifiers(),
         causation_id=st.none() | identifiers(),
         source=message_sources(),
-        occurred_at=tijdstippen(),
+        occurred_at=tijdstippen(min_value=MESSAGES_FROM),
         payload=_payloads(message_type),
     )

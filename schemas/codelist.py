@@ -3,10 +3,18 @@
 On the wire a code-list value is VERA's `Referentiedata` object, `{"code": "LOT", "naam": "Lotingmodel"}`.
 The code decides; a `naam` that differs from VERA's (vendors abbreviate) is accepted and replaced by
 VERA's own on output. A code VERA does not know is refused with the list's name and the allowed codes.
+
+A code is also dated: VERA gives each a validity (begin inclusive, end exclusive). Whether it is valid
+depends on the day it speaks of, which only the message knows (its `occurredAt`), so a code list cannot
+judge it alone. While a message validates (`collecting_dated_codes`), each code of limited validity that
+its payload uses is collected, and the message refuses those not valid on its own date.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from enum import StrEnum
 from typing import Any, ClassVar, Self, cast
@@ -17,6 +25,27 @@ from pydantic_core import PydanticCustomError, core_schema
 
 Period = tuple[date | None, date | None]
 
+# The codes of limited validity met while one message validates (None outside of one).
+_DATED_CODES: ContextVar[list[Codelijst] | None] = ContextVar("woonbrug_dated_codes", default=None)
+
+
+@contextmanager
+def collecting_dated_codes() -> Iterator[list[Codelijst]]:
+    """Collect every code with a begin or end date that validates inside the block (see module doc)."""
+    collected: list[Codelijst] = []
+    token = _DATED_CODES.set(collected)
+    try:
+        yield collected
+    finally:
+        _DATED_CODES.reset(token)
+
+
+def _note_dated(member: Codelijst) -> None:
+    if member.dated:
+        collected = _DATED_CODES.get()
+        if collected is not None:
+            collected.append(member)
+
 
 class Codelijst(StrEnum):
     """A VERA code list. Members are their code (`str`), with `naam` and validity `periods`."""
@@ -25,6 +54,7 @@ class Codelijst(StrEnum):
     naam: str
     periods: tuple[Period, ...]
     parent: str | None  # VERA's parent of a detail code, "SOORT.CODE" (EENHEIDCRITERIUMSOORT.URG)
+    dated: bool  # VERA limits its validity (a begin or an end date): valid only on some days
 
     def __init_subclass__(cls, *, soort: str = "", **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -36,6 +66,7 @@ class Codelijst(StrEnum):
         member.naam = naam
         member.periods = periods
         member.parent = parent
+        member.dated = any(begin is not None or end is not None for begin, end in periods)
         return member
 
     @property
@@ -48,6 +79,18 @@ class Codelijst(StrEnum):
     def valid_on(self, day: date) -> bool:
         """Whether VERA lists this code as valid on `day` (begin inclusive, end exclusive)."""
         return any((begin is None or begin <= day) and (end is None or day < end) for begin, end in self.periods)
+
+    def validity(self) -> str:
+        """VERA's validity in words, for errors: `from 2026-03-27`, `until 2023-10-06`, or both."""
+
+        def one(begin: date | None, end: date | None) -> str:
+            if begin is None and end is None:
+                return "always"
+            if begin is None:
+                return f"until {end}"
+            return f"from {begin}" + (f" until {end}" if end is not None else "")
+
+        return ", ".join(one(begin, end) for begin, end in self.periods)
 
     def belongs_under(self, parent: Codelijst) -> bool:
         """Whether this detail code may stand under `parent` (VERA names no parent: any)."""
@@ -79,8 +122,11 @@ class Codelijst(StrEnum):
             member = cls._value2member_map_.get(code) if type(code) is str else None
             label = value.get("naam", "")
             if member is not None and type(label) is str and (len(value) == 1 or "naam" in value):
-                return cast(Self, member)
+                found = cast(Self, member)
+                _note_dated(found)
+                return found
         if isinstance(value, cls):
+            _note_dated(value)
             return value
         if isinstance(value, dict):
             extra = set(value) - {"code", "naam"}
@@ -97,7 +143,9 @@ class Codelijst(StrEnum):
                 raise PydanticCustomError(
                     "vera_referentiedata", "{soort} has a 'naam' that is not text", {"soort": cls.soort}
                 )
-            return cls.from_code(code)
+            found = cls.from_code(code)
+            _note_dated(found)
+            return found
         raise PydanticCustomError(
             "vera_referentiedata",
             "{soort} must be an object with a string 'code' (and optionally 'naam'), as VERA's Referentiedata",

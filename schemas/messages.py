@@ -10,12 +10,15 @@ import builtins
 import typing
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any, ClassVar, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, Self, TypeVar
+from zoneinfo import ZoneInfo
 
-from pydantic import Field, TypeAdapter, ValidationError, field_validator
+from pydantic import Field, ModelWrapValidatorHandler, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from schemas.aanbieding import Aanbieding
 from schemas.base import CanonicalModel
+from schemas.codelist import collecting_dated_codes
 from schemas.eenheid import Eenheid
 from schemas.inschrijving import Inschrijving
 from schemas.kandidaat import Kandidaat, Kandidatenlijst
@@ -62,6 +65,9 @@ __all__ = [
 
 _M = TypeVar("_M", bound="Message")
 
+# A message's own date is the Dutch calendar day of its `occurredAt` (VERA's validity dates are Dutch days).
+DUTCH_TIME = ZoneInfo("Europe/Amsterdam")
+
 Identifier = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._:\-]+$")]
 
 
@@ -95,6 +101,26 @@ class Message(CanonicalModel):
     # the content", "beschikbaarPer defaulted to the day received"): said, never silently assumed.
     notices: list[Annotated[str, Field(max_length=300)]] | None = Field(default=None, max_length=100)
     payload: Any
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _codes_valid_on_its_date(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        """Refuse a code VERA had not yet introduced, or had ended, on the day the message speaks of (its
+        `occurredAt`, as a Dutch calendar day): every such code at once, with its list and validity."""
+        with collecting_dated_codes() as dated:
+            message = handler(data)
+        if dated:
+            day = message.occurred_at.astimezone(DUTCH_TIME).date()
+            wrong = sorted(
+                {f"{code.soort}.{code.code} ({code.validity()})" for code in dated if not code.valid_on(day)}
+            )
+            if wrong:
+                raise PydanticCustomError(
+                    "vera_code_not_valid_on_date",
+                    "not valid on the message's date {day} by VERA's Referentiedata: {codes}",
+                    {"day": day.isoformat(), "codes": "; ".join(wrong)},
+                )
+        return message
 
     @property
     def business_key(self) -> str:

@@ -10,11 +10,14 @@ import sys
 from pathlib import Path
 
 import schemas
+from schemas import referentiedata
 
 SCHEMAS_DIR = Path(schemas.__file__).parent
 
 # The public names of `schemas`, written out: a change here is a change of the model's API, on purpose.
-PUBLIC_NAMES = [
+# Every VERA code list the WRV spec references is public too (`schemas.referentiedata`, generated and
+# checked against VERA's CSV by test_referentiedata), so those join the written-out names below.
+_WRITTEN_OUT = [
     "Aanbieding",
     "AanbiedingDetailStatus",
     "AanbiedingGeaccepteerd",
@@ -112,6 +115,7 @@ PUBLIC_NAMES = [
     "WoonsituatieSoort",
     "parse_message",
 ]
+PUBLIC_NAMES = sorted({*_WRITTEN_OUT, *referentiedata.__all__})
 
 ALLOWED_IMPORTS = {"pydantic", "pydantic_core", "schemas", "__future__"} | set(sys.stdlib_module_names)
 # Packages schemas/ must not pull in, not even indirectly (the dependency direction is one way).

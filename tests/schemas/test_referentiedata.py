@@ -7,7 +7,9 @@ same answer to "which codes are valid on day d" for fixed dates and for every bo
 
 from __future__ import annotations
 
+import csv
 import inspect
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import pytest
 import schemas
 from schemas import referentiedata
 from schemas.codelist import Codelijst
-from tests.schemas.vera import CodeRow, current_row, read_referentiedata
+from tests.schemas.vera import UNREADABLE, CodeRow, current_row, read_referentiedata
 
 CODE_LISTS: list[type[Codelijst]] = [getattr(referentiedata, name) for name in referentiedata.__all__]
 SAMPLE_DATES = [date(2022, 1, 1), date(2023, 7, 1), date(2024, 1, 1), date(2025, 6, 1), date(2026, 6, 1)]
@@ -86,6 +88,34 @@ def test_valid_on_matches_the_csv(lijst: type[Codelijst], rows: dict[str, list[C
         expected = {row.code for row in code_rows if row.valid_on(day)}
         ours = {member.code for member in lijst if member.valid_on(day)}
         assert ours == expected, f"{lijst.__name__} on {day}: extra {ours - expected}, missing {expected - ours}"
+
+
+def test_every_code_list_the_wrv_spec_references_is_generated(vera_dir: Path) -> None:
+    """Every "Referentiedata: SOORT" of the spec that VERA's CSV holds is an enum; the rest are named."""
+    spec = (vera_dir / "WRV-4.3.0.yaml").read_text(encoding="utf-8")
+    referenced = {name.upper() for name in re.findall(r"Referentiedata: ([A-Za-z]+)", spec)}
+    with (vera_dir / "Referentiedata.csv").open(encoding="utf-8-sig", newline="") as handle:
+        in_csv = {row["Soort"] for row in csv.DictReader(handle, delimiter=";")}
+    generated = {lijst.soort for lijst in CODE_LISTS}
+    assert referenced & in_csv <= generated, f"not generated: {sorted((referenced & in_csv) - generated)}"
+    assert len(referenced & in_csv) >= 110
+    docstring = referentiedata.__doc__ or ""
+    assert all(name in docstring for name in referenced - in_csv), "the lists VERA's CSV lacks are named"
+    for soort in (
+        "EENHEIDSTATUS",
+        "PUBLICATIEINTAKEVORM",
+        "TOEGANKELIJKHEIDSLABEL",
+        "WOONVORM",
+        "EENHEIDCRITERIUMTOEPASSING",
+    ):
+        assert soort in generated
+
+
+def test_unreadable_dates_in_the_csv_are_left_open_and_named(rows: dict[str, list[CodeRow]]) -> None:
+    """VERA's CSV has a few dates that are not d-m-yyyy: never guessed, left open, and listed."""
+    assert rows  # reading the rows collects the unreadable dates
+    assert sorted(referentiedata.UNREADABLE_DATES) == sorted(UNREADABLE)
+    assert len(UNREADABLE) >= 1
 
 
 def test_a_code_listed_twice_is_valid_in_either_period() -> None:

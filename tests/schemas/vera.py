@@ -44,16 +44,35 @@ class CodeRow:
         return (self.begin is None or self.begin <= day) and (self.end is None or day < self.end)
 
 
+class UnreadableDate(ValueError):
+    """Not d-m-yyyy: VERA's CSV has a few typos (22-11-24, 14-02-205, 31-01-2025.)."""
+
+
 def parse_vera_date(text: str, where: str) -> date | None:
-    """A d-m-yyyy date as VERA writes it; anything else in a list we use is an error worth reading."""
+    """A d-m-yyyy date as VERA writes it; anything else is an UnreadableDate naming where it stands."""
     text = text.strip()
     if not text:
         return None
     match = _VERA_DATE.fullmatch(text)
     if match is None:
-        raise ValueError(f"{where}: {text!r} is not a d-m-yyyy date")
+        raise UnreadableDate(f"{where}: {text!r} is not a d-m-yyyy date")
     day, month, year = (int(part) for part in match.groups())
     return date(year, month, day)
+
+
+UNREADABLE: list[str] = []
+"""Each unreadable validity date met by `read_referentiedata`, as `SOORT.CODE Column 'text'`; such a bound
+is taken as open (the generator does the same and lists them in `schemas.referentiedata.UNREADABLE_DATES`)."""
+
+
+def _bound(row: dict[str, str], column: str, where: str) -> date | None:
+    try:
+        return parse_vera_date(row[column], where)
+    except UnreadableDate:
+        entry = f"{row['Soort']}.{row['Code']} {column} {row[column].strip()!r}"
+        if entry not in UNREADABLE:
+            UNREADABLE.append(entry)
+        return None
 
 
 def read_referentiedata(path: Path, soorten: set[str]) -> dict[str, list[CodeRow]]:
@@ -69,8 +88,8 @@ def read_referentiedata(path: Path, soorten: set[str]) -> dict[str, list[CodeRow
                     soort=row["Soort"],
                     code=row["Code"],
                     naam=row["Naam"],
-                    begin=parse_vera_date(row["Begindatum"], where),
-                    end=parse_vera_date(row["Einddatum"], where),
+                    begin=_bound(row, "Begindatum", where),
+                    end=_bound(row, "Einddatum", where),
                     parent=row["Parent"].strip(),
                 )
             )

@@ -120,7 +120,7 @@ def toewijzing_gedaan() -> Message:
             {
                 "soort": {"code": "URG"},
                 "detailSoort": {"code": "MED"},
-                "status": {"code": "GEC"},
+                # No status: VERA's VOORRANGSREGELINGSTATUS begins 27-03-2026, after this message's date.
                 "begindatum": "2025-11-01T00:00:00Z",
                 "einddatum": "2026-05-01T00:00:00Z",
                 "gemeente": f.GEMEENTE_NIJMEGEN,
