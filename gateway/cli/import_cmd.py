@@ -92,7 +92,7 @@ def import_file(
     size = file.stat().st_size
     batch: list[Message] = []
     with file.open("rb") as stream:
-        progress = Progress(stream, size, enabled=not sys.stdout.isatty())
+        progress = Progress(stream, size)  # a bar on a terminal, plain lines when piped
         for item in adapter.decode_all(stream):
             progress.tick()
             counts.read += 1
