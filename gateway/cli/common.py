@@ -8,7 +8,6 @@ behind the operator's back.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -28,13 +27,14 @@ __all__ = ["DEMO_MARKER", "DEMO_REGION", "open_database", "open_flow", "prepare_
 DEMO_MARKER = "demo-database"
 
 
-def prepare_demo_folder(folder: Path) -> None:
-    """Make sure the demo may (re)create its database in `folder`: no server is serving it, and any
-    database there is one an earlier demo made (a real region's data is never replaced by the demo)."""
+def prepare_demo_folder(folder: Path, *, locked_by_us: bool = False) -> None:
+    """Make sure the demo may (re)create its database in `folder`: no server is serving it (unless it is
+    `serve --demo` itself, `locked_by_us`), and any database there is one an earlier demo made (a real
+    region's data is never replaced by the demo)."""
     from gateway.core.datafolder import running_server
 
-    server = running_server(folder)
-    if server is not None and server.pid != os.getpid():
+    server = None if locked_by_us else running_server(folder)
+    if server is not None:
         raise click.ClickException(
             f"a woonbrug server ({server.describe()}) is serving the data folder {folder}: the demo would "
             "replace its database. Stop that server first, or give the demo another folder (--workdir / --demo-dir)"

@@ -63,12 +63,13 @@ def describe_failure(error: BaseException) -> str | None:
     """The one line for a failure the gateway knows, or None for an unexpected one."""
     from pydantic import ValidationError
 
+    from adapters.sdk.errors import AdapterError
     from gateway.core.datafolder import LockHeld
     from gateway.core.settings import ConfigFileError
     from gateway.flow.issues import ConfigError
 
-    if isinstance(error, ConfigFileError | LockHeld):
-        return str(error)
+    if isinstance(error, ConfigFileError | LockHeld | AdapterError):
+        return str(error)  # adapter errors carry their location and are scrubbed of vendor data at the boundary
     if isinstance(error, ConfigError):
         first = "; ".join(str(issue) for issue in error.issues[:5])
         more = f" (and {len(error.issues) - 5} more)" if len(error.issues) > 5 else ""

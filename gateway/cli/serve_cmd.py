@@ -214,7 +214,7 @@ def _serve_demo(
     )
     from gateway.cli.common import prepare_demo_folder
 
-    prepare_demo_folder(workdir)
+    prepare_demo_folder(workdir, locked_by_us=True)  # serve holds the folder's lock already
     clock = SimulatedClock(DEMO_START)
     click.echo(
         f"Running the demo region into {workdir} ({options.seekers} seekers, "
