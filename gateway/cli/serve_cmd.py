@@ -250,12 +250,14 @@ def _serve_demo(
 
 
 def _demo_keys(world: Any) -> list[tuple[str, str, str]]:
-    """A key for region staff, each demo corporation and each municipality (tenant = its CBS code)."""
+    """A key for region staff, each demo corporation, each municipality (tenant = its CBS code) and each
+    portal (for trying the API as a portal builder would)."""
     from gateway.tenants.service import Role, create_key
 
     tenants = [("regiobeheer", Role.ADMIN)]
     tenants += [(corporatie.id, Role.CORPORATION) for corporatie in world.region.corporaties]
     tenants += [(gemeente.code, Role.MUNICIPALITY) for gemeente in world.region.gemeenten]
+    tenants += [(portal.id, Role.PORTAL) for portal in world.region.portals]
     with world.db.transaction() as session:
         return [
             (tenant, role.value, create_key(session, tenant=tenant, role=role, now=world.clock.now(), actor="demo").key)
