@@ -33,6 +33,11 @@ def _database_state(url: str) -> dict[str, Any]:
     from gateway.store.models import OutboxMessage
 
     state: dict[str, Any] = {"url": redact_url(url), "reachable": False}
+    sqlite_file = _sqlite_file(url)
+    if sqlite_file is not None and not sqlite_file.exists():
+        # Not made yet: say so without creating it (the first command that needs it will).
+        state.update(reachable=True, exists=False, schema=None, schema_head=migrate.head_revision())
+        return state
     try:
         database = Database(url, application_name="woonbrug-status")
     except Exception as error:
@@ -61,6 +66,19 @@ def _database_state(url: str) -> dict[str, Any]:
     finally:
         database.dispose()
     return state
+
+
+def _sqlite_file(url: str) -> Path | None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database or "")
 
 
 def _adapters(region_file: str) -> dict[str, Any]:
@@ -107,7 +125,10 @@ def _lines(report: dict[str, Any]) -> list[str]:
     else:
         schema, head = database.get("schema"), database.get("schema_head")
         note = "" if schema == head else f" (newest is {head}: run `woonbrug db upgrade`)"
-        lines.append(f"               schema {schema or 'none yet'}{note}")
+        if database.get("exists") is False:
+            lines.append("               not created yet (the first command that needs it creates it)")
+        else:
+            lines.append(f"               schema {schema or 'none yet'}{note}")
         if "outbox" in database:
             outbox = ", ".join(f"{status} {count}" for status, count in sorted(database["outbox"].items()))
             lines.append(f"               outbox: {outbox or 'empty'}")

@@ -156,6 +156,8 @@ def test_status_says_which_database_adapters_workers_and_breakers(workdir: Path)
     assert "corp-a=vera, corp-b=soap_erp, corp-c=csv" in out
     assert "workers:" in out
     assert "breakers:" in out
+    assert "not created yet" in out
+    assert not (workdir / "woonbrug-data").exists()  # looking does not create the database
 
 
 def test_status_reports_an_unreachable_database_and_exits_2(workdir: Path) -> None:
