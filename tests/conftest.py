@@ -67,7 +67,7 @@ def skip_reasons(reports: list[pytest.TestReport]) -> list[tuple[int, str]]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """One line for how many tests skipped, then each reason with its count (README: "Tests that skip")."""
+    """How many tests skipped, then each reason with its count (README tells readers to look for it)."""
     skipped = [report for report in terminalreporter.stats.get("skipped", []) if isinstance(report, pytest.TestReport)]
     if not skipped:
         return

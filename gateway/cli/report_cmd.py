@@ -26,9 +26,13 @@ def report(
     came from — aggregates only."""
     flow = open_flow(region_file=region_file)
     _known_or_refuse(flow.region, gemeente, corporatie)
+    names = {g.code: g.naam for g in flow.region.gemeenten} | {c.id: c.name for c in flow.region.corporaties}
+    chosen = (("gemeente", gemeente), ("corporatie", corporatie))
+    scope = " ".join(f"{label} {code} ({names[code]})" for label, code in chosen if code)
+    # Say what was understood before the figures, so a wrong year or code is seen at once.
+    click.echo(f"report: year {year}, {scope or f'region {flow.region.region.id}'}, format {fmt}", err=True)
     with flow.db.session() as session:
         result = compute(session, year, gemeente=gemeente, corporatie=corporatie)
-    names = {g.code: g.naam for g in flow.region.gemeenten} | {c.id: c.name for c in flow.region.corporaties}
     text = {"csv": to_csv, "json": to_json}[fmt](result) if fmt != "html" else to_html(result, names=names)
     flow.db.dispose()
     if output is not None and not output.parent.is_dir():

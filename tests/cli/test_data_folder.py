@@ -86,6 +86,9 @@ def test_the_demo_and_every_command_share_the_data_folder_database(workdir: Path
 
     report = _run("report", "--year", "2026", "--format", "json")
     assert report.exit_code == 0, report.output
+    assert report.stderr.startswith("report: year 2026, region rijnwaal-demo, format json")
+    one = _run("report", "--year", "2026", "--gemeente", "GM0268", "--format", "csv")
+    assert one.stderr.startswith("report: year 2026, gemeente GM0268 (Nijmegen), format csv"), one.stderr
     assert summary["allocations"] > 0
     assert '"lettings": 0' not in report.stdout  # the demo's lettings, not an empty store's zeros
 
