@@ -7,9 +7,9 @@ environment, then a `.env` file, then the defaults below.
 from __future__ import annotations
 
 from pydantic import Field
-from pydantic_settings import BaseSettings
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 
-from gateway.core.settings import settings_config
+from gateway.core.settings import settings_config, toml_sources
 
 __all__ = ["ApiSettings"]
 
@@ -27,3 +27,14 @@ class ApiSettings(BaseSettings):
     )
     key_cache_size: int = Field(10_000, ge=0, description="keys kept in the lookup cache")
     access_log: bool = Field(True, description="log one line per request (method, route, status, duration)")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return toml_sources(settings_cls, init_settings, env_settings, dotenv_settings, table="api")

@@ -1,12 +1,24 @@
 """The `woonbrug` command line. Each command group lives in its own module and is imported lazily,
-so `woonbrug --help` stays fast and one broken optional part cannot take the others down."""
+so `woonbrug --help` stays fast and one broken optional part cannot take the others down.
+
+What every command shares is decided here once: `-h` beside `--help`, `--config FILE` (the settings file,
+`gateway.core.settings`), `--debug`, and the failure handling of `gateway.cli.errors` (one line, exit 2,
+no traceback).
+"""
 
 from __future__ import annotations
 
 import importlib
+import logging
+from pathlib import Path
 from typing import Any
 
 import click
+
+from gateway.cli.errors import run_guarded
+
+# `-h` beside `--help` on every command and group: click passes context settings down to subcommands.
+CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
 
 # Command name -> "module:attribute" of a click command. Add a line here to add a command.
 COMMANDS: dict[str, str] = {
@@ -25,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "report": "gateway.cli.report_cmd:report",
     "schemas": "gateway.cli.schemas_cmd:schemas",
     "serve": "gateway.cli.serve_cmd:serve",
+    "status": "gateway.cli.status_cmd:status",
     "translate": "gateway.cli.adapters_cmd:translate",
     "validate-config": "gateway.cli.config_cmd:validate_config",
     "verify-lottery": "gateway.cli.lottery_cmd:verify_lottery",
@@ -33,6 +46,9 @@ COMMANDS: dict[str, str] = {
 
 
 class LazyGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        return run_guarded(lambda: super(LazyGroup, self).invoke(ctx))
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(COMMANDS) | set(super().list_commands(ctx)))
 
@@ -47,7 +63,21 @@ class LazyGroup(click.Group):
         return command
 
 
-@click.group(cls=LazyGroup)
+@click.group(cls=LazyGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(package_name="woonbrug")
-def main() -> None:
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="WOONBRUG_CONFIG",
+    help="Settings file (TOML; default: ./woonbrug.toml when present). Environment variables win over it.",
+)
+@click.option("--debug", is_flag=True, help="Log at debug level on stderr, with the traceback of an internal error.")
+def main(config_file: Path | None, debug: bool) -> None:
     """Woonbrug: the neutral gateway for regional social-housing allocation (woonruimteverdeling)."""
+    from gateway.core.settings import use_config_file
+
+    use_config_file(config_file)  # every invocation decides afresh (tests run many in one process)
+    if debug:
+        logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
+        logging.getLogger("woonbrug").setLevel(logging.DEBUG)

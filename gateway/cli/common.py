@@ -21,7 +21,33 @@ from gateway.flow.service import FlowService
 from gateway.store import migrate
 from gateway.store.engine import Database, redact_url
 
-__all__ = ["DEMO_REGION", "open_database", "open_flow", "region_of"]
+__all__ = ["DEMO_MARKER", "DEMO_REGION", "open_database", "open_flow", "prepare_demo_folder", "region_of"]
+
+# Written beside the database the demo made: only such a database may the next demo run replace.
+DEMO_MARKER = "demo-database"
+
+
+def prepare_demo_folder(folder: Path, *, locked_by_us: bool = False) -> None:
+    """Make sure the demo may (re)create its database in `folder`: no server is serving it (unless it is
+    `serve --demo` itself, `locked_by_us`), and any database there is one an earlier demo made (a real
+    region's data is never replaced by the demo)."""
+    from gateway.core.datafolder import running_server
+
+    server = None if locked_by_us else running_server(folder)
+    if server is not None:
+        raise click.ClickException(
+            f"a woonbrug server ({server.describe()}) is serving the data folder {folder}: the demo would "
+            "replace its database. Stop that server first, or give the demo another folder (--workdir / --demo-dir)"
+        )
+    if (folder / "woonbrug.sqlite").exists() and not (folder / DEMO_MARKER).exists():
+        raise click.ClickException(
+            f"{folder / 'woonbrug.sqlite'} was not made by the demo: the demo replaces its database on every "
+            "run, so it leaves this one alone. Give the demo another folder (--workdir / --demo-dir)"
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / DEMO_MARKER).write_text(
+        "The demo made woonbrug.sqlite in this folder; the next `woonbrug demo` may replace it.\n", encoding="utf-8"
+    )
 
 
 def open_database(url: str, *, application_name: str = "woonbrug") -> Database:

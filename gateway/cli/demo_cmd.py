@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from gateway.cli.progress import Steps
 from gateway.demo.run import DemoOptions, run_demo
 
 
@@ -16,18 +17,27 @@ from gateway.demo.run import DemoOptions, run_demo
 @click.option(
     "--workdir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("woonbrug-data/demo"),
-    show_default=True,
-    help="Where the demo's SQLite database and drop folders go (replaced on every run).",
+    default=None,
+    help="Data folder for the demo's SQLite database and drop folders (default: the settings' data_dir, "
+    "./woonbrug-data, which every other command reads); its demo database is replaced on every run.",
 )
 @click.option("--seekers", default=DemoOptions.seekers, show_default=True)
 @click.option("--listings", default=DemoOptions.listings_per_corporatie, show_default=True, help="Per corporation.")
 @click.option("--seed", default=DemoOptions.seed, show_default=True)
-def demo(as_json: bool, workdir: Path, seekers: int, listings: int, seed: int) -> None:
+def demo(as_json: bool, workdir: Path | None, seekers: int, listings: int, seed: int) -> None:
     """Run the demo region (three corporations on the VERA, SOAP and CSV adapters and their simulated
     systems) end to end on a fresh SQLite database, in simulated time."""
+    from gateway.cli.common import prepare_demo_folder
+    from gateway.core.settings import get_settings
+
+    workdir = workdir or get_settings().data_path
+    prepare_demo_folder(workdir)  # refuses while a server serves the folder, or when it holds real data
     options = DemoOptions(seekers=seekers, listings_per_corporatie=listings, seed=seed)
-    result = asyncio.run(run_demo(workdir, options, progress=lambda text: click.echo(text, err=True)))
+    steps = Steps(f"demo region into {workdir} ...")
+    try:
+        result = asyncio.run(run_demo(workdir, options, progress=steps.say))
+    finally:
+        steps.close()
     if as_json:
         click.echo(json.dumps(result, indent=2, sort_keys=True))
         return

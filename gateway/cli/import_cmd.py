@@ -106,7 +106,7 @@ def import_file(
     size = file.stat().st_size
     pipeline = InboundPipeline(flow)
     with file.open("rb") as stream:
-        progress = Progress(stream, size, enabled=not sys.stdout.isatty())
+        progress = Progress(stream, size)  # a bar on a terminal, plain lines when piped
 
         # One channel per tenant the file speaks for: `--corporatie`, else the tenant on the records.
         by_tenant: dict[str, list[Decoded]] = {}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from datetime import UTC, datetime, timedelta
 
 import click
@@ -95,8 +94,7 @@ def revoke(key_id: str, database_url: str | None) -> None:
     finally:
         database.dispose()
     if not found:
-        click.echo(f"no key {key_id}", err=True)
-        sys.exit(1)
+        raise click.ClickException(f"no key {key_id}: `woonbrug keys list` shows the keys there are")
     click.echo(f"revoked {key_id}")
 
 

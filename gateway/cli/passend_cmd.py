@@ -1,18 +1,23 @@
 """`woonbrug passend`: the passend-toewijzen test for one household and rent, with the limits it used.
 
 For staff answering "may this household get this home?": the year's figures are chosen by the
-allocation date given, never by today's date. The household's income is not echoed back.
+allocation date given, never by today's date. Amounts are read as Dutch people write them
+(`gateway.core.numbers`: `45.000` is forty-five thousand; `45.5` is refused with its two readings), and
+the values understood are echoed on stderr before the answer, so a misread amount is seen at once. The
+income appears only there, on the user's own terminal: never on stdout (which may go into a file) and
+never in a log.
 """
 
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import click
 
+from gateway.core.numbers import AmountError, format_euros, parse_dutch_amount
 from gateway.flow.eligibility import passend_check
 from gateway.flow.issues import ConfigError
 from gateway.flow.parameters import ParameterTable, ParameterYearMissing, default_parameter_table
@@ -32,11 +37,11 @@ _MEANING = {
 
 
 def _amount(ctx: click.Context, param: click.Parameter, value: str) -> Decimal:
-    """Parse a euro amount: non-negative, whole cents; a comma works as decimal separator too."""
+    """A euro amount written the Dutch way: non-negative, whole cents."""
     try:
-        amount = Decimal(value.strip().replace(",", "."))
-    except InvalidOperation:
-        raise click.BadParameter("not an amount in euros (like 650.43)") from None
+        amount = parse_dutch_amount(value)
+    except AmountError as error:
+        raise click.BadParameter(str(error)) from None
     if not amount.is_finite() or amount < 0:
         raise click.BadParameter("an amount is a non-negative number of euros")
     if amount != amount.quantize(_CENT):
@@ -80,6 +85,11 @@ def passend(
 ) -> None:
     """Passend toewijzen: PAS, NIE (would be non-passend) or NVT, and the limits used."""
     day = allocation_date.date()
+    click.echo(
+        f"read as: date {day.isoformat()}, {persons} person(s){', AOW age' if aow else ''}, "
+        f"income {format_euros(income)} per year, rekenhuur {format_euros(rekenhuur)} per month",
+        err=True,
+    )
     table: ParameterTable = default_parameter_table()
     if region_file is not None:
         try:

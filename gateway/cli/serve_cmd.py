@@ -12,22 +12,33 @@ the corporations' systems for vacancies and signed leases.
 On SQLite the schema is brought to the newest migration at start (the embedded default should just
 run); on PostgreSQL it is only checked, since several hosts must not migrate at once.
 
-`--demo` (what `make run` does) first runs the demo region into `--demo-dir` (`gateway.demo`), keeps its
-simulated vendor systems running so the workers can still deliver to them, issues a key for region staff,
-each demo corporation and each municipality (printed once), and then serves API, dashboard and a worker.
+`--demo` (what `make run` does) first runs the demo region into the data folder (`gateway.demo`; the
+settings' `data_dir`, or `--demo-dir`), keeps its simulated vendor systems running so the workers can
+still deliver to them, issues a key for region staff, each demo corporation and each municipality
+(printed once), and then serves API, dashboard and a worker. Every other command reads that same
+database, so `woonbrug keys create`, `dlq list` and `report` work on what the demo server serves.
+
+A serving process (embedded or demo) holds the data folder's lock (`gateway.core.datafolder`), so a
+second server or a `woonbrug demo` cannot replace the database under it. The port is checked before
+anything runs, so a taken port fails at once, not after the demo has printed its keys.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import signal
+import socket
 import sys
 import threading
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from gateway.core.datafolder import ServerLock
 
 __all__ = ["serve"]
 
@@ -80,9 +91,9 @@ def _load_region(path: Path | None) -> Any:
 @click.option(
     "--demo-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("woonbrug-data/demo"),
-    show_default=True,
-    help="Where --demo puts its SQLite database and drop folders (replaced on every start).",
+    default=None,
+    help="Data folder for --demo (default: the settings' data_dir, ./woonbrug-data); its demo database is "
+    "replaced on every start.",
 )
 @click.option("--demo-seekers", default=None, type=click.IntRange(1, 100_000), help="Seekers in the demo.")
 @click.option("--demo-listings", default=None, type=click.IntRange(1, 1000), help="Demo listings per corporation.")
@@ -97,7 +108,7 @@ def serve(
     log_level: str,
     flow_interval: float,
     demo: bool,
-    demo_dir: Path,
+    demo_dir: Path | None,
     demo_seekers: int | None,
     demo_listings: int | None,
 ) -> None:
@@ -111,8 +122,12 @@ def serve(
     from gateway.delivery.worker import WorkerOptions
 
     configure_logging(log_level.upper())
+    if not worker_only:
+        ensure_port_free(host, port)
     if demo:
-        _serve_demo(host, port, demo_dir, demo_seekers, demo_listings, flow_interval)
+        folder = demo_dir or get_settings().data_path
+        with _hold_data_folder(folder, host, port, f"sqlite:///{folder / 'woonbrug.sqlite'}"):
+            _serve_demo(host, port, folder, demo_seekers, demo_listings, flow_interval)
         return
     settings = get_settings(database_url=database_url)
     region = _load_region(region_file)
@@ -140,7 +155,42 @@ def serve(
                 flow_loop.stop()
             database.dispose()
         return
-    _run_embedded(database, region, options, host, port, 0 if api_only else workers, flow_loop)
+    if api_only:
+        _run_embedded(database, region, options, host, port, 0, flow_loop)
+        return
+    with _hold_data_folder(settings.data_path, host, port, settings.database_url):
+        _run_embedded(database, region, options, host, port, workers, flow_loop)
+
+
+def display_url(host: str, port: int) -> str:
+    return f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"  # noqa: S104 - a display URL
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Fail now, with a clear line, when the port is taken (uvicorn would say so only after the demo ran)."""
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: TIME_WAIT is no conflict
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise click.ClickException(
+                    f"port {port} on {host} is taken (another `woonbrug serve`?): stop that one, or give --port"
+                ) from error
+            raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from error
+
+
+def _hold_data_folder(folder: Path, host: str, port: int, database: str) -> ServerLock:
+    from datetime import UTC, datetime
+
+    from gateway.core.datafolder import ServerLock
+    from gateway.store.engine import redact_url
+
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    return ServerLock(folder).acquire(address=display_url(host, port), database=redact_url(database), started=started)
 
 
 def _serve_demo(
@@ -162,6 +212,9 @@ def _serve_demo(
         seekers=seekers or defaults.seekers,
         listings_per_corporatie=listings or defaults.listings_per_corporatie,
     )
+    from gateway.cli.common import prepare_demo_folder
+
+    prepare_demo_folder(workdir, locked_by_us=True)  # serve holds the folder's lock already
     clock = SimulatedClock(DEMO_START)
     click.echo(
         f"Running the demo region into {workdir} ({options.seekers} seekers, "
@@ -178,7 +231,7 @@ def _serve_demo(
 
         summary = asyncio.run(run())
         keys = _demo_keys(world)
-        base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"  # noqa: S104 - a display URL
+        base = display_url(host, port)
         click.echo(f"Demo ready: {summary['listings']} listings, {summary['allocations']} allocations.")
         click.echo(f"Dashboard: {base}/dashboard/   API: {base}/api/v1 (docs: {base}/docs)")
         click.echo("Keys (shown once; sign in to the dashboard with one, or send it as Authorization: Bearer):")
@@ -197,12 +250,14 @@ def _serve_demo(
 
 
 def _demo_keys(world: Any) -> list[tuple[str, str, str]]:
-    """A key for region staff, each demo corporation and each municipality (tenant = its CBS code)."""
+    """A key for region staff, each demo corporation, each municipality (tenant = its CBS code) and each
+    portal (for trying the API as a portal builder would)."""
     from gateway.tenants.service import Role, create_key
 
     tenants = [("regiobeheer", Role.ADMIN)]
     tenants += [(corporatie.id, Role.CORPORATION) for corporatie in world.region.corporaties]
     tenants += [(gemeente.code, Role.MUNICIPALITY) for gemeente in world.region.gemeenten]
+    tenants += [(portal.id, Role.PORTAL) for portal in world.region.portals]
     with world.db.transaction() as session:
         return [
             (tenant, role.value, create_key(session, tenant=tenant, role=role, now=world.clock.now(), actor="demo").key)

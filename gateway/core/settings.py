@@ -1,22 +1,108 @@
-"""The gateway's settings, read once from the environment (prefix `WOONBRUG_`) with explicit precedence.
+"""The gateway's settings: one place that every command, the server, the workers and the dashboard read.
 
 Precedence, highest first: values passed to `Settings(...)` in code (the CLI's options), environment
-variables, a `.env` file in the working directory, then the defaults below. Nested groups use `__`:
-`WOONBRUG_DELIVERY__MAX_ATTEMPTS=20`.
+variables (prefix `WOONBRUG_`), a `.env` file in the working directory, a `woonbrug.toml` (in the working
+directory, or the file given with `woonbrug --config FILE` / `WOONBRUG_CONFIG`), then the defaults below.
+Nested groups use `__` in the environment (`WOONBRUG_DELIVERY__MAX_ATTEMPTS=20`) and tables in the TOML
+file (`[delivery]`); the API's and the dashboard's settings are the tables `[api]` and `[web]`.
 
-The embedded default database is SQLite in `./woonbrug-data/woonbrug.sqlite` under the working directory;
-point `WOONBRUG_DATABASE_URL` at PostgreSQL (`postgresql+psycopg://user@host/db`) to run several gateway
+All local data lives in one data folder (`data_dir`, default `./woonbrug-data`): the embedded SQLite
+database `woonbrug.sqlite`, the demo's drop folders, and the running server's lock file. Point
+`WOONBRUG_DATABASE_URL` at PostgreSQL (`postgresql+psycopg://user@host/db`) to run several gateway
 processes or hosts against one store.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+import os
+import tomllib
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
 
-__all__ = ["DEFAULT_DATABASE_URL", "DeliverySettings", "Settings", "get_settings", "settings_config"]
+from pydantic import BaseModel, Field, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    InitSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
-DEFAULT_DATABASE_URL = "sqlite:///./woonbrug-data/woonbrug.sqlite"
+__all__ = [
+    "CONFIG_FILE_NAME",
+    "DEFAULT_DATABASE_URL",
+    "DEFAULT_DATA_DIR",
+    "ConfigFileError",
+    "DeliverySettings",
+    "Settings",
+    "chosen_config_file",
+    "get_settings",
+    "settings_config",
+    "toml_sources",
+    "use_config_file",
+]
+
+DEFAULT_DATA_DIR = "./woonbrug-data"
+DEFAULT_DATABASE_URL = f"sqlite:///{DEFAULT_DATA_DIR}/woonbrug.sqlite"
+CONFIG_FILE_NAME = "woonbrug.toml"
+
+# The file `woonbrug --config FILE` named, for this invocation (a context variable, not os.environ: the
+# CLI's tests run many invocations in one process, and none may leak its choice into the next).
+_config_file: ContextVar[Path | None] = ContextVar("woonbrug_config_file", default=None)
+
+
+class ConfigFileError(ValueError):
+    """The configuration file cannot be read: missing, or not valid TOML (with its line)."""
+
+
+def use_config_file(path: Path | None) -> None:
+    """Read settings from `path` (instead of ./woonbrug.toml) for the rest of this invocation."""
+    _config_file.set(path)
+
+
+def chosen_config_file() -> tuple[Path | None, bool]:
+    """The TOML file settings are read from, and whether it was named explicitly (then it must exist)."""
+    given = _config_file.get()
+    if given is not None:
+        return given, True
+    if os.environ.get("WOONBRUG_CONFIG"):
+        return Path(os.environ["WOONBRUG_CONFIG"]), True
+    local = Path(CONFIG_FILE_NAME)
+    return (local, False) if local.is_file() else (None, False)
+
+
+def _read_toml() -> dict[str, Any]:
+    path, explicit = chosen_config_file()
+    if path is None:
+        return {}
+    if not path.is_file():
+        if explicit:
+            raise ConfigFileError(f"{path}: configuration file not found")
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigFileError(f"{path}: not valid TOML ({error})") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigFileError(f"{path}: cannot be read ({type(error).__name__})") from error
+
+
+def toml_sources(
+    settings_cls: type[BaseSettings],
+    init_settings: PydanticBaseSettingsSource,
+    env_settings: PydanticBaseSettingsSource,
+    dotenv_settings: PydanticBaseSettingsSource,
+    table: str | None = None,
+) -> tuple[PydanticBaseSettingsSource, ...]:
+    """The sources of one settings class in the house's order: code, environment, `.env`, the TOML file
+    (its top level, or its `[table]`), defaults."""
+    data = _read_toml()
+    if table is not None:
+        section = data.get(table, {})
+        data = section if isinstance(section, dict) else {}
+    else:
+        data = {key: value for key, value in data.items() if key not in ("api", "web")}
+    return init_settings, env_settings, dotenv_settings, InitSettingsSource(settings_cls, init_kwargs=data)
 
 
 def settings_config(env_prefix: str, *, env_nested_delimiter: str | None = None) -> SettingsConfigDict:
@@ -64,9 +150,14 @@ class Settings(BaseSettings):
 
     model_config = settings_config("WOONBRUG_", env_nested_delimiter="__")
 
+    data_dir: str = Field(
+        DEFAULT_DATA_DIR,
+        description="the data folder: embedded database, the demo's drop folders, the running server's lock",
+    )
     database_url: str = Field(
-        DEFAULT_DATABASE_URL,
-        description="SQLAlchemy URL: sqlite:///path (embedded) or postgresql+psycopg://user@host/db",
+        "",
+        description="SQLAlchemy URL: sqlite:///path (embedded) or postgresql+psycopg://user@host/db; "
+        "empty: woonbrug.sqlite in the data folder",
     )
     region_file: str = Field(
         "",
@@ -76,6 +167,28 @@ class Settings(BaseSettings):
         None, description="`module:attribute` of the callable that builds an adapter for a destination"
     )
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
+
+    @model_validator(mode="after")
+    def _database_in_data_folder(self) -> Settings:
+        # One decision for every command: without an explicit URL, the store is the data folder's.
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir}/woonbrug.sqlite"
+        return self
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return toml_sources(settings_cls, init_settings, env_settings, dotenv_settings)
 
 
 def get_settings(**overrides: object) -> Settings:

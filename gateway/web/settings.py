@@ -8,9 +8,9 @@ address need a shared secret).
 from __future__ import annotations
 
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 
-from gateway.core.settings import settings_config
+from gateway.core.settings import settings_config, toml_sources
 
 __all__ = ["WebSettings"]
 
@@ -26,3 +26,14 @@ class WebSettings(BaseSettings):
         False, description="always mark cookies Secure (set this behind a TLS-terminating proxy)"
     )
     page_size: int = Field(50, ge=10, le=500, description="rows per page in long tables")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return toml_sources(settings_cls, init_settings, env_settings, dotenv_settings, table="web")

@@ -57,7 +57,7 @@ def test_keys_create_prints_the_key_once_and_stores_only_its_hash(tmp_path: Path
     assert secret not in out
     assert run("keys", "revoke", key_id, "--database-url", url)[0] == 0
     assert json.loads(run("keys", "list", "--json", "--database-url", url)[1])[0]["state"] == "revoked"
-    assert run("keys", "revoke", "000000000000", "--database-url", url)[0] == 1
+    assert run("keys", "revoke", "000000000000", "--database-url", url)[0] == 2  # one line, exit 2 (issue 19)
 
 
 def test_keys_create_refuses_scopes_the_role_may_not_hold(tmp_path: Path) -> None:

@@ -35,11 +35,11 @@ def _passend(*extra: str, date: str = "2025-03-01", persons: str = "2", income: 
 @pytest.mark.parametrize(
     ("income", "rent", "aow", "expected"),
     [
-        ("38500.00", "682.96", False, {"passendheidsoort": "PAS", "income_limit": 38500.0, "rent_limit": 682.96}),
-        ("38500.00", "682.97", False, {"passendheidsoort": "NIE", "income_limit": 38500.0, "rent_limit": 682.96}),
-        ("38500.01", "682.97", False, {"passendheidsoort": "NVT", "income_limit": 38500.0, "rent_limit": 682.96}),
-        ("37350.00", "900.00", True, {"passendheidsoort": "NIE", "income_limit": 37350.0, "rent_limit": 682.96}),
-        ("37351.00", "900.00", True, {"passendheidsoort": "NVT", "income_limit": 37350.0, "rent_limit": 682.96}),
+        ("38500.00", "682,96", False, {"passendheidsoort": "PAS", "income_limit": 38500.0, "rent_limit": 682.96}),
+        ("38500.00", "682,97", False, {"passendheidsoort": "NIE", "income_limit": 38500.0, "rent_limit": 682.96}),
+        ("38500.01", "682,97", False, {"passendheidsoort": "NVT", "income_limit": 38500.0, "rent_limit": 682.96}),
+        ("37350.00", "900,00", True, {"passendheidsoort": "NIE", "income_limit": 37350.0, "rent_limit": 682.96}),
+        ("37351.00", "900,00", True, {"passendheidsoort": "NVT", "income_limit": 37350.0, "rent_limit": 682.96}),
     ],
 )
 def test_passend_json_is_exactly_the_four_fields(
@@ -59,7 +59,7 @@ def test_passend_json_amounts_are_numbers() -> None:
 
 
 def test_passend_text_names_the_outcome_and_the_limits_but_not_the_income() -> None:
-    code, out, _ = _passend(income="31234.56", rent="697.08", persons="3", date="2024-05-01")
+    code, out, _ = _passend(income="31234.56", rent="697,08", persons="3", date="2024-05-01")
     assert code == 0
     assert out.startswith("PASSENDHEIDSSOORT: NIE (Niet passend)\n")
     assert "would be non-passend" in out
@@ -87,7 +87,8 @@ def test_passend_outside_the_table_exits_2_with_a_clear_error() -> None:
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
-        ("--income", "12.345", "whole cents"),
+        ("--income", "12,345", "whole cents"),
+        ("--income", "45.5", "ambiguous: 45.5 (with a decimal point) or 455"),
         ("--income", "-5", "non-negative"),
         ("--rekenhuur", "abc", "not an amount"),
         ("--persons", "0", "not in the range"),
@@ -108,7 +109,7 @@ def test_passend_applies_a_regions_overrides(tmp_path: Path) -> None:
         text.replace("parameter_overrides: {}", "parameter_overrides: {2025: {aftoppingsgrens_low: '690.00'}}"),
         encoding="utf-8",
     )
-    _, out, _ = _passend("--json", "--region", str(path), income="100", rent="685.00")
+    _, out, _ = _passend("--json", "--region", str(path), income="100", rent="685,00")
     assert json.loads(out)["passendheidsoort"] == "PAS"
     assert json.loads(out)["rent_limit"] == 690.0
 
