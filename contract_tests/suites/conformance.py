@@ -7,7 +7,7 @@ The adapter says how its format is checked, with one or more of these hooks (or 
 - `xsd_path`: an XSD; a SOAP envelope is checked element by element inside its Body;
 - `json_schema`: a JSON Schema (a mapping, or a path to a .json/.yaml file);
 - `vera_schemas`: {message type: VERA WRV schema name}; checked against the VERA spec given with
-  `--vera-spec PATH` or `vera_spec=` (skipped with the reason when no spec is given);
+  `--vera-spec PATH` or `vera_spec=` (without a spec this fails, naming the fix: never a silent skip);
 - `csv_columns`: the header in order (a mapping may give each column a regular expression), with
   `csv_delimiter` (default `;`) and `csv_encoding` (default `utf-8-sig`).
 
@@ -41,7 +41,6 @@ Check = Callable[[VendorPayload, tuple[str, ...]], list[str]]
 @dataclass(frozen=True)
 class FormatChecks:
     checks: list[tuple[str, Check]]
-    skipped: list[str]  # checks that exist but cannot run here, with why
 
 
 def _adapter_relative(kit: ContractKit, value: str | Path) -> Path:
@@ -74,7 +73,6 @@ def vera_spec_path(kit: ContractKit, request: pytest.FixtureRequest) -> Path | N
 def format_checks(kit: ContractKit, request: pytest.FixtureRequest) -> FormatChecks:
     """The checks the adapter's hooks ask for."""
     checks: list[tuple[str, Check]] = []
-    skipped: list[str] = []
     custom = kit.hook("validate_vendor_payload")
     if custom is not None:
         if inspect.isfunction(custom) and "self" in inspect.signature(custom).parameters:
@@ -96,11 +94,13 @@ def format_checks(kit: ContractKit, request: pytest.FixtureRequest) -> FormatChe
     if vera is not None:
         spec = vera_spec_path(kit, request)
         if spec is None:
-            skipped.append(
-                "VERA WRV conformance needs the spec: run with --vera-spec PATH/TO/WRV-4.3.0.yaml (or pass "
-                "vera_spec=... to contract_test_class, or set WOONBRUG_VERA_SPEC)"
+            # A failure, not a skip: a green run must mean the VERA checks ran.
+            raise ContractSetupError(
+                f"{kit.name} declares vera_schemas, but no VERA spec was given, so its VERA WRV conformance "
+                "cannot be checked. Fix: run with --vera-spec PATH/TO/WRV-4.3.0.yaml (or pass vera_spec=... to "
+                "contract_test_class, or set WOONBRUG_VERA_SPEC); or opt out of 'conformance' with the reason"
             )
-        elif not spec.is_file():
+        if not spec.is_file():
             raise ContractSetupError(f"the VERA spec given ({spec}) does not exist")
         else:
             checks.append(("VERA WRV " + spec.name, _vera_check(kit, spec, vera)))
@@ -113,7 +113,7 @@ def format_checks(kit: ContractKit, request: pytest.FixtureRequest) -> FormatChe
             return vendor_formats.csv_problems(columns, payload.body, delimiter=delimiter, encoding=encoding)
 
         checks.append(("CSV columns", csv_check))
-    return FormatChecks(checks, skipped)
+    return FormatChecks(checks)
 
 
 def _vera_check(kit: ContractKit, spec: Path, vera: Any) -> Check:
@@ -149,8 +149,6 @@ def _run_checks(kit: ContractKit, request: pytest.FixtureRequest) -> FormatCheck
         setup_failure(error)
         raise AssertionError("unreachable") from error
     if not found.checks:
-        if found.skipped:
-            pytest.skip("; ".join(found.skipped))
         pytest.fail(_no_checks(kit), pytrace=False)
     return found
 
