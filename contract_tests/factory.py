@@ -30,6 +30,7 @@ from contract_tests.suites.declaration import DeclarationSuite
 from contract_tests.suites.errors import ErrorsSuite
 from contract_tests.suites.golden import GoldenSuite
 from contract_tests.suites.idempotency import IdempotencySuite
+from contract_tests.suites.outbound import OutboundSuite
 from contract_tests.suites.privacy import PrivacySuite
 from contract_tests.suites.roundtrip import RoundtripSuite
 from schemas import MODEL_MAJOR
@@ -43,6 +44,7 @@ SUITE_CLASSES: tuple[type[Suite], ...] = (
     GoldenSuite,
     ErrorsSuite,
     IdempotencySuite,
+    OutboundSuite,
     PrivacySuite,
 )
 
@@ -70,6 +72,7 @@ def contract_test_class(
     *,
     config: Mapping[str, Any] | str | Path | None = None,
     fixtures_dir: str | Path | None = None,
+    encode_fixtures_dir: str | Path | None = None,
     opt_outs: Mapping[str, str] | None = None,
     roundtrip_fields: Mapping[str, Sequence[str]] | None = None,
     simulator: Callable[[], Any] | None = None,
@@ -92,6 +95,9 @@ def contract_test_class(
                     the `config` the adapter ships in its `contract` module (yours win, key by key).
     fixtures_dir:   golden pairs `<name>.vendor.<ext>` + `<name>.canonical.json`; relative to the test file
                     (default: the `fixtures_dir` the adapter ships).
+    encode_fixtures_dir: outbound golden pairs, canonical in and vendor payload out (default: the adapter's
+                    shipped one, else `<fixtures_dir>/encode`); a folder of pairs that go both ways may be
+                    the fixtures folder itself.
     opt_outs:       {opt-out name: reason}; names are listed in `contract_tests.optouts.OPT_OUTS`.
     roundtrip_fields, simulator, endpoint_config, validate_vendor_payload, xsd_path, json_schema,
     vera_schemas, csv_columns:
@@ -122,6 +128,8 @@ def contract_test_class(
         config_values.update(config or {})
     if fixtures_dir is None:
         fixtures_dir = getattr(shipped, "fixtures_dir", None)
+    if encode_fixtures_dir is None:
+        encode_fixtures_dir = getattr(shipped, "encode_fixtures_dir", None)
     if vendor_suffix is None:
         vendor_suffix = getattr(shipped, "vendor_suffix", None) or ".vendor.*"
     if golden_ignore is None:
@@ -147,6 +155,7 @@ def contract_test_class(
         vendor_suffix=vendor_suffix,
         golden_ignore=tuple(golden_ignore),
         shipped=shipped,
+        encode_fixtures_dir=resolve_dir(encode_fixtures_dir, caller),
     )
     providers: dict[str, Provider] = {}
     namespace: dict[str, Any] = {}

@@ -72,7 +72,7 @@ HOOKS = (
 )
 """Optional adapter attributes the kit uses; `contract_test_class(..., <hook>=...)` overrides each."""
 
-SHIPPED_DEFAULTS = ("config", "fixtures_dir", "vendor_suffix", "golden_ignore")
+SHIPPED_DEFAULTS = ("config", "fixtures_dir", "encode_fixtures_dir", "vendor_suffix", "golden_ignore")
 """Arguments of `contract_test_class` an adapter's shipped `contract` module may give defaults for."""
 
 KIT_ENDPOINT = "http://vendor.contract-kit.invalid"  # never resolved: the kit's MockTransport answers
@@ -189,6 +189,7 @@ class ContractKit:
     vendor_suffix: str = ".vendor.*"
     golden_ignore: tuple[str, ...] = ()
     shipped: ModuleType | None = None
+    encode_fixtures_dir: Path | None = None
     _samples: dict[tuple[str, bool, str], Message] = field(default_factory=dict, repr=False)
     _config: AdapterConfig | None = field(default=None, repr=False)
 
@@ -314,14 +315,17 @@ class ContractKit:
             return filename.split(marker, 1)[0] if marker in filename else None
         return filename[: -len(suffix)] if filename.endswith(suffix) else None
 
-    def _scan_fixtures(self) -> tuple[dict[str, list[Path]], dict[str, Path], dict[str, Path], dict[str, Path]]:
+    def _scan_fixtures(
+        self, folder: Path | None = None
+    ) -> tuple[dict[str, list[Path]], dict[str, Path], dict[str, Path], dict[str, Path]]:
         vendor: dict[str, list[Path]] = {}
         canonical: dict[str, Path] = {}
         errors: dict[str, Path] = {}
         settings: dict[str, Path] = {}
-        if self.fixtures_dir is None or not self.fixtures_dir.is_dir():
+        folder = folder or self.fixtures_dir
+        if folder is None or not folder.is_dir():
             return vendor, canonical, errors, settings
-        for path in sorted(self.fixtures_dir.iterdir()):
+        for path in sorted(folder.iterdir()):
             if not path.is_file():
                 continue
             for suffix, found in (
@@ -339,6 +343,33 @@ class ContractKit:
                 if name:
                     vendor.setdefault(name, []).append(path)
         return vendor, canonical, errors, settings
+
+    @property
+    def encode_dir(self) -> Path | None:
+        """Where outbound golden pairs are: `encode_fixtures_dir`, else `<fixtures_dir>/encode` when it
+        exists, else the fixtures folder itself (its pairs of types the adapter encodes go both ways)."""
+        if self.encode_fixtures_dir is not None:
+            return self.encode_fixtures_dir
+        if self.fixtures_dir is not None and (self.fixtures_dir / "encode").is_dir():
+            return self.fixtures_dir / "encode"
+        return self.fixtures_dir
+
+    def encode_cases(self) -> list[GoldenCase]:
+        """Outbound golden pairs (canonical in, vendor payload out) of the types the adapter encodes."""
+        folder = self.encode_dir
+        if folder is None:
+            return []
+        vendor, canonical, errors, _ = self._scan_fixtures(folder)
+        cases = []
+        for name in sorted(set(vendor) & set(canonical)):
+            case = GoldenCase(name, vendor[name][0], canonical[name], errors.get(name))
+            try:
+                types = {message.type for _, message in self.expected(case)}
+            except ContractSetupError:
+                types = set()  # a broken canonical file: the outbound suite reports it
+            if not types or (types <= set(self.encodes) and case.errors is None):  # bad rows are not written
+                cases.append(case)
+        return cases
 
     def golden_cases(self) -> list[GoldenCase]:
         """Golden pairs in the fixtures folder, complete or not (the golden suite reports incomplete ones)."""
@@ -411,6 +442,17 @@ class ContractKit:
         if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
             raise ContractSetupError(f'{case.errors}: a list of objects like {{"row": 4, "column": "Type"}}')
         return data
+
+    def encode_messages(self, message_type: str) -> Iterator[Message]:
+        """The canonical messages of `message_type` in the outbound golden pairs."""
+        for case in self.encode_cases():
+            try:
+                expected = self.expected(case)
+            except ContractSetupError:
+                continue  # the outbound suite reports it
+            for _, message in expected:
+                if message.type == message_type:
+                    yield message
 
     def golden_messages(self, message_type: str) -> Iterator[Message]:
         for case in self.complete_golden():

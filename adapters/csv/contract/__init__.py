@@ -9,7 +9,9 @@ an argument of `contract_tests.contract_test_class`, and a caller's own argument
   their bad rows give (`<name>.errors.jsonl`).
 - `golden_ignore`: `occurredAt` is the file's time of arrival (its mtime), which a sample cannot fix.
 - `simulator` / `endpoint_config`: a temporary drop folder whose outbox is the ledger (one file per
-  idempotency key), and the setting that points the adapter at it.
+  idempotency key) and what was delivered (`delivered_payloads`), and the setting that points the adapter at it.
+- `fixtures_dir/encode`: outbound golden pairs, the messages in `<name>.canonical.jsonl` and the export file
+  the shipped export mapping writes for them in `<name>.vendor.csv`.
 - `validate_vendor_payload`: the format is the YAML mappings; a file is checked against the one it belongs to.
 
 This module imports the adapter's own modules relatively and nothing of the kit: adapters never depend on
@@ -71,6 +73,13 @@ class DropFolderSimulator:
             return []
         outbox = self.folder.outbox
         return sorted(p.name for p in outbox.iterdir() if not p.name.startswith(".")) if outbox.is_dir() else []
+
+    def delivered_payloads(self) -> list[bytes]:
+        """The bytes of each file written to the outbox, oldest first: what deliver() put on the wire."""
+        if self.folder is None or not self.folder.outbox.is_dir():
+            return []
+        files = [p for p in self.folder.outbox.iterdir() if p.is_file() and not p.name.startswith(".")]
+        return [p.read_bytes() for p in sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name))]
 
 
 def simulator() -> DropFolderSimulator:

@@ -1,6 +1,7 @@
 """The contract kit's defaults for the `soap_erp` adapter, shipped with it: its golden samples.
 
-The adapter class itself carries its other hooks (`xsd_path`, `simulator`, `endpoint_config`). The kit
+The adapter class itself carries its other hooks (`xsd_path`, `endpoint_config`); `simulator` here is its
+ERP simulator that can also serve several pages (`seed_pages`). The kit
 finds this module by convention (`<adapter package>.contract`); every name here is a default for an
 argument of `contract_tests.contract_test_class`, and a caller's own argument wins.
 
@@ -11,7 +12,23 @@ argument of `contract_tests.contract_test_class`, and a caller's own argument wi
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-__all__ = ["fixtures_dir"]
+from ..simulator import ErpSimulator
+
+__all__ = ["PagedErpSimulator", "fixtures_dir", "simulator"]
 
 fixtures_dir = Path(__file__).parent / "samples"
+
+
+class PagedErpSimulator(ErpSimulator):
+    """The simulated ERP, able to serve a number of vacancies over several pages (the kit's paging check)."""
+
+    def seed_pages(self, count: int) -> dict[str, Any]:
+        """Add `count` vacant units, to be read two to a page; the settings that poll them, and their numbers."""
+        return {"config": {"page_size": 2}, "keys": self.seed(count)}
+
+
+def simulator() -> PagedErpSimulator:
+    """Takes allocations of any unit, as the class's own simulator does: the kit's messages are made up."""
+    return PagedErpSimulator(check_units=False)

@@ -8,6 +8,7 @@ under another name keeps its hooks. Every name here is a default for an argument
 - `fixtures_dir`: golden pairs, `<name>.vera.json` (a VERA WRV resource body) beside `<name>.canonical.json`.
 - `simulator`: a local VERA WRV API. Half of VERA's message types change an existing record
   (PUT /aanbiedingen/{id}); `prepare` stores that record first, as the flow's earlier messages would have.
+  `seed_pages` stores vacant units to be read over several pages (the kit's paging check).
 - `vera_schemas`: the VERA WRV schema each message type travels as, checked against the spec the
   caller gives (`--vera-spec`): the spec is not shipped, and without it the VERA checks fail naming it.
 
@@ -17,7 +18,9 @@ contract_tests.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from schemas import Message
 
@@ -45,6 +48,21 @@ class PreparedVeraSimulator(VeraSimulator):
         if message.type in resource.updates:
             body = mapping.encode(message).body
             self.preload(resource.name, body if isinstance(body, list) else [body])
+
+    def seed_pages(self, count: int) -> dict[str, Any]:
+        """Store `count` vacant units, to be read two to a page; the settings that poll them, and their ids."""
+        sample = json.loads((fixtures_dir / "eenheid_vrijgekomen.vera.json").read_text(encoding="utf-8"))
+        ids = [f"E-KIT-{number:03d}" for number in range(1, count + 1)]
+
+        def unit(number: str) -> dict[str, Any]:
+            extras = [
+                {**extra, "waarde": f"msg-{number}"} if extra.get("naam") == "woonbrug.bericht.messageId" else extra
+                for extra in sample.get("extra-attributen", [])
+            ]
+            return {**sample, "id": number, "extra-attributen": extras}
+
+        self.preload("eenheden", [unit(number) for number in ids])
+        return {"config": {"page_size": 2, "poll_resources": ["eenheden"]}, "keys": ids}
 
 
 def simulator() -> PreparedVeraSimulator:
