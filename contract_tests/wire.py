@@ -137,12 +137,12 @@ def _encoding(body: bytes) -> str:
         body.decode("utf-8")
     except UnicodeDecodeError:
         return "windows-1252"
-    return "utf-8"
+    return "utf-8 without byte order mark"
 
 
 def _csv_fields(body: bytes) -> dict[str, str]:
     encoding = _encoding(body)
-    text = body.decode(encoding, errors="replace")
+    text = body.decode(encoding.split(" ", 1)[0], errors="replace")
     first = text.splitlines()[0] if text else ""
     delimiter = max((";", ",", "\t", "|"), key=first.count)
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
