@@ -79,6 +79,7 @@ def contract_test_class(
     endpoint_config: Callable[[str], Mapping[str, Any]] | None = None,
     validate_vendor_payload: Callable[[VendorPayload], Iterable[str] | None] | None = None,
     xsd_path: str | Path | None = None,
+    wsdl_path: str | Path | None = None,
     json_schema: Mapping[str, Any] | str | Path | None = None,
     vera_schemas: Mapping[str, str] | Callable[[str], str | None] | None = None,
     csv_columns: Sequence[str] | Mapping[str, str | None] | None = None,
@@ -99,7 +100,7 @@ def contract_test_class(
                     shipped one, else `<fixtures_dir>/encode`); a folder of pairs that go both ways may be
                     the fixtures folder itself.
     opt_outs:       {opt-out name: reason}; names are listed in `contract_tests.optouts.OPT_OUTS`.
-    roundtrip_fields, simulator, endpoint_config, validate_vendor_payload, xsd_path, json_schema,
+    roundtrip_fields, simulator, endpoint_config, validate_vendor_payload, xsd_path, wsdl_path, json_schema,
     vera_schemas, csv_columns:
                     the adapter's hooks, given here instead of on the adapter class (these win).
     vera_spec:      path to VERA's WRV OpenAPI file (else `--vera-spec` or $WOONBRUG_VERA_SPEC).
@@ -140,6 +141,7 @@ def contract_test_class(
         "endpoint_config": endpoint_config,
         "validate_vendor_payload": validate_vendor_payload,
         "xsd_path": resolve_dir(xsd_path, caller),
+        "wsdl_path": resolve_dir(wsdl_path, caller),
         "json_schema": json_schema if isinstance(json_schema, Mapping) else resolve_dir(json_schema, caller),
         "vera_schemas": vera_schemas,
         "csv_columns": csv_columns,

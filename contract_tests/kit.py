@@ -10,7 +10,7 @@ Hooks an adapter may offer (each may also be given to `contract_test_class`, whi
     simulator()               a local vendor system: `.running()` yields something with `.url`; a `.ledger`
     endpoint_config(url)      config values that point the adapter at `url` (default: {"base_url": url})
     validate_vendor_payload   (payload) -> problems (or raise): the vendor format check
-    xsd_path / json_schema / vera_schemas / csv_columns (+ csv_delimiter, csv_encoding)
+    xsd_path / wsdl_path / json_schema / vera_schemas / csv_columns (+ csv_delimiter, csv_encoding)
 
 An adapter ships these hooks with itself in a module named `contract` in its own package (found by
 `shipped_hooks`; `contract_hooks = "some.module"` on the adapter class names another one). That module
@@ -64,6 +64,7 @@ HOOKS = (
     "endpoint_config",
     "validate_vendor_payload",
     "xsd_path",
+    "wsdl_path",
     "json_schema",
     "vera_schemas",
     "csv_columns",

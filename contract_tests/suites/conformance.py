@@ -4,7 +4,11 @@ The adapter says how its format is checked, with one or more of these hooks (or 
 `contract_test_class`):
 
 - `validate_vendor_payload(payload)`: returns a list of problems (or raises) — anything custom;
-- `xsd_path`: an XSD; a SOAP envelope is checked element by element inside its Body;
+- `xsd_path`: an XSD; a SOAP envelope is checked element by element inside its Body (the texts of its
+  errors keep the element and the rule, never the value);
+- `wsdl_path`: a WSDL; a SOAP envelope must be of the SOAP version its binding uses and hold an operation's
+  element (the one in the payload's `operation` metadata, when given); a request must carry wsa:Action
+  equal to that operation's soapAction and a wsa:MessageID;
 - `json_schema`: a JSON Schema (a mapping, or a path to a .json/.yaml file);
 - `vera_schemas`: {message type: VERA WRV schema name}; checked against the VERA spec given with
   `--vera-spec PATH` or `vera_spec=` (without a spec this fails, naming the fix: never a silent skip);
@@ -84,6 +88,16 @@ def format_checks(kit: ContractKit, request: pytest.FixtureRequest) -> FormatChe
         if not xsd_file.is_file():
             raise ContractSetupError(f"xsd_path of {kit.name} points at {xsd_file}, which does not exist")
         checks.append((f"XSD {xsd_file.name}", lambda payload, _t: vendor_formats.xsd_problems(xsd_file, payload.body)))
+    wsdl = kit.hook("wsdl_path")
+    if wsdl is not None:
+        wsdl_file = _adapter_relative(kit, wsdl)
+        if not wsdl_file.is_file():
+            raise ContractSetupError(f"wsdl_path of {kit.name} points at {wsdl_file}, which does not exist")
+
+        def wsdl_check(payload: VendorPayload, _types: tuple[str, ...]) -> list[str]:
+            return vendor_formats.soap_problems(wsdl_file, payload.body, payload.metadata.get("operation"))
+
+        checks.append((f"WSDL {wsdl_file.name}", wsdl_check))
     schema = kit.hook("json_schema")
     if schema is not None:
         loaded = vendor_formats.load_json_schema(

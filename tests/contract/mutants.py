@@ -110,6 +110,38 @@ class SoapLostTimezone(SoapErpAdapter):
         )
 
 
+class _SoapEnvelopeMutant(SoapErpAdapter):
+    """A request envelope rewritten after zeep built it: the bytes `old` become `new`."""
+
+    contract_hooks: ClassVar[str] = "adapters.soap_erp.contract"
+    old: ClassVar[bytes]
+    new: ClassVar[bytes]
+
+    def encode(self, message: Message) -> VendorPayload:
+        payload = super().encode(message)
+        return VendorPayload(payload.body.replace(self.old, self.new), payload.content_type, payload.metadata)
+
+
+class SoapVersion12Envelope(_SoapEnvelopeMutant):
+    old = b"http://schemas.xmlsoap.org/soap/envelope/"
+    new = b"http://www.w3.org/2003/05/soap-envelope"
+
+
+class SoapWrongAction(_SoapEnvelopeMutant):
+    old = b"v1/PutToewijzing</wsa:Action>"
+    new = b"v1/GetContracts</wsa:Action>"
+
+
+class SoapMissingMessageId(_SoapEnvelopeMutant):
+    old = b"wsa:MessageID"
+    new = b"wsa:RelatesTo"
+
+
+class SoapWrongOperationElement(_SoapEnvelopeMutant):
+    old = b"ns0:PutToewijzing"
+    new = b"ns0:GetContracts"
+
+
 class SoapPagingNeverPastPageOne(SoapErpAdapter):
     contract_hooks: ClassVar[str] = "adapters.soap_erp.contract"
 

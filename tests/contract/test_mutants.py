@@ -3,9 +3,10 @@ kit, in the test that checks what is broken, with a message naming it.
 
 Every mutant runs the kit as a vendor would (a one-line test file, the base adapter's shipped hooks), with
 only the suites that could see its bug selected (`-k`), to keep the self-test fast; a mutant the kit
-passes fails here, so the kill rate of this set is 100% whenever the suite is green (14 of 14 at the time of
+passes fails here, so the kill rate of this set is 100% whenever the suite is green (18 of 18 at the time of
 writing: the issue's 9 outbound survivors, 2 paging bugs, a lower-case code and a retry under a new key, plus a
-deliver() that drifts from encode()).
+deliver() that drifts from encode(), a SOAP 1.2 envelope, a wrong wsa:Action, a missing wsa:MessageID and the
+wrong operation's element).
 """
 
 from __future__ import annotations
@@ -65,6 +66,30 @@ MUTANTS = [
         "outbound_paging",
         "test_outbound_paging[several-pages]",
         ("5 of 7 records never arrived (WS-000003",),
+    ),
+    Mutant(
+        "SoapVersion12Envelope",
+        "conformance_encoded",
+        "test_conformance_encoded[toewijzing.gedaan]",
+        ("Envelope: a SOAP 1.2 envelope", "the WSDL's binding is SOAP 1.1"),
+    ),
+    Mutant(
+        "SoapWrongAction",
+        "conformance_encoded",
+        "test_conformance_encoded[toewijzing.gedaan]",
+        ("Header/wsa:Action: urn:woonbrug:erp:v1/GetContracts is not PutToewijzing's soapAction",),
+    ),
+    Mutant(
+        "SoapMissingMessageId",
+        "conformance_encoded",
+        "test_conformance_encoded[toewijzing.gedaan]",
+        ("Header: no wsa:MessageID",),
+    ),
+    Mutant(
+        "SoapWrongOperationElement",
+        "conformance_encoded",
+        "test_conformance_encoded[toewijzing.gedaan]",
+        ("Body: GetContracts is the input of GetContracts, not of PutToewijzing",),
     ),
     Mutant(
         "CsvWrongEncoding",
@@ -144,7 +169,10 @@ def test_every_mutant_class_is_in_the_set() -> None:
     defined = {
         name
         for name, value in vars(module).items()
-        if isinstance(value, type) and value.__module__ == module.__name__ and not name.startswith("_")
+        if isinstance(value, type)
+        and value.__module__ == module.__name__
+        and not name.startswith("_")
+        and name != "AMSTERDAM"
     }
     assert defined == {m.name for m in MUTANTS}
 

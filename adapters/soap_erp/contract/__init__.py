@@ -1,7 +1,8 @@
 """The contract kit's defaults for the `soap_erp` adapter, shipped with it: its golden samples.
 
 The adapter class itself carries its other hooks (`xsd_path`, `endpoint_config`); `simulator` here is its
-ERP simulator that can also serve several pages (`seed_pages`). The kit
+ERP simulator that can also serve several pages (`seed_pages`), and `wsdl_path` its WSDL, against which
+the kit checks the envelope version, the operation's element and the WS-Addressing headers. The kit
 finds this module by convention (`<adapter package>.contract`); every name here is a default for an
 argument of `contract_tests.contract_test_class`, and a caller's own argument wins.
 
@@ -15,8 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from ..simulator import ErpSimulator
+from ..soap import WSDL_PATH
 
-__all__ = ["PagedErpSimulator", "fixtures_dir", "simulator"]
+__all__ = ["PagedErpSimulator", "fixtures_dir", "simulator", "wsdl_path"]
+
+wsdl_path = WSDL_PATH
 
 fixtures_dir = Path(__file__).parent / "samples"
 
