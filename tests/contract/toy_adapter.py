@@ -314,3 +314,12 @@ class ToyOffSpec(ToyAdapter):
         "required": [*SCHEMA["required"], "versie"],
         "properties": {**SCHEMA["properties"], "versie": {"const": "2"}},
     }
+
+
+class ToyRefusesGenerated(ToyAdapter):
+    """Broken: requires an element the canonical model leaves optional, so it refuses nearly every message."""
+
+    def encode(self, message: Message) -> VendorPayload:
+        if not message.message_id.startswith("msg-"):  # the golden samples are; generated messages are not
+            raise MappingError("the Toy format requires gegevens.dossier", location=Location(field="payload.dossier"))
+        return super().encode(message)
