@@ -419,6 +419,65 @@ def vera_problems(spec_path: str | Path, schema_names: Sequence[str], body: byte
 # --- CSV -----------------------------------------------------------------------------------------------
 
 
+# --- VERA code lists (Referentiedata) -------------------------------------------------------------------
+
+# Properties whose codes come from lists outside VERA's Referentiedata (CBS municipality and area codes,
+# ISO country codes): not checked here.
+_EXTERNAL_CODE_LISTS = frozenset({"gemeente", "wijk", "buurt", "woonplaats", "land", "provincie"})
+# A Referentiedata value is an object of these keys only; an object with an id and a code (a publicatie's
+# own code) is a record, not a code from a list.
+_CODE_KEYS = frozenset({"code", "naam", "omschrijving", "soort", "begindatum", "einddatum", "parent"})
+
+
+@functools.lru_cache(maxsize=4)
+def _referentiedata(path: str) -> dict[str, frozenset[str]]:
+    """VERA's Referentiedata.csv (Soort;Code;Naam;...): the code lists (soorten) each code is in."""
+    found: dict[str, set[str]] = {}
+    with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter=";"):
+            found.setdefault(row["Code"], set()).add(row["Soort"])
+    return {code: frozenset(soorten) for code, soorten in found.items()}
+
+
+def vera_code_problems(referentiedata: str | Path, body: bytes) -> list[str]:
+    """Every VERA code in a body (a Referentiedata object's `code`) against VERA's code lists: a code VERA
+    does not have, or one in the wrong case (VERA's codes are exact: `NIE`, never `nie`). Problems name the
+    JSON pointer and the code (a code is no personal data).
+
+    Validity dates are not judged: an ended code is right on a record from before its end, and the
+    canonical model accepts it for that reason."""
+    codes = _referentiedata(str(Path(referentiedata).resolve()))
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return []  # the JSON checks report it
+    problems: list[str] = []
+
+    def walk(value: Any, pointer: str, key: str) -> None:
+        if isinstance(value, dict):
+            code = value.get("code")
+            if isinstance(code, str) and key not in _EXTERNAL_CODE_LISTS and set(value) <= _CODE_KEYS:
+                problems.extend(_code_problem(codes, code, f"{pointer}/code"))
+            for name, item in value.items():
+                walk(item, f"{pointer}/{name}", str(name))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, f"{pointer}/{index}", key)
+
+    walk(document, "", "")
+    return problems[:_MAX_PROBLEMS]
+
+
+def _code_problem(codes: Mapping[str, frozenset[str]], code: str, pointer: str) -> list[str]:
+    if code in codes:
+        return []
+    upper = codes.get(code.upper())
+    if upper is not None:
+        soorten = ",".join(sorted(upper)[:3])
+        return [f"{pointer}: {code!r} is not a VERA code; VERA has {code.upper()!r} ({soorten}); codes are exact"]
+    return [f"{pointer}: {code!r} is in no VERA code list (Referentiedata)"]
+
+
 def csv_problems(
     columns: Sequence[str] | Mapping[str, str | None],
     body: bytes,

@@ -11,6 +11,8 @@ The adapter says how its format is checked, with one or more of these hooks (or 
   equal to that operation's soapAction and a wsa:MessageID;
 - `json_schema`: a JSON Schema (a mapping, or a path to a .json/.yaml file);
 - `vera_schemas`: {message type: VERA WRV schema name}; checked against the VERA spec given with
+  `--vera-spec` and every code against VERA's Referentiedata (`--vera-referentiedata`, default beside the
+  spec): unknown, or in the wrong case. The spec is given with
   `--vera-spec PATH` or `vera_spec=` (without a spec this fails, naming the fix: never a silent skip);
 - `csv_columns`: the header in order (a mapping may give each column a regular expression), with
   `csv_delimiter` (default `;`) and `csv_encoding` (default `utf-8-sig`).
@@ -74,6 +76,12 @@ def vera_spec_path(kit: ContractKit, request: pytest.FixtureRequest) -> Path | N
     return Path(given) if given else None
 
 
+def referentiedata_path(kit: ContractKit, request: pytest.FixtureRequest, spec: Path) -> Path:
+    """VERA's code lists: `--vera-referentiedata`, else $WOONBRUG_VERA_REFERENTIEDATA, else beside the spec."""
+    given = option(request, "vera_referentiedata") or os.environ.get("WOONBRUG_VERA_REFERENTIEDATA")
+    return Path(given) if given else spec.parent / "Referentiedata.csv"
+
+
 def format_checks(kit: ContractKit, request: pytest.FixtureRequest) -> FormatChecks:
     """The checks the adapter's hooks ask for."""
     checks: list[tuple[str, Check]] = []
@@ -118,6 +126,18 @@ def format_checks(kit: ContractKit, request: pytest.FixtureRequest) -> FormatChe
             raise ContractSetupError(f"the VERA spec given ({spec}) does not exist")
         else:
             checks.append(("VERA WRV " + spec.name, _vera_check(kit, spec, vera)))
+            codes = referentiedata_path(kit, request, spec)
+            if not codes.is_file():
+                raise ContractSetupError(
+                    f"{kit.name} declares vera_schemas, but VERA's code lists were not found at {codes}, so its codes "
+                    "cannot be checked. Fix: run with --vera-referentiedata PATH/TO/Referentiedata.csv (or put it "
+                    "beside the spec, or set WOONBRUG_VERA_REFERENTIEDATA)"
+                )
+
+            def code_check(payload: VendorPayload, _types: tuple[str, ...]) -> list[str]:
+                return vendor_formats.vera_code_problems(codes, payload.body)
+
+            checks.append(("VERA Referentiedata", code_check))
     columns = kit.hook("csv_columns")
     if columns is not None:
         delimiter = kit.hook("csv_delimiter") or ";"

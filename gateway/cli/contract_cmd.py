@@ -53,6 +53,11 @@ _EPILOG = "Exit codes:\n\n\b\n" + "\n".join(f"  {code}  {meaning}" for code, mea
     help="VERA WRV OpenAPI file, for VERA conformance.",
 )
 @click.option(
+    "--vera-referentiedata",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="VERA's code lists (Referentiedata.csv), for the code checks (default: beside --vera-spec).",
+)
+@click.option(
     "--opt-out",
     "opt_outs",
     multiple=True,
@@ -75,6 +80,7 @@ def contract_test(
     fixtures_dir: Path | None,
     junitxml: Path | None,
     vera_spec: Path | None,
+    vera_referentiedata: Path | None,
     opt_outs: tuple[str, ...],
     max_examples: int | None,
     golden_ignore: tuple[str, ...],
@@ -105,6 +111,7 @@ def contract_test(
             max_examples=max_examples,
             golden_ignore=golden_ignore or None,
             vendor_suffix=vendor_suffix,
-            pytest_args=pytest_args,
+            pytest_args=(("--vera-referentiedata", str(vera_referentiedata.resolve())) if vera_referentiedata else ())
+            + pytest_args,
         )
     )

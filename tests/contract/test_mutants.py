@@ -184,3 +184,13 @@ def test_the_mutants_are_written_for_the_shipped_samples() -> None:
     assert "<ns0:Rekenhuur>675.25</ns0:Rekenhuur>" in passend
     export = (samples / "csv/contract/samples/encode/toewijzingen.vendor.csv").read_text(encoding="utf-8-sig")
     assert "14-3-2026 13:00" in export
+
+
+@pytest.mark.skipif(not VERA_SPEC.is_file(), reason="the VERA spec and code lists are not on this machine")
+def test_a_lower_case_vera_code_fails_against_the_code_lists_too(kit_run: KitRun) -> None:
+    """Without any golden sample of its own, the code lists catch it in what encode() makes of any message."""
+    result = kit_run(vendor_file("VeraLowerCaseCode"), "-k", "conformance_encoded and aanbieding.geweigerd")
+    output = result.stdout.str()
+    assert result.ret == 1, output
+    assert "VERA Referentiedata:" in output
+    assert "/status/code: 'gew' is not a VERA code; VERA has 'GEW' (AANBIEDINGSTATUS" in output
