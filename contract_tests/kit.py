@@ -10,17 +10,25 @@ Hooks an adapter may offer (each may also be given to `contract_test_class`, whi
     simulator()               a local vendor system: `.running()` yields something with `.url`; a `.ledger`
     endpoint_config(url)      config values that point the adapter at `url` (default: {"base_url": url})
     validate_vendor_payload   (payload) -> problems (or raise): the vendor format check
-    xsd_path / json_schema / vera_schemas / csv_columns (+ csv_delimiter, csv_encoding)
+    xsd_path / wsdl_path / json_schema / vera_schemas / csv_columns (+ csv_delimiter, csv_encoding)
+
+An adapter ships these hooks with itself in a module named `contract` in its own package (found by
+`shipped_hooks`; `contract_hooks = "some.module"` on the adapter class names another one). That module
+may also give defaults for `contract_test_class`'s other arguments (`config`, `fixtures_dir`,
+`vendor_suffix`, `golden_ignore`), so an installed adapter passes the kit with no hooks of the caller's.
+Lookup order for a hook: the caller's argument, the shipped module, the adapter class.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 from collections.abc import Callable, Coroutine, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
+from types import ModuleType
 from typing import Any, TypeVar
 
 import httpx
@@ -44,6 +52,7 @@ __all__ = [
     "Decoding",
     "GoldenCase",
     "load_adapter",
+    "shipped_hooks",
 ]
 
 T = TypeVar("T")
@@ -55,6 +64,7 @@ HOOKS = (
     "endpoint_config",
     "validate_vendor_payload",
     "xsd_path",
+    "wsdl_path",
     "json_schema",
     "vera_schemas",
     "csv_columns",
@@ -62,6 +72,9 @@ HOOKS = (
     "csv_encoding",
 )
 """Optional adapter attributes the kit uses; `contract_test_class(..., <hook>=...)` overrides each."""
+
+SHIPPED_DEFAULTS = ("config", "fixtures_dir", "encode_fixtures_dir", "vendor_suffix", "golden_ignore")
+"""Arguments of `contract_test_class` an adapter's shipped `contract` module may give defaults for."""
 
 KIT_ENDPOINT = "http://vendor.contract-kit.invalid"  # never resolved: the kit's MockTransport answers
 _BASE_URL_FIELDS = ("base_url", "url", "endpoint", "endpoint_url", "service_url")
@@ -92,15 +105,47 @@ def load_adapter(name: str) -> AdapterClass:
     return target
 
 
+def shipped_hooks(adapter_cls: type) -> ModuleType | None:
+    """The kit hooks an adapter ships: its `contract_hooks` module, else `<its package>.contract`, else None.
+
+    The convention (a `contract` module beside the adapter) is what makes a copied adapter package keep
+    its hooks: nothing outside the package names them. A declared module that cannot be imported is a
+    setup error; a missing conventional one just means the adapter ships no hooks.
+    """
+    declared = getattr(adapter_cls, "contract_hooks", None)
+    module_name = adapter_cls.__module__
+    module = importlib.import_module(module_name)
+    package = module_name if hasattr(module, "__path__") else module_name.rpartition(".")[0]
+    if isinstance(declared, str):
+        try:
+            return importlib.import_module(declared, package or None)
+        except ImportError as error:
+            raise ContractSetupError(
+                f"{adapter_cls.__name__}.contract_hooks names {declared!r}, which cannot be imported: {error}"
+            ) from None
+    if not package:
+        return None
+    name = f"{package}.contract"
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name == name:
+            return None
+        raise
+
+
 @dataclass(frozen=True)
 class GoldenCase:
     """One golden pair in the fixtures folder: `<name>.vendor.<ext>` and `<name>.canonical.json` (or
-    `.canonical.jsonl`), optionally with `<name>.errors.json(l)`: the located errors its bad records give."""
+    `.canonical.jsonl`), optionally with `<name>.errors.json(l)`: the located errors its bad records give,
+    and `<name>.config.json`: settings this sample is decoded with, over the kit's config (one layout of
+    several an adapter reads, e.g. a CSV import mapping)."""
 
     name: str
     vendor: Path | None
     canonical: Path | None
     errors: Path | None = None
+    settings: Path | None = None
 
     def payload(self) -> VendorPayload:
         assert self.vendor is not None
@@ -144,6 +189,8 @@ class ContractKit:
     max_examples: int | None = None
     vendor_suffix: str = ".vendor.*"
     golden_ignore: tuple[str, ...] = ()
+    shipped: ModuleType | None = None
+    encode_fixtures_dir: Path | None = None
     _samples: dict[tuple[str, bool, str], Message] = field(default_factory=dict, repr=False)
     _config: AdapterConfig | None = field(default=None, repr=False)
 
@@ -155,9 +202,12 @@ class ContractKit:
         return name if isinstance(name, str) else self.adapter_cls.__name__
 
     def hook(self, name: str) -> Any:
-        """A hook from the factory's arguments, else from the adapter class, else None."""
+        """A hook from the factory's arguments, else the adapter's shipped hooks, else its class, else None."""
         if name in self.overrides and self.overrides[name] is not None:
             return self.overrides[name]
+        shipped = getattr(self.shipped, name, None) if self.shipped is not None else None
+        if shipped is not None:
+            return shipped
         return getattr(self.adapter_cls, name, None)
 
     def overrides_method(self, method: str) -> bool:
@@ -266,13 +316,17 @@ class ContractKit:
             return filename.split(marker, 1)[0] if marker in filename else None
         return filename[: -len(suffix)] if filename.endswith(suffix) else None
 
-    def _scan_fixtures(self) -> tuple[dict[str, list[Path]], dict[str, Path], dict[str, Path]]:
+    def _scan_fixtures(
+        self, folder: Path | None = None
+    ) -> tuple[dict[str, list[Path]], dict[str, Path], dict[str, Path], dict[str, Path]]:
         vendor: dict[str, list[Path]] = {}
         canonical: dict[str, Path] = {}
         errors: dict[str, Path] = {}
-        if self.fixtures_dir is None or not self.fixtures_dir.is_dir():
-            return vendor, canonical, errors
-        for path in sorted(self.fixtures_dir.iterdir()):
+        settings: dict[str, Path] = {}
+        folder = folder or self.fixtures_dir
+        if folder is None or not folder.is_dir():
+            return vendor, canonical, errors, settings
+        for path in sorted(folder.iterdir()):
             if not path.is_file():
                 continue
             for suffix, found in (
@@ -280,6 +334,7 @@ class ContractKit:
                 (".canonical.jsonl", canonical),
                 (".errors.json", errors),
                 (".errors.jsonl", errors),
+                (".config.json", settings),
             ):
                 if path.name.endswith(suffix):
                     found[path.name.removesuffix(suffix)] = path
@@ -288,19 +343,61 @@ class ContractKit:
                 name = self._vendor_name(path.name)
                 if name:
                     vendor.setdefault(name, []).append(path)
-        return vendor, canonical, errors
+        return vendor, canonical, errors, settings
+
+    @property
+    def encode_dir(self) -> Path | None:
+        """Where outbound golden pairs are: `encode_fixtures_dir`, else `<fixtures_dir>/encode` when it
+        exists, else the fixtures folder itself (its pairs of types the adapter encodes go both ways)."""
+        if self.encode_fixtures_dir is not None:
+            return self.encode_fixtures_dir
+        if self.fixtures_dir is not None and (self.fixtures_dir / "encode").is_dir():
+            return self.fixtures_dir / "encode"
+        return self.fixtures_dir
+
+    def encode_cases(self) -> list[GoldenCase]:
+        """Outbound golden pairs (canonical in, vendor payload out) of the types the adapter encodes."""
+        folder = self.encode_dir
+        if folder is None:
+            return []
+        vendor, canonical, errors, _ = self._scan_fixtures(folder)
+        cases = []
+        for name in sorted(set(vendor) & set(canonical)):
+            case = GoldenCase(name, vendor[name][0], canonical[name], errors.get(name))
+            try:
+                types = {message.type for _, message in self.expected(case)}
+            except ContractSetupError:
+                types = set()  # a broken canonical file: the outbound suite reports it
+            if not types or (types <= set(self.encodes) and case.errors is None):  # bad rows are not written
+                cases.append(case)
+        return cases
 
     def golden_cases(self) -> list[GoldenCase]:
         """Golden pairs in the fixtures folder, complete or not (the golden suite reports incomplete ones)."""
-        vendor, canonical, errors = self._scan_fixtures()
+        vendor, canonical, errors, settings = self._scan_fixtures()
         return [
-            GoldenCase(name, vendor[name][0] if name in vendor else None, canonical.get(name), errors.get(name))
+            GoldenCase(
+                name,
+                vendor[name][0] if name in vendor else None,
+                canonical.get(name),
+                errors.get(name),
+                settings.get(name),
+            )
             for name in sorted(set(vendor) | set(canonical))
         ]
 
+    def adapter_for(self, case: GoldenCase) -> Adapter[Any]:
+        """A fresh adapter set up the way this golden sample is read (its `<name>.config.json`, if any)."""
+        if case.settings is None:
+            return self.adapter()
+        changes = _read_json(case.settings)
+        if not isinstance(changes, dict):
+            raise ContractSetupError(f'{case.settings}: a JSON object of settings, e.g. {{"mapping": "eenheden"}}')
+        return self.adapter(**changes)
+
     def golden_problems(self) -> list[str]:
         problems = []
-        vendor, _, errors = self._scan_fixtures()
+        vendor, _, errors, settings = self._scan_fixtures()
         for case in self.golden_cases():
             if case.vendor is None:
                 problems.append(f"{case.name}.canonical.json has no vendor sample {case.name}{self.vendor_suffix}")
@@ -309,7 +406,7 @@ class ContractKit:
         for name, paths in vendor.items():
             if len(paths) > 1:
                 problems.append(f"{name} has several vendor files ({', '.join(p.name for p in paths)}); keep one")
-        for name, path in errors.items():
+        for name, path in [*errors.items(), *settings.items()]:
             if name not in vendor:
                 problems.append(f"{path.name} has no vendor sample {name}{self.vendor_suffix} beside it")
         return problems
@@ -346,6 +443,17 @@ class ContractKit:
         if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
             raise ContractSetupError(f'{case.errors}: a list of objects like {{"row": 4, "column": "Type"}}')
         return data
+
+    def encode_messages(self, message_type: str) -> Iterator[Message]:
+        """The canonical messages of `message_type` in the outbound golden pairs."""
+        for case in self.encode_cases():
+            try:
+                expected = self.expected(case)
+            except ContractSetupError:
+                continue  # the outbound suite reports it
+            for _, message in expected:
+                if message.type == message_type:
+                    yield message
 
     def golden_messages(self, message_type: str) -> Iterator[Message]:
         for case in self.complete_golden():

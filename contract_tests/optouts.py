@@ -23,6 +23,7 @@ SUITES: dict[str, str] = {
     "golden": "vendor samples in the fixtures folder decode to the expected canonical JSON",
     "errors": "faults and bad data come out as TransientError, PermanentError or located MappingError only",
     "idempotency": "the same message delivered twice has one effect at the vendor's simulator",
+    "outbound": "what encode() and deliver() write matches golden samples field by field; polling reads every page",
     "privacy": "no personal data in exception texts or in log records at INFO and above",
 }
 
@@ -42,6 +43,11 @@ OPT_OUTS: dict[str, str] = {
     "errors.undeclared": "encoding a message type outside capabilities.encodes is refused as UnsupportedOperation",
     "idempotency": SUITES["idempotency"],
     "idempotency.redelivery": "delivering the same message twice (same idempotency key) has one effect",
+    "outbound": SUITES["outbound"],
+    "outbound.fixtures": "every message type the adapter encodes has an outbound golden pair",
+    "outbound.golden_encode": "encode() of each outbound golden canonical file writes its vendor file, field by field",
+    "outbound.wire": "what deliver() sends carries what encode() writes, and the idempotency key on every attempt",
+    "outbound.paging": "polling a simulator that serves several pages brings every record exactly once",
     "privacy": SUITES["privacy"],
     "privacy.encode": "encoding messages with personal data logs none of it at INFO and above",
     "privacy.decode": "errors from bad vendor data carrying personal data do not repeat it",

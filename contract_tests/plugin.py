@@ -4,8 +4,8 @@ It is deliberately small, because it loads in every pytest run of every project 
 installed: it imports nothing but pytest, defines no fixtures, and only
 
 - registers the `woonbrug_contract` marker (carried by classes from `contract_test_class`; select or
-  deselect them with `-m woonbrug_contract`) and two options: `--vera-spec PATH` and
-  `--woonbrug-max-examples N`;
+  deselect them with `-m woonbrug_contract`) and three options: `--vera-spec PATH`,
+  `--vera-referentiedata PATH` and `--woonbrug-max-examples N`;
 - when kit tests ran, prints one summary line per adapter: its version, the canonical model major it
   states beside the kit's, the outcome counts and every opt-out with its reason.
 
@@ -46,6 +46,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         metavar="PATH",
         help="VERA WRV OpenAPI file (WRV-4.3.0.yaml) for the kit's VERA conformance checks",
+    )
+    group.addoption(
+        "--vera-referentiedata",
+        dest="vera_referentiedata",
+        default=None,
+        metavar="PATH",
+        help="VERA's code lists (Referentiedata.csv) for the kit's code checks (default: beside --vera-spec)",
     )
     group.addoption(
         "--woonbrug-max-examples",

@@ -1,19 +1,47 @@
 """Running the contract kit against an installed adapter from the command line (`woonbrug contract-test`).
 
 It writes the same one-line test file a vendor keeps in their repository into a temporary folder and
-runs pytest on it in this process, so the result is exactly what the vendor's CI sees; the exit code is
-pytest's (0 passed, 1 failed, 2 interrupted, 4 usage error, 5 nothing collected).
+runs pytest on it in a fresh Python process, so the result is exactly what the vendor's CI sees (and no
+module the command itself imported can trip pytest's assertion rewriting). Its exit code is one of
+`EXIT_CODES`, the one table the guide and `--help` both show.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-__all__ = ["contract_test_source", "run"]
+__all__ = [
+    "EXIT_CODES",
+    "EXIT_CONTRACT_BROKEN",
+    "EXIT_INTERNAL",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "contract_test_source",
+    "run",
+]
+
+EXIT_OK = 0
+EXIT_CONTRACT_BROKEN = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+EXIT_CODES: dict[int, str] = {
+    EXIT_OK: "the adapter keeps the contract",
+    EXIT_CONTRACT_BROKEN: "the contract is broken: kit tests failed",
+    EXIT_USAGE: "nothing was judged: unknown adapter or opt-out, bad option, config or fixtures, or no tests selected",
+    EXIT_INTERNAL: "the kit itself crashed or the run was interrupted",
+}
+"""`woonbrug contract-test`'s exit codes and what each means."""
+
+# pytest's exit codes (pytest.ExitCode) mapped onto the kit's: a collection error (pytest's "interrupted")
+# is a setup the kit could not use, as is pytest's own usage error and a selection with no tests.
+_FROM_PYTEST = {0: EXIT_OK, 1: EXIT_CONTRACT_BROKEN, 2: EXIT_USAGE, 3: EXIT_INTERNAL, 4: EXIT_USAGE, 5: EXIT_USAGE}
 
 
 def contract_test_source(
@@ -24,6 +52,8 @@ def contract_test_source(
     vera_spec: Path | None = None,
     opt_outs: Mapping[str, str] | None = None,
     max_examples: int | None = None,
+    golden_ignore: Sequence[str] | None = None,
+    vendor_suffix: str | None = None,
 ) -> str:
     """The one-line contract test for `adapter`, with every path absolute."""
     arguments = [repr(adapter)]
@@ -37,6 +67,10 @@ def contract_test_source(
         arguments.append(f"opt_outs={dict(opt_outs)!r}")
     if max_examples is not None:
         arguments.append(f"max_examples={max_examples!r}")
+    if golden_ignore:
+        arguments.append(f"golden_ignore={list(golden_ignore)!r}")
+    if vendor_suffix is not None:
+        arguments.append(f"vendor_suffix={vendor_suffix!r}")
     class_name = "TestContract" + "".join(part.capitalize() for part in adapter.split("_"))
     return (
         "from contract_tests import contract_test_class\n\n"
@@ -53,13 +87,20 @@ def run(
     vera_spec: Path | None = None,
     opt_outs: Mapping[str, str] | None = None,
     max_examples: int | None = None,
+    golden_ignore: Sequence[str] | None = None,
+    vendor_suffix: str | None = None,
     pytest_args: Sequence[str] = (),
 ) -> int:
-    """Run the kit against the installed adapter `adapter`; returns pytest's exit code."""
-    import pytest
-
+    """Run the kit against the installed adapter `adapter`; returns one of `EXIT_CODES`."""
     source = contract_test_source(
-        adapter, config=config, fixtures=fixtures, vera_spec=vera_spec, opt_outs=opt_outs, max_examples=max_examples
+        adapter,
+        config=config,
+        fixtures=fixtures,
+        vera_spec=vera_spec,
+        opt_outs=opt_outs,
+        max_examples=max_examples,
+        golden_ignore=golden_ignore,
+        vendor_suffix=vendor_suffix,
     )
     with tempfile.TemporaryDirectory(prefix="woonbrug-contract-") as folder:
         root = Path(folder)
@@ -77,4 +118,6 @@ def run(
         if junitxml is not None:
             args += ["--junitxml", str(junitxml.resolve())]
         args += list(pytest_args)
-        return int(pytest.main(args))
+        env = {key: value for key, value in os.environ.items() if key != "PYTEST_ADDOPTS"}
+        completed = subprocess.run([sys.executable, "-m", "pytest", *args], env=env, check=False)
+        return _FROM_PYTEST.get(completed.returncode, EXIT_INTERNAL)

@@ -90,8 +90,135 @@ def xsd_problems(xsd_path: str | Path, body: bytes) -> list[str]:
         if schema.validate(etree.ElementTree(element)):
             continue
         for entry in schema.error_log:
-            problems.append(f"line {entry.line}: {entry.message}")
+            problems.append(f"line {entry.line}: {without_values(entry.message)}")
     return problems[:_MAX_PROBLEMS]
+
+
+# libxml2 quotes the offending value in its messages ("The value '123456782' is not accepted by ...",
+# "'Jansen' is not a valid value of ..."): a sample's values may be personal data, so they are cut out and
+# the element, the rule and the type are kept.
+_QUOTED_VALUE = re.compile(r"(?:[Tt]he value )?'(?:[^'\\]|\\.)*'(?= is not| has a length| is (?:greater|less))")
+
+
+def without_values(message: str) -> str:
+    """An XSD validation message without the value it quotes (element names, rules and types stay)."""
+    return _QUOTED_VALUE.sub("the value", message)
+
+
+# --- SOAP against the WSDL ------------------------------------------------------------------------------
+
+_WSDL = "http://schemas.xmlsoap.org/wsdl/"
+_WSDL_SOAP = {
+    "http://schemas.xmlsoap.org/wsdl/soap/": _SOAP_NAMESPACES[0],
+    "http://schemas.xmlsoap.org/wsdl/soap12/": _SOAP_NAMESPACES[1],
+}
+_WSA = "http://www.w3.org/2005/08/addressing"
+
+
+@functools.lru_cache(maxsize=8)
+def _wsdl_operations(path: str) -> tuple[str, dict[str, tuple[str, str | None]], dict[str, str]]:
+    """(the SOAP envelope namespace the binding uses, {input element: (operation, soapAction)}, {output
+    element: operation}) of a WSDL; elements in Clark notation."""
+    from lxml import etree
+
+    root = parse_xml(Path(path).read_bytes())
+    ns = {"wsdl": _WSDL}
+
+    def clark(qualified: str, context: Any) -> str:
+        prefix, _, local = qualified.rpartition(":")
+        return f"{{{context.nsmap.get(prefix or None, '')}}}{local}"
+
+    messages = {
+        m.get("name"): clark(str(part.get("element")), part)
+        for m in root.iterfind("wsdl:message", ns)
+        for part in m.iterfind("wsdl:part", ns)
+        if part.get("element")
+    }
+    envelope = _SOAP_NAMESPACES[0]
+    actions: dict[str, str | None] = {}
+    for binding in root.iterfind("wsdl:binding", ns):
+        for child in binding:
+            if isinstance(child.tag, str) and etree.QName(child).localname == "binding":
+                envelope = _WSDL_SOAP.get(etree.QName(child).namespace or "", envelope)
+        for operation in binding.iterfind("wsdl:operation", ns):
+            for child in operation:
+                if isinstance(child.tag, str) and etree.QName(child).localname == "operation":
+                    actions[str(operation.get("name"))] = child.get("soapAction")
+    inputs: dict[str, tuple[str, str | None]] = {}
+    outputs: dict[str, str] = {}
+    for port_type in root.iterfind("wsdl:portType", ns):
+        for operation in port_type.iterfind("wsdl:operation", ns):
+            name = str(operation.get("name"))
+            for kind in ("input", "output"):
+                element = operation.find(f"wsdl:{kind}", ns)
+                if element is None or not element.get("message"):
+                    continue
+                message = messages.get(element.get("message", "").rpartition(":")[2])
+                if message is None:
+                    continue
+                if kind == "input":
+                    inputs[message] = (name, actions.get(name))
+                else:
+                    outputs[message] = name
+    return envelope, inputs, outputs
+
+
+def soap_problems(wsdl_path: str | Path, body: bytes, operation: str | None = None) -> list[str]:
+    """Problems of a SOAP message against the WSDL: the envelope version its binding uses, a Body element
+    that is an operation's input or output (`operation`'s input when given), and on a request the
+    WS-Addressing headers: wsa:Action equal to the operation's soapAction, a wsa:MessageID."""
+    from lxml import etree
+
+    envelope, inputs, outputs = _wsdl_operations(str(Path(wsdl_path).resolve()))
+    try:
+        root = parse_xml(body)
+    except Exception as error:
+        return [f"not well-formed XML: {error}"]
+    problems: list[str] = []
+    namespace = etree.QName(root).namespace
+    if etree.QName(root).localname != "Envelope" or namespace not in _SOAP_NAMESPACES:
+        return ["not a SOAP envelope (the root is not soap:Envelope)"]
+    if namespace != envelope:
+        version = "1.2" if namespace == _SOAP_NAMESPACES[1] else "1.1"
+        wanted = "1.2" if envelope == _SOAP_NAMESPACES[1] else "1.1"
+        problems.append(
+            f"Envelope: a SOAP {version} envelope ({namespace}); the WSDL's binding is SOAP {wanted} ({envelope})"
+        )
+    body_elements = [c for c in root if isinstance(c.tag, str) and etree.QName(c).localname == "Body"]
+    content = [c for c in body_elements[0] if isinstance(c.tag, str)] if body_elements else []
+    if not content:
+        return [*problems, "Envelope: no Body element with content"]
+    element = content[0].tag
+    if etree.QName(element).localname == "Fault":
+        return problems
+    if element in inputs:
+        name, action = inputs[element]
+        if operation is not None and name != operation:
+            problems.append(f"Body: {etree.QName(element).localname} is the input of {name}, not of {operation}")
+        headers = [c for c in root if isinstance(c.tag, str) and etree.QName(c).localname == "Header"]
+        found = {
+            etree.QName(h).localname: (h.text or "").strip()
+            for header in headers
+            for h in header
+            if isinstance(h.tag, str) and etree.QName(h).namespace == _WSA
+        }
+        if "Action" not in found:
+            problems.append(f"Header: no wsa:Action; the WSDL's soapAction for {name} is {action}")
+        elif action is not None and found["Action"] != action:
+            problems.append(f"Header/wsa:Action: {found['Action']} is not {name}'s soapAction {action}")
+        if not found.get("MessageID"):
+            problems.append("Header: no wsa:MessageID (WS-Addressing needs one on every request)")
+    elif element in outputs:
+        if operation is not None and outputs[element] != operation:
+            problems.append(
+                f"Body: {etree.QName(element).localname} is the output of {outputs[element]}, not {operation}"
+            )
+    else:
+        known = sorted(etree.QName(e).localname for e in [*inputs, *outputs])
+        problems.append(
+            f"Body: {etree.QName(element).localname} is no operation's element in the WSDL ({', '.join(known)})"
+        )
+    return problems
 
 
 # --- JSON Schema ---------------------------------------------------------------------------------------
@@ -290,6 +417,65 @@ def vera_problems(spec_path: str | Path, schema_names: Sequence[str], body: byte
 
 
 # --- CSV -----------------------------------------------------------------------------------------------
+
+
+# --- VERA code lists (Referentiedata) -------------------------------------------------------------------
+
+# Properties whose codes come from lists outside VERA's Referentiedata (CBS municipality and area codes,
+# ISO country codes): not checked here.
+_EXTERNAL_CODE_LISTS = frozenset({"gemeente", "wijk", "buurt", "woonplaats", "land", "provincie"})
+# A Referentiedata value is an object of these keys only; an object with an id and a code (a publicatie's
+# own code) is a record, not a code from a list.
+_CODE_KEYS = frozenset({"code", "naam", "omschrijving", "soort", "begindatum", "einddatum", "parent"})
+
+
+@functools.lru_cache(maxsize=4)
+def _referentiedata(path: str) -> dict[str, frozenset[str]]:
+    """VERA's Referentiedata.csv (Soort;Code;Naam;...): the code lists (soorten) each code is in."""
+    found: dict[str, set[str]] = {}
+    with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter=";"):
+            found.setdefault(row["Code"], set()).add(row["Soort"])
+    return {code: frozenset(soorten) for code, soorten in found.items()}
+
+
+def vera_code_problems(referentiedata: str | Path, body: bytes) -> list[str]:
+    """Every VERA code in a body (a Referentiedata object's `code`) against VERA's code lists: a code VERA
+    does not have, or one in the wrong case (VERA's codes are exact: `NIE`, never `nie`). Problems name the
+    JSON pointer and the code (a code is no personal data).
+
+    Validity dates are not judged: an ended code is right on a record from before its end, and the
+    canonical model accepts it for that reason."""
+    codes = _referentiedata(str(Path(referentiedata).resolve()))
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return []  # the JSON checks report it
+    problems: list[str] = []
+
+    def walk(value: Any, pointer: str, key: str) -> None:
+        if isinstance(value, dict):
+            code = value.get("code")
+            if isinstance(code, str) and key not in _EXTERNAL_CODE_LISTS and set(value) <= _CODE_KEYS:
+                problems.extend(_code_problem(codes, code, f"{pointer}/code"))
+            for name, item in value.items():
+                walk(item, f"{pointer}/{name}", str(name))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, f"{pointer}/{index}", key)
+
+    walk(document, "", "")
+    return problems[:_MAX_PROBLEMS]
+
+
+def _code_problem(codes: Mapping[str, frozenset[str]], code: str, pointer: str) -> list[str]:
+    if code in codes:
+        return []
+    upper = codes.get(code.upper())
+    if upper is not None:
+        soorten = ",".join(sorted(upper)[:3])
+        return [f"{pointer}: {code!r} is not a VERA code; VERA has {code.upper()!r} ({soorten}); codes are exact"]
+    return [f"{pointer}: {code!r} is in no VERA code list (Referentiedata)"]
 
 
 def csv_problems(

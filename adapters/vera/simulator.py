@@ -168,6 +168,12 @@ class VeraSimulator:
         with self._lock:
             return [self._store(resource, dict(body)) for body in bodies]
 
+    def forget(self, resource: str, record_ids: Iterable[str]) -> None:
+        """Drop records, as if the corporation had never entered them."""
+        with self._lock:
+            for record_id in record_ids:
+                self._records[resource].pop(record_id, None)
+
     def records(self, resource: str) -> list[Any]:
         """The current bodies of a resource, in order of last change."""
         with self._lock:

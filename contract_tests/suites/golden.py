@@ -8,7 +8,7 @@ sample rarely determines them. Fields a sample does not determine although the f
 receive time the adapter stamps) are listed in `golden_ignore` and left out too.
 
 A sample may hold bad records on purpose (one bad row never sinks a file): `<name>.errors.json(l)` then
-lists the errors they must give, in order, by location (`record`, `row`, `line`, `column`, `field`;
+lists the errors they must give, as a set (in any order), by location (`record`, `row`, `line`, `column`, `field`;
 a `reason` text may be there for readers and is not compared). Without that file any error fails.
 """
 
@@ -58,19 +58,26 @@ def _matches(error: MappingError, wanted: dict[str, Any]) -> bool:
 
 
 def _error_problems(errors: list[MappingError], wanted: list[dict[str, Any]] | None) -> list[str]:
+    """The errors decode gave against the ones the errors file lists, compared as sets (order is free).
+
+    Each listed error must match one error decode gave, at its location; what is listed and not given is
+    reported as missing, what is given and not listed as unexpected, each by itself, so one missing error
+    never shifts the report of all others.
+    """
     if wanted is None:
         return [f"decode() could not translate: {error}" for error in errors]
-    problems = []
-    for index, (error, want) in enumerate(zip(errors, wanted, strict=False)):
-        if not _matches(error, want):
-            listed = {key: value for key, value in want.items() if key != "reason"}
-            problems.append(f"error {index} is at {error.location}, the errors file expects {listed}: {error}")
-    if len(errors) != len(wanted):
-        shown = "; ".join(str(error) for error in errors[len(wanted) :][:3])
-        problems.append(
-            f"decode() gave {len(errors)} located error(s); the errors file lists {len(wanted)}"
-            + (f" (unexpected: {shown})" if shown else "")
-        )
+    unmatched = list(errors)
+    missing: list[dict[str, Any]] = []
+    for want in wanted:
+        found = next((error for error in unmatched if _matches(error, want)), None)
+        if found is None:
+            missing.append({key: value for key, value in want.items() if key != "reason"})
+        else:
+            unmatched.remove(found)
+    problems = [f"missing: the errors file lists an error at {listed}, decode() gave none there" for listed in missing]
+    problems += [f"unexpected: decode() gave an error the errors file does not list: {error}" for error in unmatched]
+    if problems:
+        problems.append(f"decode() gave {len(errors)} located error(s); the errors file lists {len(wanted)}")
     return problems
 
 
@@ -108,7 +115,7 @@ class GoldenSuite(Suite):
         kit = self.kit
         try:
             expected = kit.expected(golden_case)
-            adapter = kit.adapter()
+            adapter = kit.adapter_for(golden_case)
         except ContractSetupError as error:
             setup_failure(error)
             return

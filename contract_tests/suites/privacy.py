@@ -167,7 +167,7 @@ class PrivacySuite(Suite):
         source, subject, damage = privacy_decode_case
         kit = self.kit
         try:
-            adapter = kit.adapter()
+            adapter = kit.adapter_for(subject) if source == "golden" else kit.adapter()
             body, scanner, replacements, names = self._material(kit, adapter, source, subject)
         except ContractSetupError as error:
             setup_failure(error)

@@ -1,7 +1,8 @@
 """`woonbrug contract-test`: run the contract kit against an installed adapter, as a vendor's CI does.
 
-No live vendor system is needed: the kit uses the adapter's own simulator and injected faults. The exit
-code is pytest's, so a CI step fails when the contract is broken.
+No live vendor system is needed: the kit uses the adapter's own simulator, golden samples and hooks
+(shipped in its package's `contract` module) and injected faults. The exit codes are
+`contract_tests.runner.EXIT_CODES`, shown in `--help` from that one table.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import sys
 from pathlib import Path
 
 import click
+
+from contract_tests.runner import EXIT_CODES
 
 __all__ = ["contract_test"]
 
@@ -26,7 +29,10 @@ def _opt_outs(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-@click.command("contract-test", context_settings={"ignore_unknown_options": True})
+_EPILOG = "Exit codes:\n\n\b\n" + "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES.items())
+
+
+@click.command("contract-test", context_settings={"ignore_unknown_options": True}, epilog=_EPILOG)
 @click.argument("adapter")
 @click.option(
     "--config",
@@ -47,6 +53,11 @@ def _opt_outs(values: tuple[str, ...]) -> dict[str, str]:
     help="VERA WRV OpenAPI file, for VERA conformance.",
 )
 @click.option(
+    "--vera-referentiedata",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="VERA's code lists (Referentiedata.csv), for the code checks (default: beside --vera-spec).",
+)
+@click.option(
     "--opt-out",
     "opt_outs",
     multiple=True,
@@ -54,6 +65,14 @@ def _opt_outs(values: tuple[str, ...]) -> dict[str, str]:
     help="Skip a suite or test, with the reason (repeatable; see the adapter authors' guide).",
 )
 @click.option("--max-examples", type=click.IntRange(1, 10_000), help="Hypothesis examples per property (default 20).")
+@click.option(
+    "--golden-ignore",
+    "golden_ignore",
+    multiple=True,
+    metavar="PATH",
+    help="A canonical path the golden comparison skips, e.g. occurredAt (repeatable; replaces the adapter's own).",
+)
+@click.option("--vendor-suffix", metavar="SUFFIX", help="How vendor samples are named after <name> (e.g. .vera.json).")
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
 def contract_test(
     adapter: str,
@@ -61,13 +80,16 @@ def contract_test(
     fixtures_dir: Path | None,
     junitxml: Path | None,
     vera_spec: Path | None,
+    vera_referentiedata: Path | None,
     opt_outs: tuple[str, ...],
     max_examples: int | None,
+    golden_ignore: tuple[str, ...],
+    vendor_suffix: str | None,
     pytest_args: tuple[str, ...],
 ) -> None:
     """Run Woonbrug's contract kit against the installed ADAPTER; extra arguments go to pytest (e.g. -x, -k).
 
-    Exit code: 0 the adapter keeps the contract, 1 tests failed, 2 interrupted, 4 usage error.
+    The adapter's own shipped hooks, config and golden samples are used; each option here overrides one.
     """
     from contract_tests.kit import load_adapter
     from contract_tests.optouts import OptOutError, check_opt_outs
@@ -87,6 +109,9 @@ def contract_test(
             vera_spec=vera_spec,
             opt_outs=checked,
             max_examples=max_examples,
-            pytest_args=pytest_args,
+            golden_ignore=golden_ignore or None,
+            vendor_suffix=vendor_suffix,
+            pytest_args=(("--vera-referentiedata", str(vera_referentiedata.resolve())) if vera_referentiedata else ())
+            + pytest_args,
         )
     )

@@ -194,3 +194,16 @@ def test_importing_the_plugin_is_cheap() -> None:
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_an_encoder_refusing_nearly_everything_fails_in_plain_words(kit_run: KitRun) -> None:
+    """Hypothesis gives up on such an adapter with FailedHealthCheck; the vendor sees what to fix instead."""
+    result = kit_run(one_line("ToyRefusesGenerated"), "-k", "conformance_encoded")
+    output = result.stdout.str()
+    assert result.ret == 1, output
+    assert "toy.encode() refused nearly every generated toewijzing.gedaan message" in output
+    assert "last: MappingError: [toy] field payload.dossier: the Toy format requires gegevens.dossier" in output or (
+        "the Toy format requires gegevens.dossier" in output
+    )
+    assert "FailedHealthCheck" not in output
+    assert "Unsatisfiable" not in output

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, ClassVar
 
 from starlette.applications import Starlette
@@ -28,6 +29,7 @@ from adapters import (
     Location,
     MappingError,
     PermanentError,
+    PollResult,
     Transport,
     VendorPayload,
     vendor_boundary,
@@ -54,16 +56,41 @@ SCHEMA: dict[str, Any] = {
 }
 
 
+REGISTRATION = Path(__file__).parent / "fixtures" / "toy" / "registration.vendor.json"
+
+
 class ToyConfig(AdapterConfig):
     base_url: str = "http://127.0.0.1:9"
+    page_size: int = 50
 
 
 class ToySimulator:
-    """The toy vendor system: POST /berichten, deduplicated by Idempotency-Key in a Ledger."""
+    """The toy vendor system: POST /berichten, deduplicated by Idempotency-Key in a Ledger; GET /berichten
+    serves what it holds, `?aantal=N` to a page, with the cursor of the next page in `volgende`."""
 
     def __init__(self) -> None:
         self.ledger = Ledger()
-        self.app = Starlette(routes=[Route("/berichten", self._receive, methods=["POST"])])
+        self.outgoing: list[dict[str, Any]] = []
+        self.app = Starlette(routes=[Route("/berichten", self._berichten, methods=["GET", "POST"])])
+
+    def seed_pages(self, count: int) -> dict[str, Any]:
+        """Hold `count` registrations, to be read two to a page (the kit's paging check)."""
+        sample = json.loads(REGISTRATION.read_text(encoding="utf-8"))
+        ids = [f"I-TOY-{number:03d}" for number in range(1, count + 1)]
+        for number in ids:
+            self.outgoing.append(
+                {**sample, "berichtId": f"msg-{number}", "gegevens": {**sample["gegevens"], "id": number}}
+            )
+        return {"config": {"page_size": 2}, "keys": ids}
+
+    async def _berichten(self, request: Request) -> Response:
+        if request.method == "GET":
+            start = int(request.query_params.get("cursor") or 0)
+            size = int(request.query_params.get("aantal") or 50)
+            page = self.outgoing[start : start + size]
+            following = start + len(page) if start + len(page) < len(self.outgoing) else None
+            return JSONResponse({"berichten": page, "volgende": None if following is None else str(following)})
+        return await self._receive(request)
 
     async def _receive(self, request: Request) -> Response:
         key = request.headers.get("Idempotency-Key")
@@ -87,7 +114,7 @@ class ToyAdapter(Adapter[ToyConfig]):
     name: ClassVar[str] = "toy"
     version: ClassVar[str] = "1.0.0"
     capabilities: ClassVar[Capabilities] = Capabilities(
-        decodes=TYPES, encodes=TYPES, transports=frozenset({Transport.PUSH})
+        decodes=TYPES, encodes=TYPES, transports=frozenset({Transport.PUSH, Transport.POLL})
     )
     config_model: ClassVar[type[AdapterConfig]] = ToyConfig
     json_schema: ClassVar[dict[str, Any]] = SCHEMA
@@ -158,6 +185,28 @@ class ToyAdapter(Adapter[ToyConfig]):
 
     # --- transport ------------------------------------------------------------------------------------
 
+    async def poll(self, cursor: str | None) -> PollResult:
+        """Every page from `cursor` on; the cursor returned is where the next poll starts."""
+        messages: list[Message] = []
+        rejects: list[MappingError] = []
+        while True:
+            page, following = await self.read_page(cursor)
+            for item in self.decode(json.dumps(page).encode()):
+                (rejects if isinstance(item, MappingError) else messages).append(item)  # type: ignore[arg-type]
+            if following is None:
+                return PollResult(messages, rejects, str(int(cursor or 0) + len(page)) if page else cursor)
+            cursor = following
+
+    async def read_page(self, cursor: str | None) -> tuple[list[Any], str | None]:
+        params = {"aantal": str(self.config.page_size), **({"cursor": cursor} if cursor else {})}
+        response = await self.request("GET", f"{self.config.base_url}/berichten", params=params)
+        with vendor_boundary(self.name):
+            data = json.loads(response.content)
+            if not isinstance(data, dict) or not isinstance(data.get("berichten"), list):
+                raise MappingError("a ToyJSON page is an object with berichten")
+        following = data.get("volgende")
+        return data["berichten"], following if isinstance(following, str) else None
+
     async def deliver(self, message: Message, *, idempotency_key: str) -> DeliveryReceipt:
         payload = self.encode(message)
         response = await self.request(
@@ -175,6 +224,28 @@ class ToyAdapter(Adapter[ToyConfig]):
 
 class ToyPermanent503(ToyAdapter):
     """Broken: every HTTP error status (503 included) is raised as PermanentError."""
+
+    async def poll(self, cursor: str | None) -> PollResult:
+        """Every page from `cursor` on; the cursor returned is where the next poll starts."""
+        messages: list[Message] = []
+        rejects: list[MappingError] = []
+        while True:
+            page, following = await self.read_page(cursor)
+            for item in self.decode(json.dumps(page).encode()):
+                (rejects if isinstance(item, MappingError) else messages).append(item)  # type: ignore[arg-type]
+            if following is None:
+                return PollResult(messages, rejects, str(int(cursor or 0) + len(page)) if page else cursor)
+            cursor = following
+
+    async def read_page(self, cursor: str | None) -> tuple[list[Any], str | None]:
+        params = {"aantal": str(self.config.page_size), **({"cursor": cursor} if cursor else {})}
+        response = await self.request("GET", f"{self.config.base_url}/berichten", params=params)
+        with vendor_boundary(self.name):
+            data = json.loads(response.content)
+            if not isinstance(data, dict) or not isinstance(data.get("berichten"), list):
+                raise MappingError("a ToyJSON page is an object with berichten")
+        following = data.get("volgende")
+        return data["berichten"], following if isinstance(following, str) else None
 
     async def deliver(self, message: Message, *, idempotency_key: str) -> DeliveryReceipt:
         payload = self.encode(message)
@@ -243,3 +314,12 @@ class ToyOffSpec(ToyAdapter):
         "required": [*SCHEMA["required"], "versie"],
         "properties": {**SCHEMA["properties"], "versie": {"const": "2"}},
     }
+
+
+class ToyRefusesGenerated(ToyAdapter):
+    """Broken: requires an element the canonical model leaves optional, so it refuses nearly every message."""
+
+    def encode(self, message: Message) -> VendorPayload:
+        if not message.message_id.startswith("msg-"):  # the golden samples are; generated messages are not
+            raise MappingError("the Toy format requires gegevens.dossier", location=Location(field="payload.dossier"))
+        return super().encode(message)

@@ -2,7 +2,7 @@
 
 `running()` creates the folder and yields this object, whose `url` is the folder's path (the adapter's
 `endpoint_config` turns it into `drop_dir`). The ledger's effects are the CSV files in it: one per
-idempotency key, however often a delivery is repeated.
+idempotency key, however often a delivery is repeated; `delivered_payloads()` gives their bytes.
 """
 
 from __future__ import annotations
@@ -34,6 +34,13 @@ class SkeletonDropFolder:
         if self.path is None:
             return []
         return sorted(p.name for p in self.path.glob("*.csv"))
+
+    def delivered_payloads(self) -> list[bytes]:
+        """The bytes of each file delivered, oldest first (the kit compares them with what encode() writes)."""
+        if self.path is None:
+            return []
+        files = sorted(self.path.glob("*.csv"), key=lambda p: (p.stat().st_mtime_ns, p.name))
+        return [p.read_bytes() for p in files]
 
     @contextmanager
     def running(self) -> Iterator[SkeletonDropFolder]:

@@ -20,6 +20,7 @@ from schemas import (
     EenheidVrijgekomen,
     InschrijvingBeeindigd,
     InschrijvingGeregistreerd,
+    InschrijvingGewijzigd,
     Kandidatenlijst,
     KandidatenlijstVrijgegeven,
     Message,
@@ -194,6 +195,12 @@ def inschrijving_geregistreerd() -> Message:
     )
 
 
+def inschrijving_gewijzigd() -> Message:
+    return InschrijvingGewijzigd(
+        payload=f.inschrijving(aanvrager=f.persoon(bsn=None)), **_envelope("inschrijving-gewijzigd")
+    )
+
+
 def inschrijving_beeindigd() -> Message:
     return InschrijvingBeeindigd(
         payload=f.inschrijving(aanvrager=f.persoon(bsn=None), status={"code": "BEE"}, einddatum="2026-04-01"),
@@ -213,6 +220,7 @@ CASES: dict[str, Callable[[], Message]] = {
     "sanctie_opgelegd": sanctie_opgelegd,
     "reclamatie_ingediend": reclamatie_ingediend,
     "inschrijving_geregistreerd": inschrijving_geregistreerd,
+    "inschrijving_gewijzigd": inschrijving_gewijzigd,
     "inschrijving_beeindigd": inschrijving_beeindigd,
 }
 

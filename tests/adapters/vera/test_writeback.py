@@ -23,7 +23,6 @@ from schemas import (
     AanbiedingGeaccepteerd,
     AanbiedingGedaan,
     AanbiedingVerlopen,
-    InschrijvingGewijzigd,
     Message,
     PublicatieAfgerond,
     ReactieIngetrokken,
@@ -136,9 +135,6 @@ def _more_cases() -> dict[str, Message]:
         ),
         "aanbieding.geaccepteerd": AanbiedingGeaccepteerd(
             payload=f.aanbieding(status={"code": "TOE"}), **_envelope("aanbieding-geaccepteerd", CORPORATION)
-        ),
-        "inschrijving.gewijzigd": InschrijvingGewijzigd(
-            payload=f.inschrijving(aanvrager=f.persoon(bsn=None)), **_envelope("inschrijving-gewijzigd")
         ),
     }
 
