@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import traceback
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -27,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.core.logging import scrub
+from gateway.core.logging import log_unhandled, scrub
 from gateway.flow.service import FlowError
 from gateway.flow.transitions import IllegalTransition
 
@@ -299,14 +298,7 @@ class ProblemMiddleware:
         try:
             await self.app(scope, receive, tracking_send)
         except Exception as exc:
-            trace = scrub("".join(traceback.format_exception(exc)))
-            log.error(
-                "unhandled %s on %s %s",
-                type(exc).__name__,
-                scope.get("method"),
-                scope.get("path"),
-                extra={"traceback": trace},
-            )
+            log_unhandled(log, exc, scope)
             if started:
                 return  # the answer is half sent; the server closes the connection
             response = problem_response(

@@ -21,6 +21,7 @@ import logging
 import re
 import sys
 import threading
+import traceback
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
@@ -39,6 +40,7 @@ __all__ = [
     "KnownValues",
     "PersonalDataFilter",
     "configure_logging",
+    "log_unhandled",
     "redact",
     "scrub",
 ]
@@ -102,6 +104,19 @@ def scrub(text: str, known: KnownValues | None = None) -> str:
     text = _EMAIL.sub(REDACTED, text)
     pattern = (known or KNOWN_VALUES).pattern()
     return pattern.sub(REDACTED, text) if pattern is not None else text
+
+
+def log_unhandled(logger: logging.Logger, exc: BaseException, scope: Mapping[str, Any]) -> None:
+    """Log an exception no handler caught on an HTTP request: its kind, method and path in the message,
+    the traceback scrubbed first (its lines can quote personal values) in `extra`."""
+    trace = scrub("".join(traceback.format_exception(exc)))
+    logger.error(
+        "unhandled %s on %s %s",
+        type(exc).__name__,
+        scope.get("method"),
+        scope.get("path"),
+        extra={"traceback": trace},
+    )
 
 
 def redact(value: Any) -> Any:

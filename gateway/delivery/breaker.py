@@ -167,19 +167,7 @@ def record_success(
         if admitted:
             _give_back(session, endpoint, current.admitted, admitted)
         return None
-    session.execute(
-        CIRCUIT_BREAKERS.update()
-        .where(row.endpoint == endpoint)
-        .values(
-            state=BreakerState.CLOSED.value,
-            failures=0,
-            opened_until=None,
-            window_started_at=None,
-            admitted=0,
-            admitted_until=None,
-            updated_at=now,
-        )
-    )
+    _close(session, endpoint, now)
     return current.state if current.state != BreakerState.CLOSED.value else None
 
 
@@ -255,6 +243,11 @@ def list_breakers(session: Session) -> list[BreakerView]:
 
 def reset(session: Session, endpoint: str, now: datetime) -> bool:
     """Close a breaker by hand (the operator knows the vendor is back); False when there is none."""
+    return _close(session, endpoint, now)
+
+
+def _close(session: Session, endpoint: str, now: datetime) -> bool:
+    """Set the breaker of `endpoint` closed with nothing counted; False when there is none."""
     result = session.execute(
         update(CircuitBreakerRow)
         .where(CircuitBreakerRow.endpoint == endpoint)

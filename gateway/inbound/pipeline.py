@@ -21,10 +21,11 @@ the inbox and applied (an unchanged unit in a poll) is passed over without a tra
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import islice
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -38,6 +39,7 @@ from gateway.flow.transitions import IllegalTransition
 from gateway.inbound import rejections
 from gateway.inbound.ownership import Channel, Via, Violation, check
 from gateway.store import audit
+from gateway.store.audit import AuditKeys
 from gateway.store.models import InboxMessage
 from schemas import Message, parse_message
 
@@ -49,6 +51,7 @@ __all__ = [
     "InboundPipeline",
     "InboundResult",
     "Refusal",
+    "audit_not_owner",
     "reason_of",
 ]
 
@@ -122,6 +125,23 @@ def reason_of(error: Exception) -> str:
         cause = type(getattr(error, "orig", None) or error).__name__
         return f"the store refused the change ({cause})"
     return f"the message could not be applied ({type(error).__name__})"
+
+
+def audit_not_owner(
+    session: Session, *, at: datetime, sender: str, detail: Mapping[str, Any], keys: AuditKeys | None = None
+) -> None:
+    """Keep an ownership refusal in the audit log under its real sender (the channel's tenant, whoever
+    the message claims to come from): the pipeline's refused messages and the webhook's foreign callers."""
+    audit.record(
+        session,
+        at=at,
+        actor=sender,
+        action=NOT_OWNER,
+        entity_type="inbound",
+        entity_id=sender,
+        keys=keys,
+        detail=detail,
+    )
 
 
 def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -269,13 +289,10 @@ class InboundPipeline:
             channel.via.value,
             violation,
         )
-        audit.record(
+        audit_not_owner(
             session,
             at=self.clock.now(),
-            actor=channel.tenant,
-            action=NOT_OWNER,
-            entity_type="inbound",
-            entity_id=channel.tenant,
+            sender=channel.tenant,
             keys=audit.keys_of(message),
             detail={
                 "channel": channel.via.value,
@@ -300,27 +317,7 @@ class InboundPipeline:
         try:
             with self.db.transaction() as session:
                 if reason is not None:
-                    audit.record(
-                        session,
-                        at=self.clock.now(),
-                        actor=channel.tenant,
-                        action=REFUSED,
-                        entity_type="inbox",
-                        entity_id=str(inbox_id),
-                        keys=audit.keys_of(message),
-                        detail={"reason": reason},
-                    )
-                    rejections.remember(
-                        session,
-                        channel,
-                        kind=rejections.FLOW,
-                        reason=reason,
-                        digest=rejections.content_hash(rejections.FLOW, inbox_id),
-                        now=self.clock.now(),
-                        message_type=message.type,
-                        message_id=message.message_id,
-                        inbox_id=inbox_id,
-                    )
+                    self._refuse_inbox_row(session, channel, inbox_id, reason, actor=channel.tenant, message=message)
                 inbox.mark_processed(session, inbox_id, clock=self.clock)
         except LookupError:
             pass  # applied meanwhile by another consumer (the intake or a concurrent repeat); its record stands
@@ -390,37 +387,60 @@ class InboundPipeline:
                 message_type=message.type,
                 message_id=message.message_id,
             )
-            audit.record(
+            self._audit_refused(
                 session,
-                at=self.clock.now(),
                 actor=channel.tenant,
-                action=REFUSED,
                 entity_type="inbound",
                 entity_id=channel.tenant,
-                keys=audit.keys_of(message),
-                detail={"reason": reason},
+                reason=reason,
+                message=message,
             )
         return reason
 
     def _refuse_stored_payload(self, channel: Channel, inbox_id: int, error: ValueError) -> None:
         reason = f"the stored message is not canonical ({type(error).__name__})"
         with self.db.transaction() as session:
-            rejections.remember(
-                session,
-                channel,
-                kind=rejections.FLOW,
-                reason=reason,
-                digest=rejections.content_hash(rejections.FLOW, inbox_id),
-                now=self.clock.now(),
-                inbox_id=inbox_id,
-            )
-            audit.record(
-                session,
-                at=self.clock.now(),
-                actor="woonbrug",
-                action=REFUSED,
-                entity_type="inbox",
-                entity_id=str(inbox_id),
-                detail={"reason": reason},
-            )
+            self._refuse_inbox_row(session, channel, inbox_id, reason, actor="woonbrug")
             inbox.mark_processed(session, inbox_id, clock=self.clock)
+
+    def _refuse_inbox_row(
+        self,
+        session: Session,
+        channel: Channel,
+        inbox_id: int,
+        reason: str,
+        *,
+        actor: str,
+        message: Message | None = None,
+    ) -> None:
+        """A stored message the flow cannot apply: audited on its inbox row and kept as a flow rejection
+        (once per inbox row). `message`: None when the stored payload is no longer canonical."""
+        self._audit_refused(
+            session, actor=actor, entity_type="inbox", entity_id=str(inbox_id), reason=reason, message=message
+        )
+        rejections.remember(
+            session,
+            channel,
+            kind=rejections.FLOW,
+            reason=reason,
+            digest=rejections.content_hash(rejections.FLOW, inbox_id),
+            now=self.clock.now(),
+            message_type=message.type if message is not None else None,
+            message_id=message.message_id if message is not None else None,
+            inbox_id=inbox_id,
+        )
+
+    def _audit_refused(
+        self, session: Session, *, actor: str, entity_type: str, entity_id: str, reason: str, message: Message | None
+    ) -> None:
+        """The audit entry of a message the flow (or the store) refused, with the keys it is about."""
+        audit.record(
+            session,
+            at=self.clock.now(),
+            actor=actor,
+            action=REFUSED,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            keys=audit.keys_of(message) if message is not None else None,
+            detail={"reason": reason},
+        )

@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.core.logging import scrub
+from gateway.core.logging import log_unhandled
 from gateway.web import DASHBOARD_PREFIX
 from gateway.web.auth import LoginRequired, PageError, optional_viewer
 from gateway.web.context import DashboardContext, RequestMetrics
@@ -171,14 +170,7 @@ class DashboardGuard:
         try:
             await self.app(scope, receive, send_with_headers)
         except Exception as exc:
-            trace = scrub("".join(traceback.format_exception(exc)))
-            log.error(
-                "unhandled %s on %s %s",
-                type(exc).__name__,
-                scope.get("method"),
-                scope.get("path"),
-                extra={"traceback": trace},
-            )
+            log_unhandled(log, exc, scope)
             if not sent:
                 response = HTMLResponse(_CRASH, status_code=500)
                 await response(scope, receive, send_with_headers)

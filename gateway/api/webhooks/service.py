@@ -24,9 +24,8 @@ from gateway.api.webhooks.schemas import WebhookOntvangst
 from gateway.core.logging import scrub
 from gateway.flow.policy import CorporatieConfig
 from gateway.inbound.ownership import Channel, Via
-from gateway.inbound.pipeline import NOT_OWNER, InboundPipeline
+from gateway.inbound.pipeline import InboundPipeline, audit_not_owner
 from gateway.region import RegionResolver
-from gateway.store import audit
 from gateway.tenants.service import Principal, Role, Scope
 
 __all__ = ["SIGNATURE_HEADER", "receive", "signature"]
@@ -82,13 +81,10 @@ def _check_caller(
 def _audit_foreign_call(ctx: ApiContext, principal: Principal, corporatie: CorporatieConfig) -> None:
     """A corporation's key on another corporation's webhook: kept in the audit log with the real sender."""
     with ctx.db.transaction() as session:
-        audit.record(
+        audit_not_owner(
             session,
             at=ctx.clock.now(),
-            actor=principal.tenant,
-            action=NOT_OWNER,
-            entity_type="inbound",
-            entity_id=principal.tenant,
+            sender=principal.tenant,
             detail={"channel": Via.WEBHOOK.value, "target": corporatie.id, "reason": "another corporation's webhook"},
         )
 
