@@ -40,10 +40,8 @@ _values = st.recursive(
 )
 # Attribute names no canonical model has (a vendor's own, or VERA's that Woonbrug does not model),
 # sometimes one of the declared unsupported ones.
-_names = st.one_of(
-    st.from_regex(r"vendor[A-Z][a-z]{0,8}", fullmatch=True),
-    st.sampled_from(sorted(mapping.UNSUPPORTED_ATTRIBUTES)),
-)
+_vendor_names = st.from_regex(r"vendor[A-Z][a-z]{0,8}", fullmatch=True)
+_names = st.one_of(_vendor_names, st.sampled_from(sorted(mapping.UNSUPPORTED_ATTRIBUTES)))
 
 
 def _objects(body: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
@@ -76,7 +74,10 @@ def test_every_attribute_survives_or_is_declared_unsupported(case: str, data: st
     record = records[index]
     where = data.draw(st.sampled_from(_objects(record)))
     target = _at(record, where)
-    name = data.draw(_names.filter(lambda n: n not in target))
+    # An Inschrijving models its household's personal data itself (typed as such), so there a name such as
+    # `inkomen` is the canonical field, not an undeclared attribute: only vendor names are added to it.
+    names = _vendor_names if case.startswith("inschrijving") else _names
+    name = data.draw(names.filter(lambda n: n not in target))
     value = data.draw(_values)
     target[name] = value
 
