@@ -18,7 +18,7 @@ from adapters.sdk.spreadsheet import neutralise
 from gateway.flow.herkomst import HERKOMSTEN
 from gateway.reports.figures import Figures, Report
 
-__all__ = ["LABELS", "to_csv", "to_html", "to_json"]
+__all__ = ["LABELS", "SCALARS", "to_csv", "to_html", "to_json"]
 
 LABELS: dict[str, str] = {
     "lettings": "Verhuringen",
@@ -40,7 +40,8 @@ _TEMPLATES = Environment(
     keep_trailing_newline=True,
 )
 
-_SCALARS = (
+# The report's single figures, in the order every rendering (CSV, HTML, the dashboard's report page) shows them.
+SCALARS = (
     "lettings",
     "passend_share",
     "daeb_share",
@@ -58,7 +59,7 @@ def to_json(report: Report) -> str:
 
 def _rows(scope: str, key: str, figures: Figures) -> list[list[Any]]:
     data = figures.as_dict()
-    rows: list[list[Any]] = [[scope, key, metric, data[metric]] for metric in _SCALARS]
+    rows: list[list[Any]] = [[scope, key, metric, data[metric]] for metric in SCALARS]
     rows += [[scope, key, f"herkomst.{h}", figures.herkomst.get(h, 0)] for h in HERKOMSTEN]
     rows += [[scope, key, f"weigering.{reason}", n] for reason, n in sorted(figures.refusals_by_reason.items())]
     return rows
@@ -87,7 +88,7 @@ def to_html(report: Report, *, title: str | None = None, names: dict[str, str] |
         report=report,
         data=report.as_dict(),
         labels=LABELS,
-        scalars=_SCALARS,
+        scalars=SCALARS,
         herkomsten=HERKOMSTEN,
         names=names or {},
     )

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from gateway.flow.herkomst import HERKOMSTEN
 from gateway.flow.policy import RegionConfig
 from gateway.reports.figures import Figures, Report
-from gateway.reports.render import LABELS
+from gateway.reports.render import LABELS, SCALARS
 from gateway.web import charts
 from gateway.web.render import OUTCOME, tijd
 from gateway.web.repository import Trace, TrafficRow
@@ -30,16 +30,7 @@ __all__ = [
     "traffic_totals",
 ]
 
-REPORT_SCALARS = (
-    "lettings",
-    "passend_share",
-    "daeb_share",
-    "binding_share",
-    "average_inschrijfduur_days",
-    "listings",
-    "responses",
-    "responses_per_listing",
-)
+REPORT_SCALARS = SCALARS  # the dashboard shows a report's figures as `woonbrug report` renders them
 GATEWAY = "woonbrug"
 MAX_STEPS = 80
 # Audit actions that the inbox and outbox rows already show as steps of their own.
