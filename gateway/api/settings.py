@@ -6,17 +6,19 @@ environment, then a `.env` file, then the defaults below.
 
 from __future__ import annotations
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
+from typing import ClassVar
 
-from gateway.core.settings import settings_config, toml_sources
+from pydantic import Field
+
+from gateway.core.settings import HouseSettings, settings_config
 
 __all__ = ["ApiSettings"]
 
 
-class ApiSettings(BaseSettings):
+class ApiSettings(HouseSettings):
     """Limits and caches of the API process."""
 
+    toml_table: ClassVar[str | None] = "api"
     model_config = settings_config("WOONBRUG_API_")
 
     max_body_bytes: int = Field(1_048_576, ge=1024, description="largest request body taken (413 above)")
@@ -27,14 +29,3 @@ class ApiSettings(BaseSettings):
     )
     key_cache_size: int = Field(10_000, ge=0, description="keys kept in the lookup cache")
     access_log: bool = Field(True, description="log one line per request (method, route, status, duration)")
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return toml_sources(settings_cls, init_settings, env_settings, dotenv_settings, table="api")

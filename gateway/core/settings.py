@@ -18,7 +18,7 @@ import os
 import tomllib
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import (
@@ -34,6 +34,7 @@ __all__ = [
     "DEFAULT_DATA_DIR",
     "ConfigFileError",
     "DeliverySettings",
+    "HouseSettings",
     "Settings",
     "chosen_config_file",
     "get_settings",
@@ -105,6 +106,24 @@ def toml_sources(
     return init_settings, env_settings, dotenv_settings, InitSettingsSource(settings_cls, init_kwargs=data)
 
 
+class HouseSettings(BaseSettings):
+    """Base of the gateway's settings classes: read in the house's order (`toml_sources`), from the TOML
+    file's top level, or from its `[toml_table]` when a subclass names one (`api`, `web`)."""
+
+    toml_table: ClassVar[str | None] = None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return toml_sources(settings_cls, init_settings, env_settings, dotenv_settings, table=cls.toml_table)
+
+
 def settings_config(env_prefix: str, *, env_nested_delimiter: str | None = None) -> SettingsConfigDict:
     """How every settings class of the gateway reads its environment (these and `gateway.api.settings`,
     `gateway.web.settings`): its own prefix, the same `.env` file and precedence, unknown variables
@@ -145,7 +164,7 @@ class DeliverySettings(BaseModel):
     )
 
 
-class Settings(BaseSettings):
+class Settings(HouseSettings):
     """Everything the gateway reads from its environment."""
 
     model_config = settings_config("WOONBRUG_", env_nested_delimiter="__")
@@ -178,17 +197,6 @@ class Settings(BaseSettings):
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir)
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return toml_sources(settings_cls, init_settings, env_settings, dotenv_settings)
 
 
 def get_settings(**overrides: object) -> Settings:

@@ -7,15 +7,17 @@ address need a shared secret).
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
+from typing import ClassVar
 
-from gateway.core.settings import settings_config, toml_sources
+from pydantic import Field, SecretStr
+
+from gateway.core.settings import HouseSettings, settings_config
 
 __all__ = ["WebSettings"]
 
 
-class WebSettings(BaseSettings):
+class WebSettings(HouseSettings):
+    toml_table: ClassVar[str | None] = "web"
     model_config = settings_config("WOONBRUG_WEB_")
 
     session_secret: SecretStr | None = Field(
@@ -26,14 +28,3 @@ class WebSettings(BaseSettings):
         False, description="always mark cookies Secure (set this behind a TLS-terminating proxy)"
     )
     page_size: int = Field(50, ge=10, le=500, description="rows per page in long tables")
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return toml_sources(settings_cls, init_settings, env_settings, dotenv_settings, table="web")
