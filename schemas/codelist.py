@@ -6,14 +6,12 @@ VERA's own on output. A code VERA does not know is refused with the list's name 
 
 A code is also dated: VERA gives each a validity (begin inclusive, end exclusive). Whether it is valid
 depends on the day it speaks of, which only the message knows (its `occurredAt`), so a code list cannot
-judge it alone. While a message validates (`collecting_dated_codes`), each code of limited validity that
+judge it alone. While a message validates (it sets `DATED_CODES`), each code of limited validity that
 its payload uses is collected, and the message refuses those not valid on its own date.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 from enum import StrEnum
@@ -25,24 +23,14 @@ from pydantic_core import PydanticCustomError, core_schema
 
 Period = tuple[date | None, date | None]
 
-# The codes of limited validity met while one message validates (None outside of one).
-_DATED_CODES: ContextVar[list[Codelijst] | None] = ContextVar("woonbrug_dated_codes", default=None)
-
-
-@contextmanager
-def collecting_dated_codes() -> Iterator[list[Codelijst]]:
-    """Collect every code with a begin or end date that validates inside the block (see module doc)."""
-    collected: list[Codelijst] = []
-    token = _DATED_CODES.set(collected)
-    try:
-        yield collected
-    finally:
-        _DATED_CODES.reset(token)
+# The codes of limited validity met while one message validates (None outside of one): the message
+# sets it around its own validation and judges the codes against its date (`schemas.messages.Message`).
+DATED_CODES: ContextVar[list[Codelijst] | None] = ContextVar("woonbrug_dated_codes", default=None)
 
 
 def _note_dated(member: Codelijst) -> None:
     if member.dated:
-        collected = _DATED_CODES.get()
+        collected = DATED_CODES.get()
         if collected is not None:
             collected.append(member)
 

@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from schemas.aanbieding import Aanbieding
 from schemas.base import CanonicalModel
-from schemas.codelist import collecting_dated_codes
+from schemas.codelist import DATED_CODES, Codelijst
 from schemas.eenheid import Eenheid
 from schemas.inschrijving import Inschrijving
 from schemas.kandidaat import Kandidaat, Kandidatenlijst
@@ -107,8 +107,14 @@ class Message(CanonicalModel):
     def _codes_valid_on_its_date(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
         """Refuse a code VERA had not yet introduced, or had ended, on the day the message speaks of (its
         `occurredAt`, as a Dutch calendar day): every such code at once, with its list and validity."""
-        with collecting_dated_codes() as dated:
+        # The context variable is set by hand, not through a context manager: this runs for every message,
+        # and a generator-based one cost more than the check itself (SOAP decode: -6% against -3%).
+        dated: list[Codelijst] = []
+        token = DATED_CODES.set(dated)
+        try:
             message = handler(data)
+        finally:
+            DATED_CODES.reset(token)
         if dated:
             day = message.occurred_at.astimezone(DUTCH_TIME).date()
             wrong = sorted(
