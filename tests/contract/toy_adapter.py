@@ -225,28 +225,6 @@ class ToyAdapter(Adapter[ToyConfig]):
 class ToyPermanent503(ToyAdapter):
     """Broken: every HTTP error status (503 included) is raised as PermanentError."""
 
-    async def poll(self, cursor: str | None) -> PollResult:
-        """Every page from `cursor` on; the cursor returned is where the next poll starts."""
-        messages: list[Message] = []
-        rejects: list[MappingError] = []
-        while True:
-            page, following = await self.read_page(cursor)
-            for item in self.decode(json.dumps(page).encode()):
-                (rejects if isinstance(item, MappingError) else messages).append(item)  # type: ignore[arg-type]
-            if following is None:
-                return PollResult(messages, rejects, str(int(cursor or 0) + len(page)) if page else cursor)
-            cursor = following
-
-    async def read_page(self, cursor: str | None) -> tuple[list[Any], str | None]:
-        params = {"aantal": str(self.config.page_size), **({"cursor": cursor} if cursor else {})}
-        response = await self.request("GET", f"{self.config.base_url}/berichten", params=params)
-        with vendor_boundary(self.name):
-            data = json.loads(response.content)
-            if not isinstance(data, dict) or not isinstance(data.get("berichten"), list):
-                raise MappingError("a ToyJSON page is an object with berichten")
-        following = data.get("volgende")
-        return data["berichten"], following if isinstance(following, str) else None
-
     async def deliver(self, message: Message, *, idempotency_key: str) -> DeliveryReceipt:
         payload = self.encode(message)
         with vendor_boundary(self.name):
